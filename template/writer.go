@@ -1,0 +1,83 @@
+package template
+
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/iam"
+	"github.com/awslabs/goformation/v7/cloudformation/logs"
+	"github.com/awslabs/goformation/v7/cloudformation/policies"
+	"github.com/awslabs/goformation/v7/cloudformation/serverless"
+)
+
+// The writer runs as a Go binary named bootstrap on Lambda's OS-only runtime.
+const (
+	writerRuntime = "provided.al2023"
+	writerHandler = "bootstrap"
+	writerArch    = "arm64"
+)
+
+// writerRole is explicit rather than SAM's implicit <Function>Role: the key
+// policy names this role, and SAM would put the table's ARN into the role
+// itself, giving the cycle key → role → table → key.
+func writerRole() *iam.Role {
+	return &iam.Role{
+		AssumeRolePolicyDocument: PolicyDocument{
+			Version: PolicyVersion,
+			Statement: []Statement{{
+				Effect:    Allow,
+				Principal: map[string]string{"Service": "lambda.amazonaws.com"},
+				Action:    "sts:AssumeRole",
+			}},
+		},
+		ManagedPolicyArns: []string{
+			cloudformation.Sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"),
+		},
+	}
+}
+
+// writerPolicy grants the one action the writer needs. TransactWriteItems,
+// which the writer uses for batches, is authorised by the actions inside it.
+func writerPolicy(id ids) *iam.Policy {
+	return &iam.Policy{
+		PolicyName: "PutItemsIntoTable",
+		Roles:      []string{cloudformation.Ref(id.Role)},
+		PolicyDocument: PolicyDocument{
+			Version: PolicyVersion,
+			Statement: []Statement{{
+				Sid:      "PutItemsIntoTable",
+				Effect:   Allow,
+				Action:   "dynamodb:PutItem",
+				Resource: cloudformation.GetAtt(id.Table, "Arn"),
+			}},
+		},
+	}
+}
+
+func writerFunction(id ids, cfg WriterConfig) *serverless.Function {
+	return &serverless.Function{
+		Description:   cloudformation.String("Puts items into " + id.Table),
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(cfg.CodeURI)},
+		Handler:       cloudformation.String(writerHandler),
+		Runtime:       cloudformation.String(writerRuntime),
+		Architectures: []string{writerArch},
+		MemorySize:    cloudformation.Int(cfg.MemorySize),
+		Timeout:       cloudformation.Int(cfg.Timeout),
+		Role:          cloudformation.String(cloudformation.GetAtt(id.Role, "Arn")),
+		Environment: &serverless.Function_FunctionEnvironment{
+			Variables: map[string]string{"TABLE_NAME": cloudformation.Ref(id.Table)},
+		},
+		// Without the policy in place the first invocation after deploy
+		// could run before the role may write.
+		AWSCloudFormationDependsOn: []string{id.Policy},
+	}
+}
+
+// writerLogGroup is owned by the stack so delete-stack removes the logs;
+// otherwise Lambda creates the group on first invoke and it outlives the stack.
+func writerLogGroup(id ids, cfg WriterConfig) *logs.LogGroup {
+	return &logs.LogGroup{
+		LogGroupName:                         cloudformation.String(cloudformation.Sub("/aws/lambda/${" + id.Function + "}")),
+		RetentionInDays:                      cloudformation.Int(cfg.LogRetentionInDays),
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
+	}
+}
