@@ -3,103 +3,189 @@ package render
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
-// YAML renders the stack as YAML with short-form intrinsics.
+// YAML renders the stack as YAML with short-form intrinsics, two-space
+// indents and block style throughout, the layout of hand-written templates.
+//
+// It writes the YAML itself rather than through a YAML library: the tree
+// holds only maps, lists and scalars, and a general encoder spent more time
+// than everything else together deciding how to write each scalar.
 func YAML(s *template.Stack) ([]byte, error) {
 	tree, err := orderedTree(s)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(yamlNode(tree)); err != nil {
-		return nil, fmt.Errorf("encode YAML: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encode YAML: %w", err)
-	}
-	return buf.Bytes(), nil
+	var w yamlWriter
+	w.mapping(tree, 0, false)
+	return w.Bytes(), nil
 }
 
-func yamlNode(v any) *yaml.Node {
+type yamlWriter struct{ bytes.Buffer }
+
+func (w *yamlWriter) indent(n int) {
+	for range n {
+		w.WriteByte(' ')
+	}
+}
+
+// mapping writes o's members at indent; when inline, the first one follows
+// a sequence's dash on the current line.
+func (w *yamlWriter) mapping(o object, indent int, inline bool) {
+	for i, m := range o {
+		if i > 0 || !inline {
+			w.indent(indent)
+		}
+		w.WriteString(quoted(m.Key))
+		w.WriteByte(':')
+		w.nested(m.Value, indent)
+	}
+}
+
+// sequence writes l's items at indent; when inline, the first one follows a
+// sequence's dash on the current line.
+func (w *yamlWriter) sequence(l []any, indent int, inline bool) {
+	for i, e := range l {
+		if i > 0 || !inline {
+			w.indent(indent)
+		}
+		w.WriteByte('-')
+		w.item(e, indent)
+	}
+}
+
+// nested writes the value of a mapping key whose line starts at indent.
+func (w *yamlWriter) nested(v any, indent int) {
 	switch v := v.(type) {
 	case object:
 		if tag, arg, ok := intrinsic(v); ok {
-			return shortForm(tag, arg)
+			w.tagged(tag, arg, indent)
+			return
 		}
-		n := &yaml.Node{Kind: yaml.MappingNode}
-		for _, m := range v {
-			n.Content = append(n.Content, stringNode(m.Key), yamlNode(m.Value))
+		if len(v) == 0 {
+			w.WriteString(" {}\n")
+			return
 		}
-		return n
+		w.WriteByte('\n')
+		w.mapping(v, indent+2, false)
 	case []any:
-		n := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, e := range v {
-			n.Content = append(n.Content, yamlNode(e))
+		if len(v) == 0 {
+			w.WriteString(" []\n")
+			return
 		}
-		return n
-	case string:
-		return stringNode(v)
-	case json.Number:
-		tag := "!!int"
-		if strings.ContainsAny(string(v), ".eE") {
-			tag = "!!float"
+		w.WriteByte('\n')
+		w.sequence(v, indent+2, false)
+	default:
+		w.WriteByte(' ')
+		w.scalar(v, indent)
+	}
+}
+
+// item writes a sequence item whose dash is at indent.
+func (w *yamlWriter) item(v any, indent int) {
+	switch v := v.(type) {
+	case object:
+		if tag, arg, ok := intrinsic(v); ok {
+			w.tagged(tag, arg, indent)
+			return
 		}
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: string(v)}
-	case bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(v)}
+		if len(v) == 0 {
+			w.WriteString(" {}\n")
+			return
+		}
+		w.WriteByte(' ')
+		w.mapping(v, indent+2, true)
+	case []any:
+		if len(v) == 0 {
+			w.WriteString(" []\n")
+			return
+		}
+		w.WriteByte(' ')
+		w.sequence(v, indent+2, true)
+	default:
+		w.WriteByte(' ')
+		w.scalar(v, indent)
 	}
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"}
 }
 
-// stringNode leaves quoting to the encoder, which quotes any string that
-// would otherwise read back as another type ('2012-10-17', '*', 'true').
-func stringNode(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
-	if strings.Contains(s, "\n") {
-		n.Style = yaml.LiteralStyle
-	}
-	return n
-}
-
-// intrinsic reports whether o is an intrinsic function call, such as
-// {"Fn::Sub": ...}, and gives its short-form tag and its argument.
-func intrinsic(o object) (tag string, arg any, ok bool) {
-	if len(o) != 1 {
-		return "", nil, false
-	}
-	key := o[0].Key
-	switch {
-	case key == "Ref":
-		return "!Ref", o[0].Value, true
-	case strings.HasPrefix(key, "Fn::"):
-		return "!" + strings.TrimPrefix(key, "Fn::"), o[0].Value, true
-	}
-	return "", nil, false
-}
-
-func shortForm(tag string, arg any) *yaml.Node {
+// tagged writes an intrinsic in short form after a key or a dash at indent.
+func (w *yamlWriter) tagged(tag string, arg any, indent int) {
 	if tag == "!GetAtt" {
 		if dotted, ok := getAttDotted(arg); ok {
 			arg = dotted
 		}
 	}
-	n := yamlNode(arg)
-	n.Tag = tag
-	if n.Kind == yaml.ScalarNode && n.Style == 0 && needsQuotes(n.Value) {
-		// A tagged plain scalar is read as a string whatever it looks
-		// like, but the encoder only knows that for untagged ones.
-		n.Style = yaml.DoubleQuotedStyle
+	w.WriteByte(' ')
+	w.WriteString(tag)
+	switch arg := arg.(type) {
+	case object:
+		if len(arg) > 0 {
+			w.WriteByte('\n')
+			w.mapping(arg, indent+2, false)
+			return
+		}
+		w.WriteString(" {}\n")
+	case []any:
+		if len(arg) > 0 {
+			w.WriteByte('\n')
+			w.sequence(arg, indent+2, false)
+			return
+		}
+		w.WriteString(" []\n")
+	default:
+		w.WriteByte(' ')
+		w.scalar(arg, indent)
 	}
-	return n
+}
+
+// scalar writes a string, number, boolean or null and ends the line; a
+// multi-line string becomes a block literal indented under indent.
+func (w *yamlWriter) scalar(v any, indent int) {
+	switch v := v.(type) {
+	case string:
+		if !readsWellAsBlock(v) {
+			w.WriteString(quoted(v))
+			w.WriteByte('\n')
+			return
+		}
+		w.WriteByte('|')
+		if !strings.HasSuffix(v, "\n") {
+			w.WriteByte('-')
+		}
+		w.WriteByte('\n')
+		for line := range strings.Lines(v) {
+			if line != "\n" {
+				w.indent(indent + 2)
+			}
+			w.WriteString(line)
+		}
+		if !strings.HasSuffix(v, "\n") {
+			w.WriteByte('\n')
+		}
+	case json.Number:
+		w.WriteString(string(v))
+		w.WriteByte('\n')
+	case bool:
+		if v {
+			w.WriteString("true\n")
+		} else {
+			w.WriteString("false\n")
+		}
+	default:
+		w.WriteString("null\n")
+	}
+}
+
+// intrinsic reports whether o is an intrinsic function call, such as
+// {"Fn::Sub": ...}, and gives its short-form tag and its argument.
+func intrinsic(o object) (tag string, arg any, ok bool) {
+	if len(o) != 1 || !intrinsicNames[o[0].Key] {
+		return "", nil, false
+	}
+	return "!" + strings.TrimPrefix(o[0].Key, "Fn::"), o[0].Value, true
 }
 
 // getAttDotted writes ["Resource", "Attribute"] as "Resource.Attribute".
@@ -114,13 +200,4 @@ func getAttDotted(arg any) (string, bool) {
 		return "", false
 	}
 	return name + "." + attr, true
-}
-
-// needsQuotes reports whether a scalar cannot stand plain after a tag.
-func needsQuotes(s string) bool {
-	var probe yaml.Node
-	if err := yaml.Unmarshal([]byte("!X "+s), &probe); err != nil {
-		return true
-	}
-	return len(probe.Content) != 1 || probe.Content[0].Value != s
 }
