@@ -22,6 +22,18 @@ var configurations = []struct {
 }{
 	{"the default profile", template.DefaultConfig(), "default.yaml"},
 	{"the seed profile", template.SeedConfig(), "seed.yaml"},
+	{"key access through IAM", withKey(func(k *template.KeyConfig) { k.Access = template.AccessIAM }), "access-iam.yaml"},
+	{"key access for the whole account", withKey(func(k *template.KeyConfig) { k.Access = template.AccessAccount }), "access-account.yaml"},
+	{"a hardened key policy", withKey(func(k *template.KeyConfig) {
+		k.LimitGrantsToAWSResources = true
+		k.Admins = []string{"arn:aws:iam::111122223333:role/KeyAdmin"}
+	}), "key-hardening.yaml"},
+}
+
+func withKey(change func(*template.KeyConfig)) template.Config {
+	cfg := template.DefaultConfig()
+	change(&cfg.Key)
+	return cfg
 }
 
 func rendered(t *testing.T, cfg template.Config) []byte {

@@ -86,7 +86,7 @@ func TestResourceKeysInCloudFormationOrder(t *testing.T) {
 
 func TestPolicyStatementKeysInReadingOrder(t *testing.T) {
 	key := &kms.Key{KeyPolicy: template.PolicyDocument{Version: template.PolicyVersion, Statement: []template.Statement{{
-		Sid: "S", Effect: template.Allow, Principal: map[string]string{"AWS": "*"}, Action: "kms:*", Resource: "*",
+		Sid: "S", Effect: template.Allow, Principal: map[string]any{"AWS": "*"}, Action: "kms:*", Resource: "*",
 		Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "true"}},
 	}}}}
 	assertKeysInOrder(t, renderYAML(t, stackWith([]string{"K"}, key)),

@@ -3,6 +3,7 @@ package template
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -30,13 +31,39 @@ type Config struct {
 	Writer  WriterConfig
 }
 
-// KeyConfig sets the lifecycle of the customer managed key.
+// KeyConfig sets the lifecycle of the customer managed key and who may use it.
 type KeyConfig struct {
 	// RotationPeriodInDays is how often KMS rotates the key material: 90 to 2560.
 	RotationPeriodInDays int
 	// PendingWindowInDays is how long a deleted key can still be recovered: 7 to 30.
 	PendingWindowInDays int
+	// Access says how the writer gets to use the key.
+	Access KeyAccess
+	// LimitGrantsToAWSResources denies kms:CreateGrant unless the grant is
+	// for an AWS resource, such as the grants DynamoDB makes for the table.
+	LimitGrantsToAWSResources bool
+	// Admins are IAM ARNs that may administer the key but never use it.
+	Admins []string
 }
+
+// KeyAccess is a way of letting the writer use the table's key.
+type KeyAccess string
+
+// The key access models.
+const (
+	// AccessWriter names the writer's role in the key policy, usable only
+	// through DynamoDB.
+	AccessWriter KeyAccess = "writer"
+	// AccessIAM delegates the key to the account root, as AWS CDK does; the
+	// writer's IAM policy grants the key's use through DynamoDB.
+	AccessIAM KeyAccess = "iam"
+	// AccessAccount lets every principal of the account use the key through
+	// DynamoDB, as the reference and the AWS managed key do.
+	AccessAccount KeyAccess = "account"
+)
+
+// KeyAccesses lists the key access models.
+var KeyAccesses = []KeyAccess{AccessWriter, AccessIAM, AccessAccount}
 
 // WriterConfig sets the Lambda function that writes items into the table.
 type WriterConfig struct {
@@ -55,7 +82,7 @@ type WriterConfig struct {
 func DefaultConfig() Config {
 	return Config{
 		Profile: ProfileDefault,
-		Key:     KeyConfig{RotationPeriodInDays: 365, PendingWindowInDays: 7},
+		Key:     KeyConfig{RotationPeriodInDays: 365, PendingWindowInDays: 7, Access: AccessWriter},
 		Writer: WriterConfig{
 			CodeURI:            "build/writer",
 			MemorySize:         128,
@@ -83,13 +110,23 @@ func ConfigFor(profile string) (Config, error) {
 }
 
 // ProfileNames lists the profiles for messages and help texts.
-func ProfileNames() string {
-	names := make([]string, len(Profiles))
-	for i, p := range Profiles {
-		names[i] = string(p)
+func ProfileNames() string { return joinNames(Profiles) }
+
+// KeyAccessNames lists the key access models for messages and help texts.
+func KeyAccessNames() string { return joinNames(KeyAccesses) }
+
+func joinNames[T ~string](values []T) string {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = string(v)
 	}
 	return strings.Join(names, ", ")
 }
+
+// iamPrincipalARN matches the ARN of an account root, a role or a user: the
+// principals a key policy can name. KMS rejects a key policy that names a
+// principal that does not exist.
+var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
 
 // logRetentionDays are the values CloudWatch Logs accepts for RetentionInDays.
 var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
@@ -111,6 +148,14 @@ func (c Config) Validate() error {
 	}
 	inRange("key.rotationPeriodInDays", c.Key.RotationPeriodInDays, 90, 2560)
 	inRange("key.pendingWindowInDays", c.Key.PendingWindowInDays, 7, 30)
+	if !slices.Contains(KeyAccesses, c.Key.Access) {
+		errs = append(errs, fmt.Errorf("key.access: got %q, want one of %s", c.Key.Access, joinNames(KeyAccesses)))
+	}
+	for i, arn := range c.Key.Admins {
+		if !iamPrincipalARN.MatchString(arn) {
+			errs = append(errs, fmt.Errorf("key.admins[%d]: got %q, want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin", i, arn))
+		}
+	}
 	inRange("writer.memorySize", c.Writer.MemorySize, 128, 10240)
 	inRange("writer.timeout", c.Writer.Timeout, 1, 900)
 	if !slices.Contains(logRetentionDays, c.Writer.LogRetentionInDays) {

@@ -42,6 +42,9 @@ func TestBuildRejectsAnOutOfRangeConfig(t *testing.T) {
 		{"a timeout over 15 minutes", func(c *Config) { c.Writer.Timeout = 901 }, "writer.timeout: got 901, want 1 to 900"},
 		{"a log retention CloudWatch does not offer", func(c *Config) { c.Writer.LogRetentionInDays = 10 }, "writer.logRetentionInDays: got 10, want one of [1 3 5 7 14"},
 		{"no code location", func(c *Config) { c.Writer.CodeURI = "" }, "writer.codeUri: got nothing"},
+		{"an unknown key access model", func(c *Config) { c.Key.Access = "public" }, `key.access: got "public", want one of writer, iam, account`},
+		{"an administrator that is not an IAM ARN", func(c *Config) { c.Key.Admins = []string{"alice"} },
+			`key.admins[0]: got "alice", want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

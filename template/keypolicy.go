@@ -16,7 +16,7 @@ func accountRootAdministers() Statement {
 	return Statement{
 		Sid:       "AccountRootAdministers",
 		Effect:    Allow,
-		Principal: map[string]string{"AWS": cloudformation.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
+		Principal: map[string]any{"AWS": cloudformation.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
 		Action:    "kms:*",
 		Resource:  "*",
 	}
@@ -29,7 +29,7 @@ func writerUsesKeyThroughDynamoDB(roleID string) Statement {
 	return Statement{
 		Sid:       "WriterUsesKeyThroughDynamoDB",
 		Effect:    Allow,
-		Principal: map[string]string{"AWS": cloudformation.GetAtt(roleID, "Arn")},
+		Principal: map[string]any{"AWS": cloudformation.GetAtt(roleID, "Arn")},
 		Action:    kmsDataActions,
 		Resource:  "*",
 		Condition: throughDynamoDBInThisAccount(),
@@ -42,7 +42,7 @@ func dynamoDBDescribesKey() Statement {
 	return Statement{
 		Sid:       "DynamoDBDescribesKey",
 		Effect:    Allow,
-		Principal: map[string]string{"Service": "dynamodb.amazonaws.com"},
+		Principal: map[string]any{"Service": "dynamodb.amazonaws.com"},
 		Action:    []string{"kms:Describe*", "kms:Get*", "kms:List*"},
 		Resource:  "*",
 	}
@@ -57,16 +57,70 @@ func throughDynamoDBInThisAccount() map[string]map[string]string {
 	}
 }
 
-// writerKeyPolicy is the default profile's key policy.
-func writerKeyPolicy(roleID string) PolicyDocument {
-	return PolicyDocument{
-		Version: PolicyVersion,
-		Statement: []Statement{
-			accountRootAdministers(),
-			writerUsesKeyThroughDynamoDB(roleID),
-			dynamoDBDescribesKey(),
-		},
+// accountUsesKeyThroughDynamoDB lets every principal of the account use the
+// key, but only through DynamoDB: the access model of the AWS managed key
+// aws/dynamodb, and of the reference.
+func accountUsesKeyThroughDynamoDB() Statement {
+	return Statement{
+		Sid:       "AccountUsesKeyThroughDynamoDB",
+		Effect:    Allow,
+		Principal: map[string]any{"AWS": "*"},
+		Action:    kmsDataActions,
+		Resource:  "*",
+		Condition: throughDynamoDBInThisAccount(),
 	}
+}
+
+// keyAdministrationActions manage the key's lifecycle, policy, aliases and
+// tags; none encrypts, decrypts or creates a grant that could.
+var keyAdministrationActions = []string{
+	"kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Put*", "kms:Update*",
+	"kms:Revoke*", "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
+	"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
+}
+
+// administratorsManageKey lets named people or roles administer the key
+// without being able to use it: separation of duties.
+func administratorsManageKey(admins []string) Statement {
+	return Statement{
+		Sid:       "AdministratorsManageKeyWithoutUsingIt",
+		Effect:    Allow,
+		Principal: map[string]any{"AWS": admins},
+		Action:    keyAdministrationActions,
+		Resource:  "*",
+	}
+}
+
+// denyGrantsNotForAWSResources stops anyone who may create grants from
+// handing the key to an arbitrary principal; DynamoDB's own grants for the
+// table are for an AWS resource and pass (Control Tower CT.KMS.PR.3).
+func denyGrantsNotForAWSResources() Statement {
+	return Statement{
+		Sid:       "DenyGrantsNotForAWSResources",
+		Effect:    Deny,
+		Principal: map[string]any{"AWS": "*"},
+		Action:    "kms:CreateGrant",
+		Resource:  "*",
+		Condition: map[string]map[string]string{"Bool": {"kms:GrantIsForAWSResource": "false"}},
+	}
+}
+
+// keyPolicy assembles the key policy of a table's key.
+func keyPolicy(id ids, cfg KeyConfig) PolicyDocument {
+	statements := []Statement{accountRootAdministers()}
+	switch cfg.Access {
+	case AccessWriter:
+		statements = append(statements, writerUsesKeyThroughDynamoDB(id.Role), dynamoDBDescribesKey())
+	case AccessAccount:
+		statements = append(statements, accountUsesKeyThroughDynamoDB(), dynamoDBDescribesKey())
+	}
+	if len(cfg.Admins) > 0 {
+		statements = append(statements, administratorsManageKey(cfg.Admins))
+	}
+	if cfg.LimitGrantsToAWSResources {
+		statements = append(statements, denyGrantsNotForAWSResources())
+	}
+	return PolicyDocument{Version: PolicyVersion, Statement: statements}
 }
 
 // referenceAccountRoot is the reference's root statement: no Sid, and the
@@ -74,7 +128,7 @@ func writerKeyPolicy(roleID string) PolicyDocument {
 func referenceAccountRoot() Statement {
 	return Statement{
 		Effect:    Allow,
-		Principal: map[string]string{"AWS": cloudformation.Sub("arn:aws:iam::${AWS::AccountId}:root")},
+		Principal: map[string]any{"AWS": cloudformation.Sub("arn:aws:iam::${AWS::AccountId}:root")},
 		Action:    "kms:*",
 		Resource:  "*",
 	}
@@ -86,7 +140,7 @@ func referenceAccountRoot() Statement {
 func anyPrincipalInAccountThroughDynamoDB() Statement {
 	return Statement{
 		Effect:    Allow,
-		Principal: map[string]string{"AWS": "*"},
+		Principal: map[string]any{"AWS": "*"},
 		Action:    []string{"kms:Encrypt", "kms:Decrypt"},
 		Resource:  "*",
 		Condition: throughDynamoDBInThisAccount(),

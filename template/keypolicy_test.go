@@ -1,6 +1,8 @@
 package template
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +83,93 @@ func TestDefaultKeyPolicyHoldsExactlyItsThreeStatements(t *testing.T) {
 	}
 	if policy.Statement[1].Principal["AWS"] != writerUsesKeyThroughDynamoDB(referenceIDs.Role).Principal["AWS"] {
 		t.Errorf("the writer statement names %v, not the writer's role", policy.Statement[1].Principal)
+	}
+}
+
+func TestAccountUsesTheKeyOnlyThroughDynamoDB(t *testing.T) {
+	assertRendersAs(t, accountUsesKeyThroughDynamoDB(), `{
+		"Sid": "AccountUsesKeyThroughDynamoDB",
+		"Effect": "Allow",
+		"Principal": {"AWS": "*"},
+		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+		"Resource": "*",
+		"Condition": {"StringEquals": {
+			"kms:CallerAccount": {"Ref": "AWS::AccountId"},
+			"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}
+		}}
+	}`)
+}
+
+func TestAdministratorsManageTheKeyWithoutUsingIt(t *testing.T) {
+	statement := administratorsManageKey([]string{"arn:aws:iam::111122223333:role/KeyAdmin"})
+	assertRendersAs(t, statement, `{
+		"Sid": "AdministratorsManageKeyWithoutUsingIt",
+		"Effect": "Allow",
+		"Principal": {"AWS": ["arn:aws:iam::111122223333:role/KeyAdmin"]},
+		"Action": ["kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Put*", "kms:Update*",
+			"kms:Revoke*", "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
+			"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
+		"Resource": "*"
+	}`)
+	for _, action := range statement.Action.([]string) {
+		for _, use := range []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:*"} {
+			if strings.HasPrefix(use, strings.TrimSuffix(action, "*")) {
+				t.Errorf("administrators get %s, which covers %s", action, use)
+			}
+		}
+	}
+}
+
+func TestGrantsAreDeniedUnlessForAnAWSResource(t *testing.T) {
+	assertRendersAs(t, denyGrantsNotForAWSResources(), `{
+		"Sid": "DenyGrantsNotForAWSResources",
+		"Effect": "Deny",
+		"Principal": {"AWS": "*"},
+		"Action": "kms:CreateGrant",
+		"Resource": "*",
+		"Condition": {"Bool": {"kms:GrantIsForAWSResource": "false"}}
+	}`)
+}
+
+func TestKeyPolicyOfEachAccessModel(t *testing.T) {
+	tests := []struct {
+		name string
+		key  KeyConfig
+		sids []string
+	}{
+		{"writer access names the writer's role", KeyConfig{Access: AccessWriter},
+			[]string{"AccountRootAdministers", "WriterUsesKeyThroughDynamoDB", "DynamoDBDescribesKey"}},
+		{"IAM access delegates to the account root only", KeyConfig{Access: AccessIAM},
+			[]string{"AccountRootAdministers"}},
+		{"account access lets the account use the key through DynamoDB", KeyConfig{Access: AccessAccount},
+			[]string{"AccountRootAdministers", "AccountUsesKeyThroughDynamoDB", "DynamoDBDescribesKey"}},
+		{"hardening adds administrators and the grant limit", KeyConfig{Access: AccessWriter, LimitGrantsToAWSResources: true, Admins: []string{"arn:aws:iam::111122223333:role/A"}},
+			[]string{"AccountRootAdministers", "WriterUsesKeyThroughDynamoDB", "DynamoDBDescribesKey", "AdministratorsManageKeyWithoutUsingIt", "DenyGrantsNotForAWSResources"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var sids []string
+			for _, s := range keyPolicy(referenceIDs, tt.key).Statement {
+				sids = append(sids, s.Sid)
+			}
+			if !slices.Equal(sids, tt.sids) {
+				t.Errorf("statements %v, want %v", sids, tt.sids)
+			}
+		})
+	}
+}
+
+func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
+	assertRendersAs(t, useTableKeyThroughDynamoDB(referenceIDs), `{
+		"Sid": "UseTableKeyThroughDynamoDB",
+		"Effect": "Allow",
+		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+		"Resource": {"Fn::GetAtt": ["DynamoDbTableKmsKey", "Arn"]},
+		"Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}}
+	}`)
+	for access, statements := range map[KeyAccess]int{AccessWriter: 1, AccessAccount: 1, AccessIAM: 2} {
+		if got := len(writerPolicy(referenceIDs, access).PolicyDocument.(PolicyDocument).Statement); got != statements {
+			t.Errorf("%s access: the writer's policy has %d statements, want %d", access, got, statements)
+		}
 	}
 }

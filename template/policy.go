@@ -9,14 +9,15 @@ type PolicyDocument struct {
 	Statement []Statement `json:"Statement"`
 }
 
-// Statement is one statement of a policy document. Action and Resource hold a
-// string or a []string, as the policy language allows either; values that
+// Statement is one statement of a policy document. Principal values, Action
+// and Resource hold a string or a []string, as the policy language allows
+// either; values that
 // refer to other resources are goformation intrinsics (cloudformation.Ref,
 // GetAtt, Sub), never raw maps.
 type Statement struct {
 	Sid       string                       `json:"Sid,omitempty"`
 	Effect    string                       `json:"Effect"`
-	Principal map[string]string            `json:"Principal,omitempty"`
+	Principal map[string]any               `json:"Principal,omitempty"`
 	Action    any                          `json:"Action"`
 	Resource  any                          `json:"Resource,omitempty"`
 	Condition map[string]map[string]string `json:"Condition,omitempty"`

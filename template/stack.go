@@ -71,7 +71,7 @@ func buildDefault(cfg Config) *Stack {
 	s.add(id.Alias, alias(id))
 	s.add(id.Table, table(id))
 	s.add(id.Role, writerRole())
-	s.add(id.Policy, writerPolicy(id))
+	s.add(id.Policy, writerPolicy(id, cfg.Key.Access))
 	s.add(id.Function, writerFunction(id, cfg.Writer))
 	s.add(id.LogGroup, writerLogGroup(id, cfg.Writer))
 

@@ -18,7 +18,7 @@ func key(id ids, cfg KeyConfig) *kms.Key {
 		EnableKeyRotation:                    cloudformation.Bool(true),
 		RotationPeriodInDays:                 cloudformation.Int(cfg.RotationPeriodInDays),
 		PendingWindowInDays:                  cloudformation.Int(cfg.PendingWindowInDays),
-		KeyPolicy:                            writerKeyPolicy(id.Role),
+		KeyPolicy:                            keyPolicy(id, cfg),
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
 	}

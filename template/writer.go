@@ -24,7 +24,7 @@ func writerRole() *iam.Role {
 			Version: PolicyVersion,
 			Statement: []Statement{{
 				Effect:    Allow,
-				Principal: map[string]string{"Service": "lambda.amazonaws.com"},
+				Principal: map[string]any{"Service": "lambda.amazonaws.com"},
 				Action:    "sts:AssumeRole",
 			}},
 		},
@@ -36,18 +36,36 @@ func writerRole() *iam.Role {
 
 // writerPolicy grants the one action the writer needs. TransactWriteItems,
 // which the writer uses for batches, is authorised by the actions inside it.
-func writerPolicy(id ids) *iam.Policy {
+// Where the key policy delegates to IAM, the policy also grants the key's use
+// through DynamoDB.
+func writerPolicy(id ids, access KeyAccess) *iam.Policy {
+	statements := []Statement{{
+		Sid:      "PutItemsIntoTable",
+		Effect:   Allow,
+		Action:   "dynamodb:PutItem",
+		Resource: cloudformation.GetAtt(id.Table, "Arn"),
+	}}
+	if access == AccessIAM {
+		statements = append(statements, useTableKeyThroughDynamoDB(id))
+	}
 	return &iam.Policy{
-		PolicyName: "PutItemsIntoTable",
-		Roles:      []string{cloudformation.Ref(id.Role)},
-		PolicyDocument: PolicyDocument{
-			Version: PolicyVersion,
-			Statement: []Statement{{
-				Sid:      "PutItemsIntoTable",
-				Effect:   Allow,
-				Action:   "dynamodb:PutItem",
-				Resource: cloudformation.GetAtt(id.Table, "Arn"),
-			}},
+		PolicyName:     "PutItemsIntoTable",
+		Roles:          []string{cloudformation.Ref(id.Role)},
+		PolicyDocument: PolicyDocument{Version: PolicyVersion, Statement: statements},
+	}
+}
+
+// useTableKeyThroughDynamoDB is what AWS CDK's grantWriteData gives a role
+// on a table's key, plus the kms:ViaService condition CDK leaves out: without
+// it the role could decrypt with the key directly.
+func useTableKeyThroughDynamoDB(id ids) Statement {
+	return Statement{
+		Sid:      "UseTableKeyThroughDynamoDB",
+		Effect:   Allow,
+		Action:   kmsDataActions,
+		Resource: cloudformation.GetAtt(id.Key, "Arn"),
+		Condition: map[string]map[string]string{
+			"StringEquals": {"kms:ViaService": cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com")},
 		},
 	}
 }

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
 func readFile(t *testing.T, path string) []byte {
@@ -141,3 +145,118 @@ func BenchmarkGenProcess(b *testing.B) {
 		}
 	}
 }
+
+func TestGenKeyAccessFlagPicksTheAccessModel(t *testing.T) {
+	for access, golden := range map[string]string{"iam": "access-iam.yaml", "account": "access-account.yaml", "writer": "default.yaml"} {
+		var stdout bytes.Buffer
+		if code := run([]string{"-key-access", access, "-o", "-"}, &stdout, &bytes.Buffer{}); code != exitOK {
+			t.Fatalf("-key-access %s: exit %d", access, code)
+		}
+		if !bytes.Equal(stdout.Bytes(), readFile(t, "../../golden/"+golden)) {
+			t.Errorf("-key-access %s differs from golden/%s", access, golden)
+		}
+	}
+	var stderr bytes.Buffer
+	if code := run([]string{"-key-access", "public", "-o", "-"}, &bytes.Buffer{}, &stderr); code != exitUsage {
+		t.Errorf("-key-access public: exit %d, want %d", code, exitUsage)
+	}
+	if want := `-key-access: got "public", want one of writer, iam, account`; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q does not say %q", stderr.String(), want)
+	}
+}
+
+func TestGenRefusesToWriteATemplateWithAnErrorFinding(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sam.yaml")
+	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reference := readFile(t, "../../../shared/reference/seed-template.yaml")
+	renderReference := func(*template.Stack) ([]byte, error) { return reference, nil }
+	var stderr bytes.Buffer
+	err := generate(template.DefaultConfig(), renderReference, out, &bytes.Buffer{}, &stderr)
+	if !errors.Is(err, errPostureFailed) {
+		t.Fatalf("error %v, want %v", err, errPostureFailed)
+	}
+	if !strings.Contains(stderr.String(), "error LMB001 DynamoDbWriteFunction") {
+		t.Errorf("stderr does not show the finding:\n%s", &stderr)
+	}
+	if got := readFile(t, out); string(got) != "old" {
+		t.Errorf("file now holds %q", got)
+	}
+}
+
+func TestCheckExitStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		output string
+	}{
+		{"a clean template", []string{"../../golden/default.yaml"}, exitOK, "0 errors, 0 warnings, 3 info"},
+		{"the reference template", []string{"../../../shared/reference/seed-template.yaml"}, exitInput, "error LMB001 DynamoDbWriteFunction"},
+		{"production strictness", []string{"-profile", "production", "../../golden/default.yaml"}, exitInput, "error DDB001 DynamoDbTable"},
+		{"JSON output", []string{"-format", "json", "../../golden/default.yaml"}, exitOK, `"severity": "info"`},
+		{"a missing file", []string{"missing.yaml"}, exitUsage, "missing.yaml"},
+		{"an unparsable file", []string{"testdata/unparsable.yaml"}, exitUsage, "testdata/unparsable.yaml: yaml: line 3"},
+		{"no file", nil, exitUsage, "name at least one template file"},
+		{"an unknown profile", []string{"-profile", "prod", "x"}, exitUsage, `-profile: got "prod", want one of default, seed, production`},
+		{"an unknown format", []string{"-format", "xml", "x"}, exitUsage, `-format: got "xml", want text or json`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"check"}, tt.args...), &stdout, &stderr)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, &stderr)
+			}
+			if got := stdout.String() + stderr.String(); !strings.Contains(got, tt.output) {
+				t.Errorf("output does not say %q:\n%s", tt.output, got)
+			}
+		})
+	}
+}
+
+// BenchmarkCheckProcess times the whole gen check process on a template
+// with 50 tables, each with its own key.
+func BenchmarkCheckProcess(b *testing.B) {
+	bin := buildGen(b)
+	var src strings.Builder
+	src.WriteString("Resources:\n")
+	for i := range 50 {
+		fmt.Fprintf(&src, fiftyTablesEntry, i, i, i, i)
+	}
+	file := filepath.Join(b.TempDir(), "fifty.yaml")
+	if err := os.WriteFile(file, []byte(src.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if out, err := exec.Command(bin, "check", file).CombinedOutput(); err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+	}
+}
+
+const fiftyTablesEntry = `  Key%d:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+      KeyPolicy:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root
+            Action: kms:*
+            Resource: '*'
+  Table%d:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      SSESpecification:
+        SSEEnabled: true
+        SSEType: KMS
+        KMSMasterKeyId: !GetAtt Key%d.Arn
+      Tags: [{Key: n, Value: '%d'}]
+`

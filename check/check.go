@@ -1,0 +1,110 @@
+package check
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Severity says how bad a finding is.
+type Severity int
+
+// Severities, from least to most severe.
+const (
+	Info Severity = iota
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Error:
+		return "error"
+	case Warning:
+		return "warning"
+	}
+	return "info"
+}
+
+// MarshalJSON writes the severity's name.
+func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// Finding is one thing wrong with one resource.
+type Finding struct {
+	Rule     string   `json:"rule"`
+	Severity Severity `json:"severity"`
+	Resource string   `json:"resource"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+	Auditors []string `json:"auditors,omitempty"`
+}
+
+// Options set how strictly a template is judged.
+type Options struct {
+	// Production raises the rules a production stack must pass to errors.
+	Production bool
+	// Today dates the runtime deprecation table.
+	Today time.Time
+}
+
+// Rule is one posture rule.
+type Rule struct {
+	ID       string
+	Title    string
+	Severity Severity
+	// StricterInProduction makes the rule an error under Options.Production.
+	StricterInProduction bool
+	Fix                  string
+	Auditors             []string
+	find                 func(Template, Options) []hit
+}
+
+// hit is where a rule found a problem, and what exactly.
+type hit struct {
+	resource string
+	message  string
+}
+
+// Rules lists every rule, in the order the README documents them.
+func Rules() []Rule {
+	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules)
+}
+
+// Run judges t by every rule. Findings come sorted by resource and rule, so
+// the same template always gives the same report.
+func Run(t Template, opts Options) []Finding {
+	var out []Finding
+	for _, r := range Rules() {
+		severity := r.Severity
+		if r.StricterInProduction && opts.Production {
+			severity = Error
+		}
+		for _, h := range r.find(t, opts) {
+			out = append(out, Finding{
+				Rule: r.ID, Severity: severity, Resource: h.resource,
+				Message: h.message, Fix: r.Fix, Auditors: r.Auditors,
+			})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule))
+	})
+	return out
+}
+
+// Count gives how many findings have the given severity.
+func Count(findings []Finding, s Severity) int {
+	n := 0
+	for _, f := range findings {
+		if f.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+func hitf(resource, format string, args ...any) hit {
+	return hit{resource: resource, message: fmt.Sprintf(format, args...)}
+}

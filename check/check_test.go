@@ -1,0 +1,134 @@
+package check
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// today is a fixed date, so the runtime table gives the same answer every day.
+var today = time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+
+func parseFile(t *testing.T, path string) Template {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := Parse(src)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tmpl
+}
+
+func TestTheCleanTemplatePassesEveryRule(t *testing.T) {
+	findings := Run(parseFile(t, "testdata/rules/clean.yaml"), Options{Production: true, Today: today})
+	for _, f := range findings {
+		t.Errorf("%s %s %s: %s", f.Severity, f.Rule, f.Resource, f.Message)
+	}
+}
+
+// Each testdata/rules/<RULE>.yaml changes one thing in clean.yaml.
+func TestEachRuleTemplateYieldsExactlyItsFinding(t *testing.T) {
+	tests := []struct {
+		rule     string
+		resource string
+		severity Severity
+	}{
+		{"SSE001", "Table", Error},
+		{"SSE002", "Table", Error},
+		{"SSE003", "Table", Error},
+		{"LIF001", "Table", Error},
+		{"DDB001", "Table", Info},
+		{"DDB002", "Table", Info},
+		{"KEY001", "Key", Error},
+		{"KEY002", "Key", Error},
+		{"KEY003", "Key", Error},
+		{"KEY004", "Key", Error},
+		{"KEY005", "Key", Error},
+		{"KEY006", "Key", Warning},
+		{"KEY007", "Key", Error},
+		{"KEY008", "Key", Info},
+		{"IAM001", "WriterPolicy", Error},
+		{"IAM002", "WriterPolicy", Error},
+		{"IAM003", "WriterPolicy", Warning},
+		{"LMB001", "Writer", Error},
+	}
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		covered[tt.rule] = true
+		t.Run(tt.rule, func(t *testing.T) {
+			findings := Run(parseFile(t, filepath.Join("testdata/rules", tt.rule+".yaml")), Options{Today: today})
+			if len(findings) != 1 {
+				t.Fatalf("got %d findings, want one %s: %+v", len(findings), tt.rule, findings)
+			}
+			f := findings[0]
+			if f.Rule != tt.rule || f.Resource != tt.resource || f.Severity != tt.severity {
+				t.Errorf("got %s %s on %s, want %s %s on %s", f.Severity, f.Rule, f.Resource, tt.severity, tt.rule, tt.resource)
+			}
+			if f.Message == "" || f.Fix == "" {
+				t.Errorf("finding lacks a message or a fix: %+v", f)
+			}
+		})
+	}
+	for _, r := range Rules() {
+		if !covered[r.ID] {
+			t.Errorf("rule %s has no template under testdata/rules", r.ID)
+		}
+	}
+}
+
+func TestProductionMakesRecoveryAndGrantRulesErrors(t *testing.T) {
+	for _, rule := range []string{"DDB001", "DDB002", "KEY008"} {
+		findings := Run(parseFile(t, filepath.Join("testdata/rules", rule+".yaml")), Options{Production: true, Today: today})
+		if len(findings) != 1 || findings[0].Severity != Error {
+			t.Errorf("%s under production: %+v, want one error", rule, findings)
+		}
+	}
+}
+
+func TestRuntimesAreJudgedByTheirDeprecationDate(t *testing.T) {
+	tmpl := parseFile(t, "testdata/rules/LMB001.yaml")
+	if f := Run(tmpl, Options{Today: time.Date(2024, 1, 7, 0, 0, 0, 0, time.UTC)}); len(f) != 0 {
+		t.Errorf("go1.x the day before its deprecation: %+v", f)
+	}
+	if f := Run(tmpl, Options{Today: time.Date(2024, 1, 8, 0, 0, 0, 0, time.UTC)}); len(f) != 1 {
+		t.Errorf("go1.x on its deprecation day: %+v, want one finding", f)
+	}
+}
+
+func TestEveryRuntimeHasADeprecationDate(t *testing.T) {
+	for name, life := range runtimes {
+		if _, err := time.Parse(time.DateOnly, life.Deprecated); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, ok := runtimes["provided.al2023"]; !ok {
+		t.Error("the writer's runtime provided.al2023 is not in the table")
+	}
+}
+
+func TestTheReferenceTemplateHasARetiredRuntimeAndAnAccountWideKey(t *testing.T) {
+	findings := Run(parseFile(t, "../../shared/reference/seed-template.yaml"), Options{Today: today})
+	var errors, warnings []string
+	for _, f := range findings {
+		switch f.Severity {
+		case Error:
+			errors = append(errors, f.Rule)
+		case Warning:
+			warnings = append(warnings, f.Rule)
+		}
+	}
+	if len(errors) != 1 || errors[0] != "LMB001" || len(warnings) != 1 || warnings[0] != "KEY006" {
+		t.Errorf("errors %v and warnings %v, want [LMB001] and [KEY006]", errors, warnings)
+	}
+}
+
+func TestTheCDKTemplateHasNoError(t *testing.T) {
+	findings := Run(parseFile(t, "../../shared/reference/cdk/table-cmk.template.json"), Options{Today: today})
+	if n := Count(findings, Error); n != 0 {
+		t.Errorf("%d errors: %+v", n, findings)
+	}
+}

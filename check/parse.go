@@ -1,0 +1,130 @@
+package check
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Template is a parsed template as plain maps, lists and scalars, with every
+// short-form intrinsic (!Ref X) spelled out in long form ({"Ref": "X"}).
+type Template map[string]any
+
+// Parse reads a CloudFormation or SAM template in JSON or YAML. Errors name
+// the line.
+func Parse(src []byte) (Template, error) {
+	if trimmed := bytes.TrimSpace(src); len(trimmed) > 0 && trimmed[0] == '{' {
+		return parseJSON(src)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, err // yaml.v3 errors already say "line N"
+	}
+	if len(doc.Content) == 0 {
+		return nil, errors.New("line 1: empty template")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("line %d: a template is a mapping of sections, got a %s", root.Line, kindName(root))
+	}
+	v, err := longForm(root)
+	if err != nil {
+		return nil, err
+	}
+	return Template(v.(map[string]any)), nil
+}
+
+func parseJSON(src []byte) (Template, error) {
+	var t Template
+	if err := json.Unmarshal(src, &t); err != nil {
+		var syntax *json.SyntaxError
+		if errors.As(err, &syntax) {
+			return nil, fmt.Errorf("line %d: %w", 1+bytes.Count(src[:syntax.Offset], []byte("\n")), err)
+		}
+		return nil, err
+	}
+	return t, nil
+}
+
+// longForm converts a YAML node into plain values. Scalars become strings,
+// float64, bool or nil, as JSON would give them.
+func longForm(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		return longForm(n.Alias)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: a mapping key must be a scalar", k.Line)
+			}
+			val, err := longForm(v)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = val
+		}
+		return withTag(n, m)
+	case yaml.SequenceNode:
+		l := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			val, err := longForm(c)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, val)
+		}
+		return withTag(n, l)
+	}
+	return withTag(n, scalar(n))
+}
+
+func scalar(n *yaml.Node) any {
+	if strings.HasPrefix(n.Tag, "!!") || n.Tag == "" {
+		var v any
+		if err := n.Decode(&v); err == nil {
+			if i, ok := v.(int); ok {
+				return float64(i)
+			}
+			return v
+		}
+	}
+	return n.Value
+}
+
+// withTag wraps a value carrying a short-form intrinsic tag in its long form.
+func withTag(n *yaml.Node, v any) (any, error) {
+	tag := n.Tag
+	if tag == "" || strings.HasPrefix(tag, "!!") {
+		return v, nil
+	}
+	name := strings.TrimPrefix(tag, "!")
+	switch name {
+	case "Ref", "Condition":
+		return map[string]any{name: v}, nil
+	case "GetAtt":
+		if s, ok := v.(string); ok {
+			resource, attribute, found := strings.Cut(s, ".")
+			if !found {
+				return nil, fmt.Errorf("line %d: !GetAtt %q: want Resource.Attribute", n.Line, s)
+			}
+			v = []any{resource, attribute}
+		}
+	}
+	return map[string]any{"Fn::" + name: v}, nil
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.ScalarNode:
+		return "scalar"
+	}
+	return "document"
+}

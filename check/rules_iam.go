@@ -1,0 +1,103 @@
+package check
+
+import (
+	"slices"
+	"strings"
+)
+
+var iamRules = []Rule{
+	{
+		ID: "IAM001", Title: "dynamodb:* granted", Severity: Error,
+		Fix: "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
+		find: iamStatements(func(s statement) (string, bool) {
+			if s.hasAction(func(a string) bool { return a == "*" || strings.EqualFold(a, "dynamodb:*") }) {
+				return "a policy allows every DynamoDB action", true
+			}
+			return "", false
+		}),
+	},
+	{
+		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
+		Fix: "set Resource to the table's ARN (!GetAtt Table.Arn)",
+		find: iamStatements(func(s statement) (string, bool) {
+			if s.hasAction(isDynamoDBAction) && slices.Contains(s.Resources, "*") {
+				return "a policy allows DynamoDB actions on Resource '*', every table in the account", true
+			}
+			return "", false
+		}),
+	},
+	{
+		ID: "IAM003", Title: "KMS data actions without kms:ViaService", Severity: Warning,
+		Fix: "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
+		find: iamStatements(func(s statement) (string, bool) {
+			if s.hasAction(isKMSDataAction) && !slices.Contains(s.conditionKeys(), "kms:viaservice") {
+				return "a policy allows KMS data actions without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB", true
+			}
+			return "", false
+		}),
+	},
+}
+
+// iamStatements finds Allow statements of the template's IAM policies that
+// match.
+func iamStatements(match func(statement) (string, bool)) func(Template, Options) []hit {
+	return func(t Template, _ Options) []hit {
+		var hits []hit
+		for _, p := range iamPolicies(t) {
+			for _, s := range p.statements {
+				if message, ok := match(s); s.allows() && ok {
+					hits = append(hits, hit{p.resource, message})
+				}
+			}
+		}
+		return hits
+	}
+}
+
+type iamPolicy struct {
+	resource   string
+	statements []statement
+}
+
+// iamPolicies finds every identity policy document in the template: the
+// IAM policy resources, inline policies of roles, users and groups, and
+// the policy documents of SAM functions.
+func iamPolicies(t Template) []iamPolicy {
+	var out []iamPolicy
+	for _, r := range t.resources() {
+		switch r.Type {
+		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
+			out = append(out, iamPolicy{r.ID, statements(r.Props["PolicyDocument"])})
+		case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+			inline, _ := r.Props["Policies"].([]any)
+			for _, p := range inline {
+				m, _ := p.(map[string]any)
+				out = append(out, iamPolicy{r.ID, statements(m["PolicyDocument"])})
+			}
+		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
+			policies := r.Props["Policies"]
+			if _, isDocument := policies.(map[string]any); isDocument {
+				policies = []any{policies}
+			}
+			list, _ := policies.([]any)
+			for _, p := range list {
+				out = append(out, iamPolicy{r.ID, statements(p)})
+			}
+		}
+	}
+	return out
+}
+
+func isDynamoDBAction(action string) bool {
+	return strings.HasPrefix(strings.ToLower(action), "dynamodb:")
+}
+
+func isKMSDataAction(action string) bool {
+	a := strings.ToLower(action)
+	for _, data := range []string{"kms:*", "kms:encrypt", "kms:decrypt", "kms:reencrypt*", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey*", "kms:generatedatakey"} {
+		if a == data {
+			return true
+		}
+	}
+	return strings.HasPrefix(a, "kms:generatedatakey")
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dynamodb-sse-cmk/stack/check"
+)
+
+// checkProfiles are the strictness levels gen check knows.
+var checkProfiles = []string{"default", "seed", "production"}
+
+var reportWriters = map[string]func(io.Writer, []check.Report) error{
+	"text": check.WriteText,
+	"json": check.WriteJSON,
+}
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gen check", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	profile := flags.String("profile", "default", "judge as this profile: one of "+strings.Join(checkProfiles, ", ")+"; production makes recovery and grant rules errors")
+	format := flags.String("format", "text", "report format: text or json")
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	write, ok := reportWriters[*format]
+	if !ok {
+		fmt.Fprintf(stderr, "gen check: -format: got %q, want text or json\n", *format)
+		return exitUsage
+	}
+	if !slices.Contains(checkProfiles, *profile) {
+		fmt.Fprintf(stderr, "gen check: -profile: got %q, want one of %s\n", *profile, strings.Join(checkProfiles, ", "))
+		return exitUsage
+	}
+	if flags.NArg() == 0 {
+		fmt.Fprintln(stderr, "gen check: name at least one template file")
+		return exitUsage
+	}
+	opts := check.Options{Production: *profile == "production", Today: time.Now()}
+	var reports []check.Report
+	for _, file := range flags.Args() {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "gen check: %v\n", err)
+			return exitUsage
+		}
+		t, err := check.Parse(src)
+		if err != nil {
+			fmt.Fprintf(stderr, "gen check: %s: %v\n", file, err)
+			return exitUsage
+		}
+		reports = append(reports, check.Report{File: file, Findings: check.Run(t, opts)})
+	}
+	if err := write(stdout, reports); err != nil {
+		fmt.Fprintf(stderr, "gen check: %v\n", err)
+		return exitInput
+	}
+	for _, r := range reports {
+		if check.Count(r.Findings, check.Error) > 0 {
+			return exitInput
+		}
+	}
+	return exitOK
+}

@@ -1,0 +1,34 @@
+package golden
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/dynamodb-sse-cmk/stack/check"
+)
+
+// The seed and the account access model reproduce the reference's way of
+// sharing the key with the whole account; their *-principal warning is the
+// point of showing them.
+var intendedFindings = map[string]string{"seed.yaml": "KEY006", "access-account.yaml": "KEY006"}
+
+func TestGoldensPassThePostureCheck(t *testing.T) {
+	for _, c := range configurations {
+		t.Run(c.name, func(t *testing.T) {
+			src, err := os.ReadFile(c.golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmpl, err := check.Parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range check.Run(tmpl, check.Options{Today: time.Now()}) {
+				if f.Severity != check.Info && intendedFindings[c.golden] != f.Rule {
+					t.Errorf("%s %s %s: %s", f.Severity, f.Rule, f.Resource, f.Message)
+				}
+			}
+		})
+	}
+}
