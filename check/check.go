@@ -47,6 +47,8 @@ type Options struct {
 	Production bool
 	// Today dates the runtime deprecation table.
 	Today time.Time
+	// Size is the template's length in bytes, where it is known.
+	Size int
 }
 
 // Rule is one posture rule.
@@ -69,7 +71,7 @@ type hit struct {
 
 // Rules lists every rule, in the order the README documents them.
 func Rules() []Rule {
-	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules)
+	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules)
 }
 
 // Run judges t by every rule. Findings come sorted by resource and rule, so

@@ -4,40 +4,72 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
 
+	"github.com/dynamodb-sse-cmk/stack/config"
 	"github.com/dynamodb-sse-cmk/stack/render"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files from the current output")
 
-// configurations are the named configurations with a golden file each.
+// configurations are the named configurations with a golden file each: the
+// profiles, the key access models, and every example configuration.
 var configurations = []struct {
 	name   string
-	cfg    template.Config
+	cfg    func() (template.Config, error)
 	golden string
 }{
-	{"the default profile", template.DefaultConfig(), "default.yaml"},
-	{"the seed profile", template.SeedConfig(), "seed.yaml"},
+	{"the default profile", profile(template.DefaultConfig), "default.yaml"},
+	{"the production profile", profile(template.ProductionConfig), "production.yaml"},
+	{"the seed profile", profile(template.SeedConfig), "seed.yaml"},
 	{"key access through IAM", withKey(func(k *template.KeyConfig) { k.Access = template.AccessIAM }), "access-iam.yaml"},
 	{"key access for the whole account", withKey(func(k *template.KeyConfig) { k.Access = template.AccessAccount }), "access-account.yaml"},
 	{"a hardened key policy", withKey(func(k *template.KeyConfig) {
 		k.LimitGrantsToAWSResources = true
 		k.Admins = []string{"arn:aws:iam::111122223333:role/KeyAdmin"}
 	}), "key-hardening.yaml"},
+	{"examples/multi-table.yaml", example("multi-table.yaml"), "multi-table.yaml"},
+	{"examples/production.yaml", example("production.yaml"), "example-production.yaml"},
+	{"examples/sort-key-ttl-stream.yaml", example("sort-key-ttl-stream.yaml"), "sort-key-ttl-stream.yaml"},
+	{"examples/key-and-writer.yaml", example("key-and-writer.yaml"), "key-and-writer.yaml"},
 }
 
-func withKey(change func(*template.KeyConfig)) template.Config {
-	cfg := template.DefaultConfig()
-	change(&cfg.Key)
-	return cfg
+func profile(cfg func() template.Config) func() (template.Config, error) {
+	return func() (template.Config, error) { return cfg(), nil }
 }
 
-func rendered(t *testing.T, cfg template.Config) []byte {
+func withKey(change func(*template.KeyConfig)) func() (template.Config, error) {
+	return func() (template.Config, error) {
+		cfg := template.DefaultConfig()
+		change(&cfg.Key)
+		return cfg, nil
+	}
+}
+
+func example(name string) func() (template.Config, error) {
+	return func() (template.Config, error) {
+		src, err := os.ReadFile(filepath.Join("../examples", name))
+		if err != nil {
+			return template.Config{}, err
+		}
+		file, err := config.Parse(src)
+		if err != nil {
+			return template.Config{}, err
+		}
+		return file.Config()
+	}
+}
+
+func rendered(t *testing.T, configuration func() (template.Config, error)) []byte {
 	t.Helper()
+	cfg, err := configuration()
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := template.Build(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
+	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
 // The seed and the account access model reproduce the reference's way of
@@ -13,9 +14,14 @@ import (
 // point of showing them.
 var intendedFindings = map[string]string{"seed.yaml": "KEY006", "access-account.yaml": "KEY006"}
 
+// Production goldens are judged as production stacks.
 func TestGoldensPassThePostureCheck(t *testing.T) {
 	for _, c := range configurations {
 		t.Run(c.name, func(t *testing.T) {
+			cfg, err := c.cfg()
+			if err != nil {
+				t.Fatal(err)
+			}
 			src, err := os.ReadFile(c.golden)
 			if err != nil {
 				t.Fatal(err)
@@ -24,7 +30,8 @@ func TestGoldensPassThePostureCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, f := range check.Run(tmpl, check.Options{Today: time.Now()}) {
+			opts := check.Options{Production: cfg.Profile == template.ProfileProduction, Today: time.Now()}
+			for _, f := range check.Run(tmpl, opts) {
 				if f.Severity != check.Info && intendedFindings[c.golden] != f.Rule {
 					t.Errorf("%s %s %s: %s", f.Severity, f.Rule, f.Resource, f.Message)
 				}

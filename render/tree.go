@@ -2,11 +2,12 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
 
@@ -151,27 +152,26 @@ func order(v any) any {
 }
 
 func orderMap(m map[string]any, first []string, child func(string, any) any) object {
+	rank := make(map[string]int, len(first))
+	for i, k := range first {
+		rank[k] = i
+	}
+	rankOf := func(k string) int {
+		if r, ok := rank[k]; ok {
+			return r
+		}
+		return len(first)
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.SliceStable(keys, func(i, j int) bool {
-		ri, rj := rank(first, keys[i]), rank(first, keys[j])
-		if ri != rj {
-			return ri < rj
-		}
-		return keys[i] < keys[j]
+	slices.SortFunc(keys, func(a, b string) int {
+		return cmp.Or(cmp.Compare(rankOf(a), rankOf(b)), strings.Compare(a, b))
 	})
 	out := make(object, len(keys))
 	for i, k := range keys {
 		out[i] = member{Key: k, Value: child(k, m[k])}
 	}
 	return out
-}
-
-func rank(order []string, key string) int {
-	if i := slices.Index(order, key); i >= 0 {
-		return i
-	}
-	return len(order)
 }

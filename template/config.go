@@ -1,34 +1,63 @@
 package template
 
-import (
-	"errors"
-	"fmt"
-	"regexp"
-	"slices"
-	"strings"
-)
+import "strings"
 
 // Profile names a set of defaults that a [Config] starts from.
 type Profile string
 
 // The profiles a stack can be built from.
 const (
+	// ProfileDefault is the stack we recommend for trying things: a
+	// least-privilege writer in Go, and delete-stack removes everything.
+	ProfileDefault Profile = "default"
+	// ProfileProduction never loses a table: key and table are retained,
+	// deletion protection and point-in-time recovery are on, and the key
+	// policy is hardened.
+	ProfileProduction Profile = "production"
 	// ProfileSeed reproduces the reference template: three resources, the
 	// reference's key policy and its inline Python writer.
 	ProfileSeed Profile = "seed"
-	// ProfileDefault is the stack we recommend: a least-privilege writer in Go
-	// and a stack that delete-stack removes completely.
-	ProfileDefault Profile = "default"
 )
 
 // Profiles lists every profile, in the order help texts show them.
-var Profiles = []Profile{ProfileDefault, ProfileSeed}
+var Profiles = []Profile{ProfileDefault, ProfileProduction, ProfileSeed}
 
 // Config is everything a stack is built from.
 type Config struct {
 	Profile Profile
-	Key     KeyConfig
-	Writer  WriterConfig
+	// Tables each get their own key, alias, key policy and writer.
+	Tables []TableConfig
+	Key    KeyConfig
+	Writer WriterConfig
+	// Tags go on every resource that takes tags.
+	Tags map[string]string
+}
+
+// TableConfig is one DynamoDB table.
+type TableConfig struct {
+	// Name is letters and digits; it prefixes the logical ids of the
+	// table's resources.
+	Name         string
+	PartitionKey Attribute
+	// SortKey is optional.
+	SortKey             *Attribute
+	PointInTimeRecovery bool
+	DeletionProtection  bool
+	// TTLAttribute, when set, names the attribute holding each item's expiry.
+	TTLAttribute string
+	// Stream, when set, is the stream view type: KEYS_ONLY, NEW_IMAGE,
+	// OLD_IMAGE or NEW_AND_OLD_IMAGES.
+	Stream string
+	// TableClass is STANDARD or STANDARD_INFREQUENT_ACCESS; empty means
+	// DynamoDB's default, STANDARD.
+	TableClass string
+}
+
+// Attribute is a key attribute of a table.
+type Attribute struct {
+	Name string
+	// Type is S, N or B.
+	Type string
 }
 
 // KeyConfig sets the lifecycle of the customer managed key and who may use it.
@@ -65,31 +94,46 @@ const (
 // KeyAccesses lists the key access models.
 var KeyAccesses = []KeyAccess{AccessWriter, AccessIAM, AccessAccount}
 
-// WriterConfig sets the Lambda function that writes items into the table.
+// WriterConfig sets the Lambda function that writes items into each table.
 type WriterConfig struct {
-	// CodeURI is where `make build` leaves the writer's bootstrap; `aws
-	// cloudformation package` uploads it.
-	CodeURI string
 	// MemorySize in MB: 128 to 10240.
 	MemorySize int
 	// Timeout in seconds: 1 to 900.
 	Timeout int
+	// Architecture is arm64 or x86_64; arm64 costs 20% less per GB-second.
+	Architecture string
 	// LogRetentionInDays is how long CloudWatch Logs keeps the writer's logs.
 	LogRetentionInDays int
+}
+
+// DefaultTable is the one table of the default configuration. Its name makes
+// the reference template's logical ids (DynamoDbTable, DynamoDbTableKmsKey,
+// DynamoDbWriteFunction), so stacks made from the reference are updated in
+// place, not replaced.
+func DefaultTable() TableConfig {
+	return TableConfig{Name: "DynamoDb", PartitionKey: Attribute{Name: "id", Type: "S"}}
 }
 
 // DefaultConfig is the configuration of the default profile.
 func DefaultConfig() Config {
 	return Config{
 		Profile: ProfileDefault,
+		Tables:  []TableConfig{DefaultTable()},
 		Key:     KeyConfig{RotationPeriodInDays: 365, PendingWindowInDays: 7, Access: AccessWriter},
-		Writer: WriterConfig{
-			CodeURI:            "build/writer",
-			MemorySize:         128,
-			Timeout:            10,
-			LogRetentionInDays: 14,
-		},
+		Writer:  WriterConfig{MemorySize: 128, Timeout: 10, Architecture: "arm64", LogRetentionInDays: 14},
 	}
+}
+
+// ProductionConfig is the configuration of the production profile.
+func ProductionConfig() Config {
+	cfg := DefaultConfig()
+	cfg.Profile = ProfileProduction
+	cfg.Tables[0].PointInTimeRecovery = true
+	cfg.Tables[0].DeletionProtection = true
+	cfg.Key.PendingWindowInDays = 30
+	cfg.Key.LimitGrantsToAWSResources = true
+	cfg.Writer.LogRetentionInDays = 365
+	return cfg
 }
 
 // SeedConfig is the configuration of the seed profile. Only the profile is
@@ -103,11 +147,18 @@ func ConfigFor(profile string) (Config, error) {
 	switch Profile(profile) {
 	case ProfileDefault:
 		return DefaultConfig(), nil
+	case ProfileProduction:
+		return ProductionConfig(), nil
 	case ProfileSeed:
 		return SeedConfig(), nil
 	}
-	return Config{}, fmt.Errorf("profile: got %q, want one of %s", profile, ProfileNames())
+	return Config{}, errProfile(profile)
 }
+
+// retains reports whether delete-stack and replacements keep the tables and
+// their keys. The key is always retained when its table is: a table whose
+// key is gone becomes inaccessible.
+func (c Config) retains() bool { return c.Profile == ProfileProduction }
 
 // ProfileNames lists the profiles for messages and help texts.
 func ProfileNames() string { return joinNames(Profiles) }
@@ -121,48 +172,4 @@ func joinNames[T ~string](values []T) string {
 		names[i] = string(v)
 	}
 	return strings.Join(names, ", ")
-}
-
-// iamPrincipalARN matches the ARN of an account root, a role or a user: the
-// principals a key policy can name. KMS rejects a key policy that names a
-// principal that does not exist.
-var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
-
-// logRetentionDays are the values CloudWatch Logs accepts for RetentionInDays.
-var logRetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-
-// Validate reports every field that is out of range, each naming the field,
-// what is allowed and what it got.
-func (c Config) Validate() error {
-	if c.Profile == ProfileSeed {
-		return nil
-	}
-	if c.Profile != ProfileDefault {
-		return fmt.Errorf("profile: got %q, want one of %s", c.Profile, ProfileNames())
-	}
-	var errs []error
-	inRange := func(field string, got, min, max int) {
-		if got < min || got > max {
-			errs = append(errs, fmt.Errorf("%s: got %d, want %d to %d", field, got, min, max))
-		}
-	}
-	inRange("key.rotationPeriodInDays", c.Key.RotationPeriodInDays, 90, 2560)
-	inRange("key.pendingWindowInDays", c.Key.PendingWindowInDays, 7, 30)
-	if !slices.Contains(KeyAccesses, c.Key.Access) {
-		errs = append(errs, fmt.Errorf("key.access: got %q, want one of %s", c.Key.Access, joinNames(KeyAccesses)))
-	}
-	for i, arn := range c.Key.Admins {
-		if !iamPrincipalARN.MatchString(arn) {
-			errs = append(errs, fmt.Errorf("key.admins[%d]: got %q, want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin", i, arn))
-		}
-	}
-	inRange("writer.memorySize", c.Writer.MemorySize, 128, 10240)
-	inRange("writer.timeout", c.Writer.Timeout, 1, 900)
-	if !slices.Contains(logRetentionDays, c.Writer.LogRetentionInDays) {
-		errs = append(errs, fmt.Errorf("writer.logRetentionInDays: got %d, want one of %v", c.Writer.LogRetentionInDays, logRetentionDays))
-	}
-	if c.Writer.CodeURI == "" {
-		errs = append(errs, errors.New("writer.codeUri: got nothing, want the folder or zip that `make build` writes"))
-	}
-	return errors.Join(errs...)
 }

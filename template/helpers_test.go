@@ -40,3 +40,6 @@ func buildDefaultStack(t *testing.T) *Stack {
 	}
 	return s
 }
+
+// defaultIDs are the logical ids of the default table's resources.
+var defaultIDs = idsFor(DefaultTable().Name)

@@ -60,7 +60,7 @@ func TestReferenceStatementsAreTheReferenceTemplates(t *testing.T) {
 }
 
 func TestDefaultKeyPolicyHoldsExactlyItsThreeStatements(t *testing.T) {
-	key, err := buildDefaultStack(t).Template.GetKMSKeyWithName(referenceIDs.Key)
+	key, err := buildDefaultStack(t).Template.GetKMSKeyWithName(defaultIDs.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestDefaultKeyPolicyHoldsExactlyItsThreeStatements(t *testing.T) {
 			t.Errorf("statement %d is %s, want %s", i, sids[i], want[i])
 		}
 	}
-	if policy.Statement[1].Principal["AWS"] != writerUsesKeyThroughDynamoDB(referenceIDs.Role).Principal["AWS"] {
+	if policy.Statement[1].Principal["AWS"] != writerUsesKeyThroughDynamoDB(defaultIDs.Role).Principal["AWS"] {
 		t.Errorf("the writer statement names %v, not the writer's role", policy.Statement[1].Principal)
 	}
 }
@@ -149,7 +149,7 @@ func TestKeyPolicyOfEachAccessModel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var sids []string
-			for _, s := range keyPolicy(referenceIDs, tt.key).Statement {
+			for _, s := range keyPolicy(defaultIDs, tt.key).Statement {
 				sids = append(sids, s.Sid)
 			}
 			if !slices.Equal(sids, tt.sids) {
@@ -160,7 +160,7 @@ func TestKeyPolicyOfEachAccessModel(t *testing.T) {
 }
 
 func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
-	assertRendersAs(t, useTableKeyThroughDynamoDB(referenceIDs), `{
+	assertRendersAs(t, useTableKeyThroughDynamoDB(defaultIDs), `{
 		"Sid": "UseTableKeyThroughDynamoDB",
 		"Effect": "Allow",
 		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
@@ -168,7 +168,7 @@ func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
 		"Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}}
 	}`)
 	for access, statements := range map[KeyAccess]int{AccessWriter: 1, AccessAccount: 1, AccessIAM: 2} {
-		if got := len(writerPolicy(referenceIDs, access).PolicyDocument.(PolicyDocument).Statement); got != statements {
+		if got := len(writerPolicy(defaultIDs, access).PolicyDocument.(PolicyDocument).Statement); got != statements {
 			t.Errorf("%s access: the writer's policy has %d statements, want %d", access, got, statements)
 		}
 	}

@@ -24,7 +24,7 @@ const seedWriterCode = `def handler(event, context):
 // explicit deletion policies differ.
 func buildSeed() *Stack {
 	s := newStack("")
-	id := referenceIDs
+	id := idsFor(DefaultTable().Name)
 	s.add(id.Key, &kms.Key{
 		EnableKeyRotation: cloudformation.Bool(true),
 		KeyPolicy: PolicyDocument{

@@ -9,6 +9,11 @@ import (
 // samTransform makes CloudFormation expand AWS::Serverless::* resources.
 const samTransform = "AWS::Serverless-2016-10-31"
 
+// ResourcesPerTable is how many resources each table adds to the stack once
+// CloudFormation has applied the SAM transform: key, alias, table, role,
+// policy, function and log group.
+const ResourcesPerTable = 7
+
 // Stack is a built template together with the order its resources and
 // outputs were added in, which the template's maps do not keep and a
 // readable rendering needs.
@@ -43,7 +48,7 @@ func Build(cfg Config) (*Stack, error) {
 	if cfg.Profile == ProfileSeed {
 		return buildSeed(), nil
 	}
-	return buildDefault(cfg), nil
+	return buildTables(cfg), nil
 }
 
 // ids are the logical ids of one table's resources.
@@ -51,35 +56,49 @@ type ids struct {
 	Key, Alias, Table, Role, Policy, Function, LogGroup string
 }
 
-// referenceIDs keeps the reference template's logical ids for the resources it
-// has: a renamed logical id makes CloudFormation replace the resource, and a
-// replaced table loses its items.
-var referenceIDs = ids{
-	Key:      "DynamoDbTableKmsKey",
-	Alias:    "DynamoDbTableKmsKeyAlias",
-	Table:    "DynamoDbTable",
-	Role:     "DynamoDbWriteFunctionRole",
-	Policy:   "DynamoDbWriteFunctionPolicy",
-	Function: "DynamoDbWriteFunction",
-	LogGroup: "DynamoDbWriteFunctionLogGroup",
+// idsFor derives a table's logical ids from its name. A renamed logical id
+// makes CloudFormation replace the resource, and a replaced table loses its
+// items: the default table's name, DynamoDb, gives the reference's ids.
+func idsFor(table string) ids {
+	return ids{
+		Key:      table + "TableKmsKey",
+		Alias:    table + "TableKmsKeyAlias",
+		Table:    table + "Table",
+		Role:     table + "WriteFunctionRole",
+		Policy:   table + "WriteFunctionPolicy",
+		Function: table + "WriteFunction",
+		LogGroup: table + "WriteFunctionLogGroup",
+	}
 }
 
-func buildDefault(cfg Config) *Stack {
-	s := newStack("DynamoDB table encrypted at rest with a customer managed KMS key, and its writer")
-	id := referenceIDs
-	s.add(id.Key, key(id, cfg.Key))
-	s.add(id.Alias, alias(id))
-	s.add(id.Table, table(id))
-	s.add(id.Role, writerRole())
-	s.add(id.Policy, writerPolicy(id, cfg.Key.Access))
-	s.add(id.Function, writerFunction(id, cfg.Writer))
-	s.add(id.LogGroup, writerLogGroup(id, cfg.Writer))
-
-	s.output("TableName", "Name of the encrypted table", cloudformation.Ref(id.Table))
-	s.output("TableArn", "ARN of the encrypted table", cloudformation.GetAtt(id.Table, "Arn"))
-	s.output("KeyArn", "ARN of the customer managed key that encrypts the table", cloudformation.GetAtt(id.Key, "Arn"))
-	s.output("KeyAlias", "Alias of the customer managed key", cloudformation.Ref(id.Alias))
-	s.output("WriterFunctionName", "Name of the writer function; pass it to aws lambda invoke", cloudformation.Ref(id.Function))
-	s.output("WriterFunctionArn", "ARN of the writer function", cloudformation.GetAtt(id.Function, "Arn"))
+func buildTables(cfg Config) *Stack {
+	description := "DynamoDB table encrypted at rest with a customer managed KMS key, and its writer"
+	if len(cfg.Tables) > 1 {
+		description = "DynamoDB tables, each encrypted at rest with its own customer managed KMS key, and their writers"
+	}
+	s := newStack(description)
+	for _, table := range cfg.Tables {
+		addTable(s, cfg, table)
+	}
 	return s
+}
+
+// addTable adds one table with its own key and its own writer, so each
+// writer may touch one table and one key only.
+func addTable(s *Stack, cfg Config, t TableConfig) {
+	id := idsFor(t.Name)
+	s.add(id.Key, key(id, cfg))
+	s.add(id.Alias, alias(id))
+	s.add(id.Table, table(id, t, cfg))
+	s.add(id.Role, writerRole(cfg.Tags))
+	s.add(id.Policy, writerPolicy(id, cfg.Key.Access))
+	s.add(id.Function, writerFunction(id, t, cfg))
+	s.add(id.LogGroup, writerLogGroup(id, cfg))
+
+	s.output(t.Name+"TableName", "Name of the encrypted table "+t.Name, cloudformation.Ref(id.Table))
+	s.output(t.Name+"TableArn", "ARN of the encrypted table "+t.Name, cloudformation.GetAtt(id.Table, "Arn"))
+	s.output(t.Name+"KeyArn", "ARN of the customer managed key that encrypts "+t.Name, cloudformation.GetAtt(id.Key, "Arn"))
+	s.output(t.Name+"KeyAlias", "Alias of the customer managed key of "+t.Name, cloudformation.Ref(id.Alias))
+	s.output(t.Name+"WriterFunctionName", "Name of the writer of "+t.Name+"; pass it to aws lambda invoke", cloudformation.Ref(id.Function))
+	s.output(t.Name+"WriterFunctionArn", "ARN of the writer of "+t.Name, cloudformation.GetAtt(id.Function, "Arn"))
 }

@@ -41,7 +41,7 @@ func TestDefaultStackAddsItsResourcesInReadingOrder(t *testing.T) {
 
 func TestKeyRotatesAndIsDeletedWithTheStack(t *testing.T) {
 	s := buildDefaultStack(t)
-	key, err := s.Template.GetKMSKeyWithName(referenceIDs.Key)
+	key, err := s.Template.GetKMSKeyWithName(defaultIDs.Key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestKeyRotatesAndIsDeletedWithTheStack(t *testing.T) {
 }
 
 func TestTableIsEncryptedWithTheStacksKey(t *testing.T) {
-	table, err := buildDefaultStack(t).Template.GetDynamoDBTableWithName(referenceIDs.Table)
+	table, err := buildDefaultStack(t).Template.GetDynamoDBTableWithName(defaultIDs.Table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestTableIsEncryptedWithTheStacksKey(t *testing.T) {
 }
 
 func TestWriterMayOnlyPutItemsIntoItsTable(t *testing.T) {
-	policy, err := buildDefaultStack(t).Template.GetIAMPolicyWithName(referenceIDs.Policy)
+	policy, err := buildDefaultStack(t).Template.GetIAMPolicyWithName(defaultIDs.Policy)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func TestWriterMayOnlyPutItemsIntoItsTable(t *testing.T) {
 }
 
 func TestWriterRoleIsAssumedByLambdaWithBasicExecutionOnly(t *testing.T) {
-	role, err := buildDefaultStack(t).Template.GetIAMRoleWithName(referenceIDs.Role)
+	role, err := buildDefaultStack(t).Template.GetIAMRoleWithName(defaultIDs.Role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestWriterRoleIsAssumedByLambdaWithBasicExecutionOnly(t *testing.T) {
 }
 
 func TestWriterIsTheGoBootstrapOnArm64WithItsTableInItsEnvironment(t *testing.T) {
-	fn, err := buildDefaultStack(t).Template.GetServerlessFunctionWithName(referenceIDs.Function)
+	fn, err := buildDefaultStack(t).Template.GetServerlessFunctionWithName(defaultIDs.Function)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,20 +119,20 @@ func TestWriterIsTheGoBootstrapOnArm64WithItsTableInItsEnvironment(t *testing.T)
 		"DependsOn": ["DynamoDbWriteFunctionPolicy"],
 		"Properties": {
 			"Description": "Puts items into DynamoDbTable",
-			"CodeUri": "build/writer",
+			"CodeUri": "build/writer-arm64",
 			"Handler": "bootstrap",
 			"Runtime": "provided.al2023",
 			"Architectures": ["arm64"],
 			"MemorySize": 128,
 			"Timeout": 10,
 			"Role": {"Fn::GetAtt": ["DynamoDbWriteFunctionRole", "Arn"]},
-			"Environment": {"Variables": {"TABLE_NAME": {"Ref": "DynamoDbTable"}}}
+			"Environment": {"Variables": {"TABLE_NAME": {"Ref": "DynamoDbTable"}, "PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S"}}
 		}
 	}`)
 }
 
 func TestStackOwnsTheWritersLogGroup(t *testing.T) {
-	group, err := buildDefaultStack(t).Template.GetLogsLogGroupWithName(referenceIDs.LogGroup)
+	group, err := buildDefaultStack(t).Template.GetLogsLogGroupWithName(defaultIDs.LogGroup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,11 +148,11 @@ func TestStackOwnsTheWritersLogGroup(t *testing.T) {
 }
 
 func TestOutputsNameTableKeyAndWriter(t *testing.T) {
-	want := []string{"TableName", "TableArn", "KeyArn", "KeyAlias", "WriterFunctionName", "WriterFunctionArn"}
+	want := []string{"DynamoDbTableName", "DynamoDbTableArn", "DynamoDbKeyArn", "DynamoDbKeyAlias", "DynamoDbWriterFunctionName", "DynamoDbWriterFunctionArn"}
 	s := buildDefaultStack(t)
 	if !slices.Equal(s.OutputOrder, want) {
 		t.Errorf("outputs %v, want %v", s.OutputOrder, want)
 	}
-	assertRendersAs(t, s.Template.Outputs["KeyArn"].Value, `{"Fn::GetAtt": ["DynamoDbTableKmsKey", "Arn"]}`)
-	assertRendersAs(t, s.Template.Outputs["WriterFunctionName"].Value, `{"Ref": "DynamoDbWriteFunction"}`)
+	assertRendersAs(t, s.Template.Outputs["DynamoDbKeyArn"].Value, `{"Fn::GetAtt": ["DynamoDbTableKmsKey", "Arn"]}`)
+	assertRendersAs(t, s.Template.Outputs["DynamoDbWriterFunctionName"].Value, `{"Ref": "DynamoDbWriteFunction"}`)
 }

@@ -1,26 +1,42 @@
 package template
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+	"github.com/awslabs/goformation/v7/cloudformation/tags"
 )
 
-// Delete says what the default profile wants on delete-stack and on
-// replacement: nothing left behind that keeps billing. Explicit, because
-// reviewers (and cfn-lint I3011) should not have to know the defaults.
-const Delete = "Delete"
+// Deletion and replacement policies. Always explicit: reviewers (and
+// cfn-lint I3011) should not have to know the defaults.
+const (
+	// Delete leaves nothing behind that keeps billing.
+	Delete = "Delete"
+	// Retain keeps a production table, and the key it cannot be read without.
+	Retain = "Retain"
+)
 
-func key(id ids, cfg KeyConfig) *kms.Key {
+func (c Config) statefulPolicy() string {
+	if c.retains() {
+		return Retain
+	}
+	return Delete
+}
+
+func key(id ids, cfg Config) *kms.Key {
 	return &kms.Key{
 		Description:                          cloudformation.String("Encrypts " + id.Table + " at rest"),
 		EnableKeyRotation:                    cloudformation.Bool(true),
-		RotationPeriodInDays:                 cloudformation.Int(cfg.RotationPeriodInDays),
-		PendingWindowInDays:                  cloudformation.Int(cfg.PendingWindowInDays),
-		KeyPolicy:                            keyPolicy(id, cfg),
-		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
-		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
+		RotationPeriodInDays:                 cloudformation.Int(cfg.Key.RotationPeriodInDays),
+		PendingWindowInDays:                  cloudformation.Int(cfg.Key.PendingWindowInDays),
+		KeyPolicy:                            keyPolicy(id, cfg.Key),
+		Tags:                                 resourceTags(cfg.Tags),
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(cfg.statefulPolicy()),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(cfg.statefulPolicy()),
 	}
 }
 
@@ -33,17 +49,50 @@ func alias(id ids) *kms.Alias {
 	}
 }
 
-func table(id ids) *dynamodb.Table {
-	return &dynamodb.Table{
-		AttributeDefinitions: []dynamodb.Table_AttributeDefinition{{AttributeName: "id", AttributeType: "S"}},
-		KeySchema:            []dynamodb.Table_KeySchema{{AttributeName: "id", KeyType: "HASH"}},
+func table(id ids, t TableConfig, cfg Config) *dynamodb.Table {
+	attributes := []dynamodb.Table_AttributeDefinition{{AttributeName: t.PartitionKey.Name, AttributeType: t.PartitionKey.Type}}
+	schema := []dynamodb.Table_KeySchema{{AttributeName: t.PartitionKey.Name, KeyType: "HASH"}}
+	if t.SortKey != nil {
+		attributes = append(attributes, dynamodb.Table_AttributeDefinition{AttributeName: t.SortKey.Name, AttributeType: t.SortKey.Type})
+		schema = append(schema, dynamodb.Table_KeySchema{AttributeName: t.SortKey.Name, KeyType: "RANGE"})
+	}
+	r := &dynamodb.Table{
+		AttributeDefinitions: attributes,
+		KeySchema:            schema,
 		BillingMode:          cloudformation.String("PAY_PER_REQUEST"),
 		SSESpecification: &dynamodb.Table_SSESpecification{
 			SSEEnabled:     true,
 			SSEType:        cloudformation.String("KMS"),
 			KMSMasterKeyId: cloudformation.String(cloudformation.GetAtt(id.Key, "Arn")),
 		},
-		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
-		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
+		Tags:                                 resourceTags(cfg.Tags),
+		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(cfg.statefulPolicy()),
+		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(cfg.statefulPolicy()),
 	}
+	if t.PointInTimeRecovery {
+		r.PointInTimeRecoverySpecification = &dynamodb.Table_PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: cloudformation.Bool(true)}
+	}
+	if t.DeletionProtection {
+		r.DeletionProtectionEnabled = cloudformation.Bool(true)
+	}
+	if t.TTLAttribute != "" {
+		r.TimeToLiveSpecification = &dynamodb.Table_TimeToLiveSpecification{AttributeName: cloudformation.String(t.TTLAttribute), Enabled: true}
+	}
+	if t.Stream != "" {
+		r.StreamSpecification = &dynamodb.Table_StreamSpecification{StreamViewType: t.Stream}
+	}
+	if t.TableClass != "" {
+		r.TableClass = cloudformation.String(t.TableClass)
+	}
+	return r
+}
+
+// resourceTags turns the config's tags into CloudFormation's tag list,
+// sorted by key so the template is the same every time.
+func resourceTags(m map[string]string) []tags.Tag {
+	var out []tags.Tag
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, tags.Tag{Key: k, Value: m[k]})
+	}
+	return out
 }

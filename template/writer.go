@@ -12,14 +12,18 @@ import (
 const (
 	writerRuntime = "provided.al2023"
 	writerHandler = "bootstrap"
-	writerArch    = "arm64"
 )
+
+// WriterCodeURI is the folder `make build` leaves the writer's bootstrap in
+// for an architecture; `aws cloudformation package` zips and uploads it.
+func WriterCodeURI(architecture string) string { return "build/writer-" + architecture }
 
 // writerRole is explicit rather than SAM's implicit <Function>Role: the key
 // policy names this role, and SAM would put the table's ARN into the role
 // itself, giving the cycle key → role → table → key.
-func writerRole() *iam.Role {
+func writerRole(tags map[string]string) *iam.Role {
 	return &iam.Role{
+		Tags: resourceTags(tags),
 		AssumeRolePolicyDocument: PolicyDocument{
 			Version: PolicyVersion,
 			Statement: []Statement{{
@@ -70,19 +74,29 @@ func useTableKeyThroughDynamoDB(id ids) Statement {
 	}
 }
 
-func writerFunction(id ids, cfg WriterConfig) *serverless.Function {
+// writerFunction tells the writer its table and the table's key attributes
+// through its environment, so one binary serves every table.
+func writerFunction(id ids, t TableConfig, cfg Config) *serverless.Function {
+	env := map[string]string{
+		"TABLE_NAME":         cloudformation.Ref(id.Table),
+		"PARTITION_KEY":      t.PartitionKey.Name,
+		"PARTITION_KEY_TYPE": t.PartitionKey.Type,
+	}
+	if t.SortKey != nil {
+		env["SORT_KEY"] = t.SortKey.Name
+		env["SORT_KEY_TYPE"] = t.SortKey.Type
+	}
 	return &serverless.Function{
 		Description:   cloudformation.String("Puts items into " + id.Table),
-		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(cfg.CodeURI)},
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(WriterCodeURI(cfg.Writer.Architecture))},
 		Handler:       cloudformation.String(writerHandler),
 		Runtime:       cloudformation.String(writerRuntime),
-		Architectures: []string{writerArch},
-		MemorySize:    cloudformation.Int(cfg.MemorySize),
-		Timeout:       cloudformation.Int(cfg.Timeout),
+		Architectures: []string{cfg.Writer.Architecture},
+		MemorySize:    cloudformation.Int(cfg.Writer.MemorySize),
+		Timeout:       cloudformation.Int(cfg.Writer.Timeout),
 		Role:          cloudformation.String(cloudformation.GetAtt(id.Role, "Arn")),
-		Environment: &serverless.Function_FunctionEnvironment{
-			Variables: map[string]string{"TABLE_NAME": cloudformation.Ref(id.Table)},
-		},
+		Environment:   &serverless.Function_FunctionEnvironment{Variables: env},
+		Tags:          cfg.Tags,
 		// Without the policy in place the first invocation after deploy
 		// could run before the role may write.
 		AWSCloudFormationDependsOn: []string{id.Policy},
@@ -91,10 +105,11 @@ func writerFunction(id ids, cfg WriterConfig) *serverless.Function {
 
 // writerLogGroup is owned by the stack so delete-stack removes the logs;
 // otherwise Lambda creates the group on first invoke and it outlives the stack.
-func writerLogGroup(id ids, cfg WriterConfig) *logs.LogGroup {
+func writerLogGroup(id ids, cfg Config) *logs.LogGroup {
 	return &logs.LogGroup{
 		LogGroupName:                         cloudformation.String(cloudformation.Sub("/aws/lambda/${" + id.Function + "}")),
-		RetentionInDays:                      cloudformation.Int(cfg.LogRetentionInDays),
+		RetentionInDays:                      cloudformation.Int(cfg.Writer.LogRetentionInDays),
+		Tags:                                 resourceTags(cfg.Tags),
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
 	}

@@ -6,14 +6,11 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
+	"github.com/dynamodb-sse-cmk/stack/template"
 )
-
-// checkProfiles are the strictness levels gen check knows.
-var checkProfiles = []string{"default", "seed", "production"}
 
 var reportWriters = map[string]func(io.Writer, []check.Report) error{
 	"text": check.WriteText,
@@ -23,7 +20,7 @@ var reportWriters = map[string]func(io.Writer, []check.Report) error{
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gen check", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	profile := flags.String("profile", "default", "judge as this profile: one of "+strings.Join(checkProfiles, ", ")+"; production makes recovery and grant rules errors")
+	profile := flags.String("profile", string(template.ProfileDefault), "judge as this profile: one of "+template.ProfileNames()+"; production makes recovery and grant rules errors")
 	format := flags.String("format", "text", "report format: text or json")
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
@@ -33,15 +30,15 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen check: -format: got %q, want text or json\n", *format)
 		return exitUsage
 	}
-	if !slices.Contains(checkProfiles, *profile) {
-		fmt.Fprintf(stderr, "gen check: -profile: got %q, want one of %s\n", *profile, strings.Join(checkProfiles, ", "))
+	if !slices.Contains(template.Profiles, template.Profile(*profile)) {
+		fmt.Fprintf(stderr, "gen check: -profile: got %q, want one of %s\n", *profile, template.ProfileNames())
 		return exitUsage
 	}
 	if flags.NArg() == 0 {
 		fmt.Fprintln(stderr, "gen check: name at least one template file")
 		return exitUsage
 	}
-	opts := check.Options{Production: *profile == "production", Today: time.Now()}
+	opts := check.Options{Production: template.Profile(*profile) == template.ProfileProduction, Today: time.Now()}
 	var reports []check.Report
 	for _, file := range flags.Args() {
 		src, err := os.ReadFile(file)
@@ -54,6 +51,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gen check: %s: %v\n", file, err)
 			return exitUsage
 		}
+		opts.Size = len(src)
 		reports = append(reports, check.Report{File: file, Findings: check.Run(t, opts)})
 	}
 	if err := write(stdout, reports); err != nil {

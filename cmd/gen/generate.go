@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
+	"github.com/dynamodb-sse-cmk/stack/config"
 	"github.com/dynamodb-sse-cmk/stack/internal/atomicfile"
 	"github.com/dynamodb-sse-cmk/stack/render"
 	"github.com/dynamodb-sse-cmk/stack/template"
@@ -22,8 +24,9 @@ var renderers = map[string]func(*template.Stack) ([]byte, error){
 func runGenerate(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gen", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	profile := flags.String("profile", string(template.ProfileDefault), "profile: one of "+template.ProfileNames())
-	keyAccess := flags.String("key-access", "", "how the writer may use the key: one of "+template.KeyAccessNames()+" (default: the profile's)")
+	configPath := flags.String("config", "", "configuration file (default: the embedded default, one table with partition key id)")
+	profile := flags.String("profile", "", "profile, overriding the configuration's: one of "+template.ProfileNames())
+	keyAccess := flags.String("key-access", "", "how each writer may use its key, overriding the configuration's: one of "+template.KeyAccessNames())
 	out := flags.String("o", "sam.yaml", "file to write, or - for standard output")
 	format := flags.String("format", "yaml", "output format: yaml or json")
 	if err := flags.Parse(args); err != nil {
@@ -38,16 +41,20 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen: -format: got %q, want yaml or json\n", *format)
 		return exitUsage
 	}
-	cfg, err := template.ConfigFor(*profile)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen: -%v\n", err)
+	if *profile != "" && !slices.Contains(template.Profiles, template.Profile(*profile)) {
+		fmt.Fprintf(stderr, "gen: -profile: got %q, want one of %s\n", *profile, template.ProfileNames())
 		return exitUsage
 	}
+	if *keyAccess != "" && !slices.Contains(template.KeyAccesses, template.KeyAccess(*keyAccess)) {
+		fmt.Fprintf(stderr, "gen: -key-access: got %q, want one of %s\n", *keyAccess, template.KeyAccessNames())
+		return exitUsage
+	}
+	cfg, err := loadConfig(*configPath, *profile)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen: %v\n", err)
+		return exitInput
+	}
 	if *keyAccess != "" {
-		if !slices.Contains(template.KeyAccesses, template.KeyAccess(*keyAccess)) {
-			fmt.Fprintf(stderr, "gen: -key-access: got %q, want one of %s\n", *keyAccess, template.KeyAccessNames())
-			return exitUsage
-		}
 		cfg.Key.Access = template.KeyAccess(*keyAccess)
 	}
 	if err := generate(cfg, renderer, *out, stdout, stderr); err != nil {
@@ -55,6 +62,31 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	return exitOK
+}
+
+// loadConfig reads the configuration file, or the embedded default, with
+// the -profile flag winning over the file's profile.
+func loadConfig(path, profile string) (template.Config, error) {
+	src, name := config.Default, "the embedded default configuration"
+	if path != "" {
+		var err error
+		if src, err = os.ReadFile(path); err != nil {
+			return template.Config{}, fmt.Errorf("-config: %w", err)
+		}
+		name = path
+	}
+	file, err := config.Parse(src)
+	if err != nil {
+		return template.Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if profile != "" {
+		file.Profile = &profile
+	}
+	cfg, err := file.Config()
+	if err != nil {
+		return template.Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
 }
 
 var errPostureFailed = errors.New("the template fails the posture check; nothing written")
@@ -68,7 +100,7 @@ func generate(cfg template.Config, renderer func(*template.Stack) ([]byte, error
 	if err != nil {
 		return err
 	}
-	if err := refuseErrors(data, out, stderr); err != nil {
+	if err := refuseErrors(data, cfg.Profile == template.ProfileProduction, out, stderr); err != nil {
 		return err
 	}
 	if out == "-" {
@@ -79,18 +111,24 @@ func generate(cfg template.Config, renderer func(*template.Stack) ([]byte, error
 }
 
 // refuseErrors runs gen check's rules on the template about to be written,
-// and shows the findings when any is an error.
-func refuseErrors(data []byte, out string, stderr io.Writer) error {
+// shows its errors and warnings (a template too big to deploy inline, the
+// account access model), and refuses to write it when any is an error.
+func refuseErrors(data []byte, production bool, out string, stderr io.Writer) error {
 	parsed, err := check.Parse(data)
 	if err != nil {
 		return fmt.Errorf("read back the rendered template: %w", err)
 	}
-	findings := check.Run(parsed, check.Options{Today: time.Now()})
-	if check.Count(findings, check.Error) == 0 {
+	findings := check.Run(parsed, check.Options{Production: production, Today: time.Now(), Size: len(data)})
+	errors, warnings := check.Count(findings, check.Error), check.Count(findings, check.Warning)
+	if errors+warnings == 0 {
 		return nil
 	}
-	if err := check.WriteText(stderr, []check.Report{{File: out, Findings: findings}}); err != nil {
+	shown := slices.DeleteFunc(findings, func(f check.Finding) bool { return f.Severity == check.Info })
+	if err := check.WriteText(stderr, []check.Report{{File: out, Findings: shown}}); err != nil {
 		return err
 	}
-	return errPostureFailed
+	if errors > 0 {
+		return errPostureFailed
+	}
+	return nil
 }

@@ -3,8 +3,9 @@
 //
 // Usage:
 //
-//	gen [-profile default|seed] [-key-access writer|iam|account] [-o sam.yaml | -o -] [-format yaml|json]
-//	gen check [-profile default|seed|production] [-format text|json] FILE...
+//	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o -] [-format yaml|json]
+//	gen check [-profile default|production|seed] [-format text|json] FILE...
+//	gen cost [-config FILE] [-warm-writers N]
 //
 // gen refuses to write a template that gen check finds an error in.
 // Exit status: 0 done, 1 invalid input, a failed write or an error-level
@@ -31,8 +32,13 @@ const (
 )
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && args[0] == "check" {
-		return runCheck(args[1:], stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return runCheck(args[1:], stdout, stderr)
+		case "cost":
+			return runCost(args[1:], stdout, stderr)
+		}
 	}
 	return runGenerate(args, stdout, stderr)
 }

@@ -65,7 +65,7 @@ func TestGenRejectsBadUsageAndLeavesTheOldFile(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"an unknown profile", []string{"-profile", "prod"}, `-profile: got "prod", want one of default, seed`},
+		{"an unknown profile", []string{"-profile", "prod"}, `-profile: got "prod", want one of default, production, seed`},
 		{"an unknown format", []string{"-format", "xml"}, `-format: got "xml", want yaml or json`},
 		{"an unknown flag", []string{"-verbose"}, "flag provided but not defined: -verbose"},
 		{"a stray argument", []string{"extra"}, `unexpected argument "extra"`},
@@ -199,7 +199,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{"a missing file", []string{"missing.yaml"}, exitUsage, "missing.yaml"},
 		{"an unparsable file", []string{"testdata/unparsable.yaml"}, exitUsage, "testdata/unparsable.yaml: yaml: line 3"},
 		{"no file", nil, exitUsage, "name at least one template file"},
-		{"an unknown profile", []string{"-profile", "prod", "x"}, exitUsage, `-profile: got "prod", want one of default, seed, production`},
+		{"an unknown profile", []string{"-profile", "prod", "x"}, exitUsage, `-profile: got "prod", want one of default, production, seed`},
 		{"an unknown format", []string{"-format", "xml", "x"}, exitUsage, `-format: got "xml", want text or json`},
 	}
 	for _, tt := range tests {
@@ -260,3 +260,82 @@ const fiftyTablesEntry = `  Key%d:
         KMSMasterKeyId: !GetAtt Key%d.Arn
       Tags: [{Key: n, Value: '%d'}]
 `
+
+func TestGenReadsAConfigFile(t *testing.T) {
+	var stdout bytes.Buffer
+	if code := run([]string{"-config", "../../examples/multi-table.yaml", "-o", "-"}, &stdout, &bytes.Buffer{}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	if !bytes.Equal(stdout.Bytes(), readFile(t, "../../golden/multi-table.yaml")) {
+		t.Error("output differs from golden/multi-table.yaml")
+	}
+}
+
+func TestFlagsWinOverTheConfigFile(t *testing.T) {
+	var stdout bytes.Buffer
+	args := []string{"-config", "../../examples/key-and-writer.yaml", "-profile", "production", "-key-access", "writer", "-o", "-"}
+	if code := run(args, &stdout, &bytes.Buffer{}); code != exitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"DeletionPolicy: Retain", "Sid: WriterUsesKeyThroughDynamoDB", "- x86_64"} {
+		if !strings.Contains(strings.ToLower(stdout.String()), strings.ToLower(want)) {
+			t.Errorf("output does not hold %q", want)
+		}
+	}
+}
+
+func TestABadConfigFileChangesNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		config string
+		want   string
+	}{
+		{"a missing file", "testdata/missing.yaml", "-config: open testdata/missing.yaml"},
+		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: yaml: line 3"},
+		{"an unknown key", "testdata/unknown-key.yaml", `line 4: unknown key "partitionkey"`},
+		{"an out-of-range value", "testdata/bad-rotation.yaml", "key.rotationPeriodInDays: got 30, want 90 to 2560"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "sam.yaml")
+			if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var stderr bytes.Buffer
+			if code := run([]string{"-config", tt.config, "-o", out}, &bytes.Buffer{}, &stderr); code != exitInput {
+				t.Errorf("exit %d, want %d", code, exitInput)
+			}
+			if !strings.Contains(stderr.String(), tt.want) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), tt.want)
+			}
+			if got := readFile(t, out); string(got) != "old" {
+				t.Errorf("file now holds %q", got)
+			}
+		})
+	}
+}
+
+func TestCost(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		output string
+	}{
+		{"the embedded default", nil, exitOK, "1 × $1.00"},
+		{"a config with two tables and ten warm writers", []string{"-config", "../../examples/multi-table.yaml", "-warm-writers", "10"}, exitOK, "= 172800, 20000 of them free   $0.46"},
+		{"a negative number of writers", []string{"-warm-writers", "-1"}, exitUsage, "-warm-writers: got -1, want 0 or more"},
+		{"a bad config", []string{"-config", "testdata/bad-rotation.yaml"}, exitInput, "key.rotationPeriodInDays"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(append([]string{"cost"}, tt.args...), &stdout, &stderr); code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+			if got := stdout.String() + stderr.String(); !strings.Contains(got, tt.output) {
+				t.Errorf("output does not say %q:\n%s", tt.output, got)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -36,5 +37,32 @@ func TestWriteIntoAMissingDirectoryFailsAndCreatesNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 0 {
 		t.Errorf("directory holds %d entries, want none", len(entries))
+	}
+}
+
+// Renaming over /dev/stdout or /dev/null would replace the device; a named
+// pipe stands in for them.
+func TestWriteToANamedPipeWritesInPlace(t *testing.T) {
+	pipe := filepath.Join(t.TempDir(), "pipe")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan []byte)
+	go func() {
+		data, _ := os.ReadFile(pipe)
+		read <- data
+	}()
+	if err := Write(pipe, []byte("through the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-read; string(got) != "through the pipe" {
+		t.Errorf("reader got %q", got)
+	}
+	info, err := os.Lstat(pipe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the pipe was replaced by a %v", info.Mode())
 	}
 }

@@ -1,0 +1,196 @@
+// Package config reads the stack configuration file: a profile, the tables,
+// and settings for the keys and writers, in strict YAML. The profile gives
+// the defaults; the file refines them.
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+// Default is the configuration gen uses without -config.
+//
+//go:embed default.yaml
+var Default []byte
+
+// MaxResources is CloudFormation's limit of resources in one stack.
+const MaxResources = 500
+
+// File is a configuration file as written. Pointers tell a setting that is
+// absent, and so comes from the profile, from one set to its zero value.
+type File struct {
+	Profile *string           `yaml:"profile"`
+	Tables  []Table           `yaml:"tables"`
+	Key     *Key              `yaml:"key"`
+	Writer  *Writer           `yaml:"writer"`
+	Tags    map[string]string `yaml:"tags"`
+}
+
+// Table is one entry of tables.
+type Table struct {
+	Name                string     `yaml:"name"`
+	PartitionKey        *Attribute `yaml:"partitionKey"`
+	SortKey             *Attribute `yaml:"sortKey"`
+	PointInTimeRecovery *bool      `yaml:"pointInTimeRecovery"`
+	DeletionProtection  *bool      `yaml:"deletionProtection"`
+	TTLAttribute        string     `yaml:"ttlAttribute"`
+	Stream              string     `yaml:"stream"`
+	TableClass          string     `yaml:"tableClass"`
+}
+
+// Attribute is a key attribute.
+type Attribute struct {
+	Name string `yaml:"name"`
+	Type string `yaml:"type"`
+}
+
+// Key holds the key settings.
+type Key struct {
+	RotationPeriodInDays      *int     `yaml:"rotationPeriodInDays"`
+	PendingWindowInDays       *int     `yaml:"pendingWindowInDays"`
+	Access                    *string  `yaml:"access"`
+	Admins                    []string `yaml:"admins"`
+	LimitGrantsToAWSResources *bool    `yaml:"limitGrantsToAWSResources"`
+}
+
+// Writer holds the writer settings.
+type Writer struct {
+	MemorySize         *int    `yaml:"memorySize"`
+	Timeout            *int    `yaml:"timeout"`
+	Architecture       *string `yaml:"architecture"`
+	LogRetentionInDays *int    `yaml:"logRetentionInDays"`
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+
+// Parse reads a configuration file strictly: an unknown key, a second
+// document or a value of the wrong type is an error naming its line.
+func Parse(src []byte) (*File, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	var f File
+	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("the file is empty; want at least profile or tables")
+		}
+		return nil, errors.New(unknownField.ReplaceAllString(err.Error(), `unknown key "$1"`))
+	}
+	var extra any
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("more than one YAML document; want one")
+	}
+	return &f, nil
+}
+
+// Config turns the file into the configuration its profile and settings
+// describe, and validates it. Settings the file leaves out come from the
+// profile.
+func (f *File) Config() (template.Config, error) {
+	profile := string(template.ProfileDefault)
+	if f.Profile != nil {
+		profile = *f.Profile
+	}
+	cfg, err := template.ConfigFor(profile)
+	if err != nil {
+		return template.Config{}, err
+	}
+	if cfg.Profile == template.ProfileSeed {
+		return cfg, f.onlySeedSettings()
+	}
+	if err := f.applyTables(&cfg); err != nil {
+		return template.Config{}, err
+	}
+	f.applyKey(&cfg.Key)
+	f.applyWriter(&cfg.Writer)
+	if f.Tags != nil {
+		cfg.Tags = f.Tags
+	}
+	if err := cfg.Validate(); err != nil {
+		return template.Config{}, err
+	}
+	if n := len(cfg.Tables) * template.ResourcesPerTable; n > MaxResources {
+		return template.Config{}, fmt.Errorf("tables: got %d tables, which make %d resources; CloudFormation allows %d per stack, so at most %d tables fit",
+			len(cfg.Tables), n, MaxResources, MaxResources/template.ResourcesPerTable)
+	}
+	return cfg, nil
+}
+
+// onlySeedSettings refuses settings the seed profile would ignore: it
+// reproduces the reference template, whose one table is the default table.
+func (f *File) onlySeedSettings() error {
+	defaultTable := []Table{{Name: template.DefaultTable().Name, PartitionKey: &Attribute{Name: "id", Type: "S"}}}
+	if f.Key != nil || f.Writer != nil || f.Tags != nil || (f.Tables != nil && !reflect.DeepEqual(f.Tables, defaultTable)) {
+		return errors.New("profile: seed reproduces the reference template; remove tables, key, writer and tags, or choose default or production")
+	}
+	return nil
+}
+
+func (f *File) applyTables(cfg *template.Config) error {
+	if f.Tables == nil {
+		return nil
+	}
+	profileTable := cfg.Tables[0]
+	cfg.Tables = make([]template.TableConfig, len(f.Tables))
+	for i, t := range f.Tables {
+		if t.PartitionKey == nil {
+			return fmt.Errorf("tables[%d].partitionKey: missing; want {name: ..., type: S|N|B}", i)
+		}
+		table := template.TableConfig{
+			Name:                t.Name,
+			PartitionKey:        template.Attribute(*t.PartitionKey),
+			PointInTimeRecovery: or(t.PointInTimeRecovery, profileTable.PointInTimeRecovery),
+			DeletionProtection:  or(t.DeletionProtection, profileTable.DeletionProtection),
+			TTLAttribute:        t.TTLAttribute,
+			Stream:              t.Stream,
+			TableClass:          t.TableClass,
+		}
+		if t.SortKey != nil {
+			sortKey := template.Attribute(*t.SortKey)
+			table.SortKey = &sortKey
+		}
+		cfg.Tables[i] = table
+	}
+	return nil
+}
+
+func (f *File) applyKey(k *template.KeyConfig) {
+	if f.Key == nil {
+		return
+	}
+	k.RotationPeriodInDays = or(f.Key.RotationPeriodInDays, k.RotationPeriodInDays)
+	k.PendingWindowInDays = or(f.Key.PendingWindowInDays, k.PendingWindowInDays)
+	if f.Key.Access != nil {
+		k.Access = template.KeyAccess(*f.Key.Access)
+	}
+	if f.Key.Admins != nil {
+		k.Admins = f.Key.Admins
+	}
+	k.LimitGrantsToAWSResources = or(f.Key.LimitGrantsToAWSResources, k.LimitGrantsToAWSResources)
+}
+
+func (f *File) applyWriter(w *template.WriterConfig) {
+	if f.Writer == nil {
+		return
+	}
+	w.MemorySize = or(f.Writer.MemorySize, w.MemorySize)
+	w.Timeout = or(f.Writer.Timeout, w.Timeout)
+	w.Architecture = or(f.Writer.Architecture, w.Architecture)
+	w.LogRetentionInDays = or(f.Writer.LogRetentionInDays, w.LogRetentionInDays)
+}
+
+// or gives the file's setting when it has one, and the profile's otherwise.
+func or[T any](set *T, profile T) T {
+	if set != nil {
+		return *set
+	}
+	return profile
+}

@@ -1,0 +1,158 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+func load(t *testing.T, src string) (template.Config, error) {
+	t.Helper()
+	f, err := Parse([]byte(src))
+	if err != nil {
+		return template.Config{}, err
+	}
+	return f.Config()
+}
+
+func TestTheEmbeddedDefaultIsTheDefaultProfile(t *testing.T) {
+	f, err := Parse(Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(cfg, template.DefaultConfig()) {
+		t.Errorf("embedded default gives %+v, want %+v", cfg, template.DefaultConfig())
+	}
+}
+
+func TestEveryExampleIsAValidConfig(t *testing.T) {
+	examples, _ := filepath.Glob("../examples/*.yaml")
+	if len(examples) < 4 {
+		t.Fatalf("found %d examples", len(examples))
+	}
+	for _, path := range examples {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := load(t, string(src)); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+	}
+}
+
+func TestTheProfileGivesWhatTheFileLeavesOut(t *testing.T) {
+	table := "tables:\n  - name: Orders\n    partitionKey: {name: id, type: S}\n"
+	tests := []struct {
+		name       string
+		src        string
+		pitr, dp   bool
+		pending    int
+		logs       int
+		limitGrant bool
+	}{
+		{"default", "profile: default\n" + table, false, false, 7, 14, false},
+		{"production", "profile: production\n" + table, true, true, 30, 365, true},
+		{"production with recovery turned off", "profile: production\n" + table + "    pointInTimeRecovery: false\n", false, true, 30, 365, true},
+		{"no profile means default", table, false, false, 7, 14, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := load(t, tt.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := cfg.Tables[0]
+			if got.PointInTimeRecovery != tt.pitr || got.DeletionProtection != tt.dp || cfg.Key.PendingWindowInDays != tt.pending ||
+				cfg.Writer.LogRetentionInDays != tt.logs || cfg.Key.LimitGrantsToAWSResources != tt.limitGrant {
+				t.Errorf("got PITR %v, protection %v, pending %d, logs %d, grant limit %v",
+					got.PointInTimeRecovery, got.DeletionProtection, cfg.Key.PendingWindowInDays, cfg.Writer.LogRetentionInDays, cfg.Key.LimitGrantsToAWSResources)
+			}
+		})
+	}
+}
+
+func TestEverySettingReachesTheConfig(t *testing.T) {
+	src, err := os.ReadFile("testdata/everything.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := load(t, string(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := template.Config{
+		Profile: template.ProfileDefault,
+		Tables: []template.TableConfig{{
+			Name: "Orders", PartitionKey: template.Attribute{Name: "id", Type: "S"}, SortKey: &template.Attribute{Name: "createdAt", Type: "N"},
+			PointInTimeRecovery: true, DeletionProtection: true, TTLAttribute: "expiresAt", Stream: "NEW_AND_OLD_IMAGES", TableClass: "STANDARD",
+		}},
+		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Access: template.AccessIAM,
+			Admins: []string{"arn:aws:iam::111122223333:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
+		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30},
+		Tags:   map[string]string{"team": "payments"},
+	}
+	if !reflect.DeepEqual(cfg, want) {
+		t.Errorf("got\n%+v\nwant\n%+v", cfg, want)
+	}
+}
+
+func TestRejectedConfigs(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"an unknown key", "profile: default\ntabels: []\n", `line 2: unknown key "tabels"`},
+		{"an unknown table key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    ttl: x\n", `line 4: unknown key "ttl"`},
+		{"a string where a number goes", "key:\n  rotationPeriodInDays: often\n", "line 2: cannot unmarshal !!str `often` into int"},
+		{"an empty file", "", "the file is empty"},
+		{"two documents", "profile: default\n---\nprofile: seed\n", "more than one YAML document"},
+		{"an unknown profile", "profile: prod\n", `profile: got "prod", want one of default, production, seed`},
+		{"an unknown access model", "key: {access: anyone}\n", `key.access: got "anyone", want one of writer, iam, account`},
+		{"a table without a partition key", "tables:\n  - name: A\n", "tables[0].partitionKey: missing; want {name: ..., type: S|N|B}"},
+		{"a bad key type", "tables:\n  - name: A\n    partitionKey: {name: id, type: X}\n", `tables[0].partitionKey.type: got "X", want one of [S N B]`},
+		{"tables for the seed profile", "profile: seed\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n", "profile: seed reproduces the reference template"},
+		{"writer settings for the seed profile", "profile: seed\nwriter: {timeout: 5}\n", "profile: seed reproduces the reference template"},
+		{"more tables than a stack holds", tables(72), "tables: got 72 tables, which make 504 resources; CloudFormation allows 500 per stack, so at most 71 tables fit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := load(t, tt.src)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestTheSeedProfileAcceptsTheEmbeddedDefaultTable(t *testing.T) {
+	cfg, err := load(t, strings.Replace(string(Default), "profile: default", "profile: seed", 1))
+	if err != nil || cfg.Profile != template.ProfileSeed {
+		t.Errorf("got %v, %v", cfg.Profile, err)
+	}
+}
+
+func TestSeventyOneTablesFit(t *testing.T) {
+	if _, err := load(t, tables(71)); err != nil {
+		t.Error(err)
+	}
+}
+
+func tables(n int) string {
+	var b strings.Builder
+	b.WriteString("tables:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  - name: T%d\n    partitionKey: {name: id, type: S}\n", i)
+	}
+	return b.String()
+}

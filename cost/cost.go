@@ -1,0 +1,79 @@
+// Package cost estimates what a stack's customer managed keys cost a month.
+//
+// DynamoDB asks KMS for a table's key once per client connection and caches
+// it; a connection that keeps working refreshes it every 5 minutes. So the
+// requests a stack makes follow its warm writer connections, not its item
+// count. See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html
+package cost
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+// KMS prices in US dollars (us-east-1, 2026).
+const (
+	KeyPerMonth         = 1.00
+	PerTenThousand      = 0.03
+	FreeRequestsAMonth  = 20000
+	refreshesPerMinutes = 5
+)
+
+// DecryptsPerConnection is how many Decrypt calls one busy connection makes
+// in a 30-day month: one per 5 minutes.
+const DecryptsPerConnection = 30 * 24 * 60 / refreshesPerMinutes
+
+// Estimate is a stack's monthly KMS bill.
+type Estimate struct {
+	Keys             int
+	WarmWriters      int // warm writer connections per table
+	Requests         int
+	BillableRequests int
+	KeyCost          float64
+	RequestCost      float64
+}
+
+// Total is the whole monthly KMS bill.
+func (e Estimate) Total() float64 { return e.KeyCost + e.RequestCost }
+
+// Monthly estimates the KMS bill of a stack with keys keys, one per table,
+// and warmWriters busy writer connections per table. The free requests are
+// the account's; this assumes the stack is alone in using them.
+func Monthly(keys, warmWriters int) Estimate {
+	requests := keys * warmWriters * DecryptsPerConnection
+	billable := max(0, requests-FreeRequestsAMonth)
+	return Estimate{
+		Keys:             keys,
+		WarmWriters:      warmWriters,
+		Requests:         requests,
+		BillableRequests: billable,
+		KeyCost:          float64(keys) * KeyPerMonth,
+		RequestCost:      float64(billable) / 10000 * PerTenThousand,
+	}
+}
+
+// ForStack estimates the bill of a built stack: one key per AWS::KMS::Key it
+// holds.
+func ForStack(s *template.Stack, warmWriters int) Estimate {
+	keys := 0
+	for _, r := range s.Template.Resources {
+		if r.AWSCloudFormationType() == "AWS::KMS::Key" {
+			keys++
+		}
+	}
+	return Monthly(keys, warmWriters)
+}
+
+// Write prints the estimate as a small table.
+func (e Estimate) Write(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
+	fmt.Fprintf(tw, "monthly KMS cost\t\t\n")
+	fmt.Fprintf(tw, "  keys\t%d × $%.2f\t$%.2f\n", e.Keys, KeyPerMonth, e.KeyCost)
+	fmt.Fprintf(tw, "  Decrypt requests\t%d × %d warm writers × %d\t\n", e.Keys, e.WarmWriters, DecryptsPerConnection)
+	fmt.Fprintf(tw, "  \t= %d, %d of them free\t$%.2f\n", e.Requests, min(e.Requests, FreeRequestsAMonth), e.RequestCost)
+	fmt.Fprintf(tw, "  total\t\t$%.2f\n", e.Total())
+	return tw.Flush()
+}

@@ -1,0 +1,70 @@
+package cost
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+func TestMonthly(t *testing.T) {
+	tests := []struct {
+		name       string
+		keys, warm int
+		requests   int
+		billable   int
+		total      float64
+	}{
+		{"an idle table costs its key", 1, 0, 0, 0, 1.00},
+		{"one busy writer stays in the free tier", 1, 1, 8640, 0, 1.00},
+		{"three busy writers pass it", 1, 3, 25920, 5920, 1.00 + 0.01776},
+		{"ten tables with ten writers each", 10, 10, 864000, 844000, 10.00 + 2.532},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := Monthly(tt.keys, tt.warm)
+			if e.Requests != tt.requests || e.BillableRequests != tt.billable {
+				t.Errorf("requests %d (billable %d), want %d (%d)", e.Requests, e.BillableRequests, tt.requests, tt.billable)
+			}
+			if diff := e.Total() - tt.total; diff > 1e-9 || diff < -1e-9 {
+				t.Errorf("total $%f, want $%f", e.Total(), tt.total)
+			}
+		})
+	}
+}
+
+func TestADecryptEveryFiveMinutesIsAbout8600AMonth(t *testing.T) {
+	if DecryptsPerConnection != 8640 {
+		t.Errorf("%d Decrypts per connection a month", DecryptsPerConnection)
+	}
+}
+
+func TestWriteShowsEachLineAndTheTotal(t *testing.T) {
+	var out bytes.Buffer
+	if err := Monthly(10, 10).Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"10 × $1.00", "$10.00", "10 × 10 warm writers × 8640", "= 864000, 20000 of them free", "$2.53", "total", "$12.53"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output does not hold %q:\n%s", want, &out)
+		}
+	}
+}
+
+func TestForStackCountsTheStacksKeys(t *testing.T) {
+	cfg := template.DefaultConfig()
+	cfg.Tables = append(cfg.Tables, template.TableConfig{Name: "Orders", PartitionKey: template.Attribute{Name: "id", Type: "S"}})
+	for name, want := range map[string]struct {
+		cfg  template.Config
+		keys int
+	}{"seed": {template.SeedConfig(), 1}, "two tables": {cfg, 2}} {
+		s, err := template.Build(want.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ForStack(s, 1).Keys; got != want.keys {
+			t.Errorf("%s: %d keys, want %d", name, got, want.keys)
+		}
+	}
+}

@@ -1,0 +1,124 @@
+package template
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+// Allowed values, as messages show them.
+var (
+	attributeTypes    = []string{"S", "N", "B"}
+	streamViewTypes   = []string{"KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"}
+	tableClasses      = []string{"STANDARD", "STANDARD_INFREQUENT_ACCESS"}
+	architectures     = []string{"arm64", "x86_64"}
+	logRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	tableName         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
+	maxAttributeBytes = 255
+)
+
+// iamPrincipalARN matches the ARN of an account root, a role or a user: the
+// principals a key policy can name. KMS rejects a key policy that names a
+// principal that does not exist.
+var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
+
+func errProfile(got string) error {
+	return fmt.Errorf("profile: got %q, want one of %s", got, ProfileNames())
+}
+
+// Validate reports every field that is out of range, each naming the field
+// path, what is allowed and what it got.
+func (c Config) Validate() error {
+	if !slices.Contains(Profiles, c.Profile) {
+		return errProfile(string(c.Profile))
+	}
+	if c.Profile == ProfileSeed {
+		return nil
+	}
+	v := &validation{}
+	v.tables(c.Tables)
+	v.key(c.Key)
+	v.writer(c.Writer)
+	return errors.Join(v.errs...)
+}
+
+type validation struct{ errs []error }
+
+func (v *validation) fail(format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf(format, args...))
+}
+
+func (v *validation) inRange(field string, got, min, max int) {
+	if got < min || got > max {
+		v.fail("%s: got %d, want %d to %d", field, got, min, max)
+	}
+}
+
+func (v *validation) oneOf(field, got string, allowed []string) {
+	if !slices.Contains(allowed, got) {
+		v.fail("%s: got %q, want one of %v", field, got, allowed)
+	}
+}
+
+func (v *validation) tables(tables []TableConfig) {
+	if len(tables) == 0 {
+		v.fail("tables: got none, want at least one")
+	}
+	seen := map[string]int{}
+	for i, t := range tables {
+		path := fmt.Sprintf("tables[%d]", i)
+		if !tableName.MatchString(t.Name) {
+			v.fail("%s.name: got %q, want a letter, then up to 63 letters and digits", path, t.Name)
+		}
+		if first, dup := seen[t.Name]; dup {
+			v.fail("%s.name: got %q, already the name of tables[%d]", path, t.Name, first)
+		}
+		seen[t.Name] = i
+		v.attribute(path+".partitionKey", t.PartitionKey)
+		if t.SortKey != nil {
+			v.attribute(path+".sortKey", *t.SortKey)
+			if t.SortKey.Name == t.PartitionKey.Name {
+				v.fail("%s.sortKey.name: got %q, the partition key's name; want another attribute", path, t.SortKey.Name)
+			}
+		}
+		if len(t.TTLAttribute) > maxAttributeBytes {
+			v.fail("%s.ttlAttribute: got %d bytes, want at most %d", path, len(t.TTLAttribute), maxAttributeBytes)
+		}
+		if t.Stream != "" {
+			v.oneOf(path+".stream", t.Stream, streamViewTypes)
+		}
+		if t.TableClass != "" {
+			v.oneOf(path+".tableClass", t.TableClass, tableClasses)
+		}
+	}
+}
+
+func (v *validation) attribute(path string, a Attribute) {
+	if a.Name == "" || len(a.Name) > maxAttributeBytes {
+		v.fail("%s.name: got %q, want 1 to %d bytes", path, a.Name, maxAttributeBytes)
+	}
+	v.oneOf(path+".type", a.Type, attributeTypes)
+}
+
+func (v *validation) key(k KeyConfig) {
+	v.inRange("key.rotationPeriodInDays", k.RotationPeriodInDays, 90, 2560)
+	v.inRange("key.pendingWindowInDays", k.PendingWindowInDays, 7, 30)
+	if !slices.Contains(KeyAccesses, k.Access) {
+		v.fail("key.access: got %q, want one of %s", k.Access, KeyAccessNames())
+	}
+	for i, arn := range k.Admins {
+		if !iamPrincipalARN.MatchString(arn) {
+			v.fail("key.admins[%d]: got %q, want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin", i, arn)
+		}
+	}
+}
+
+func (v *validation) writer(w WriterConfig) {
+	v.inRange("writer.memorySize", w.MemorySize, 128, 10240)
+	v.inRange("writer.timeout", w.Timeout, 1, 900)
+	v.oneOf("writer.architecture", w.Architecture, architectures)
+	if !slices.Contains(logRetentionDays, w.LogRetentionInDays) {
+		v.fail("writer.logRetentionInDays: got %d, want one of %v", w.LogRetentionInDays, logRetentionDays)
+	}
+}
