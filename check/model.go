@@ -45,8 +45,8 @@ func (t Template) resource(id string) (resource, bool) {
 	return resource{ID: id, Type: typ, Props: props, Attrs: body}, true
 }
 
-// referencedID gives the logical id that v refers to with Ref or GetAtt.
-func referencedID(v any) (string, bool) {
+// Reference gives the logical id that v refers to with Ref or GetAtt.
+func Reference(v any) (string, bool) {
 	m, ok := v.(map[string]any)
 	if !ok || len(m) != 1 {
 		return "", false

@@ -131,13 +131,13 @@ func tablesWithout(path, message string) func(Template, Options) []hit {
 // tableKey finds the AWS::KMS::Key of the template that encrypts table,
 // following an alias.
 func (t Template) tableKey(table resource) (resource, bool) {
-	id, ok := referencedID(sse(table)["KMSMasterKeyId"])
+	id, ok := Reference(sse(table)["KMSMasterKeyId"])
 	if !ok {
 		return resource{}, false
 	}
 	r, ok := t.resource(id)
 	if ok && r.Type == "AWS::KMS::Alias" {
-		if id, ok = referencedID(r.Props["TargetKeyId"]); ok {
+		if id, ok = Reference(r.Props["TargetKeyId"]); ok {
 			r, ok = t.resource(id)
 		}
 	}

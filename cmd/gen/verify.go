@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+
+	"github.com/dynamodb-sse-cmk/stack/verify"
+)
+
+func runVerify(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gen verify", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	stackName := flags.String("stack", "", "name of the deployed stack (required)")
+	region := flags.String("region", "", "AWS region (default: from the environment)")
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *stackName == "" || flags.NArg() > 0 {
+		fmt.Fprintln(stderr, "gen verify: want -stack NAME and no arguments")
+		return exitUsage
+	}
+	ctx := context.Background()
+	var opts []func(*awsconfig.LoadOptions) error
+	if *region != "" {
+		opts = append(opts, awsconfig.WithRegion(*region))
+	}
+	cfg, err := awsconfig.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen verify: %v\n", err)
+		return exitInput
+	}
+	lines, err := newVerifier(cfg).Stack(ctx, *stackName)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen verify: %v\n", err)
+		return exitInput
+	}
+	counts := map[verify.Outcome]int{}
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
+		counts[l.Outcome]++
+	}
+	fmt.Fprintf(stdout, "gen verify %s: %d pass, %d fail, %d not verifiable on this endpoint\n",
+		*stackName, counts[verify.Pass], counts[verify.Fail], counts[verify.NotVerifiable])
+	if counts[verify.Fail] > 0 {
+		return exitInput
+	}
+	return exitOK
+}
+
+func newVerifier(cfg aws.Config) verify.Verifier {
+	return verify.Verifier{
+		CloudFormation: cloudformation.NewFromConfig(cfg),
+		DynamoDB:       dynamodb.NewFromConfig(cfg),
+		KMS:            kms.NewFromConfig(cfg),
+		Lambda:         lambda.NewFromConfig(cfg),
+		CustomEndpoint: customEndpoint(),
+	}
+}
+
+// customEndpoint reports whether AWS_ENDPOINT_URL, or a service's own
+// AWS_ENDPOINT_URL_<SERVICE>, points the SDK away from AWS.
+func customEndpoint() bool {
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL") && !strings.HasSuffix(kv, "=") {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,256 @@
+package handler
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+)
+
+// DynamoDB's limits, checked before any call so that a bad event fails with
+// a message naming the field rather than with DynamoDB's ValidationException.
+const (
+	maxIDBytes    = 2048            // partition key value
+	maxBatchItems = 100             // items in one TransactWriteItems
+	maxItemBytes  = 400 * 1024      // one item, as DynamoDB counts it
+	maxBatchBytes = 4 * 1024 * 1024 // all items of one TransactWriteItems
+	maxLevels     = 32              // nesting levels, the item itself being the first
+)
+
+// What the messages say is allowed.
+const (
+	allowedIDs   = "a string of 1 to 2048 bytes"
+	allowedItems = "a list of 1 to 100 items"
+)
+
+// item is one validated item: its id and all its attributes, id included.
+type item struct {
+	id    string
+	attrs map[string]types.AttributeValue
+	size  int // bytes, as DynamoDB counts them
+}
+
+// decode validates a raw event and converts it into the items to write, in
+// event order. It makes no calls, so a rejected event has written nothing.
+func decode(event []byte) ([]item, error) {
+	obj, err := decodeObject(event)
+	if err != nil {
+		return nil, err
+	}
+	batch, isBatch := obj["items"]
+	if !isBatch {
+		it, err := newItem("", obj)
+		if err != nil {
+			return nil, err
+		}
+		return []item{it}, nil
+	}
+	if _, ok := obj["id"]; ok {
+		return nil, invalid("event", `must hold either "id" (one item) or "items" (a batch), not both`)
+	}
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		if name != "items" {
+			return nil, invalid("event", fmt.Sprintf(`a batch may hold only "items" at the top level, got %q`, name))
+		}
+	}
+	return decodeBatch(batch)
+}
+
+// decodeObject parses event as exactly one JSON object, keeping numbers as
+// written so that they reach DynamoDB as N without float rounding.
+func decodeObject(event []byte) (map[string]any, error) {
+	const allowed = `must be a JSON object such as {"id": "1"} or {"items": [{"id": "1"}]}`
+	dec := json.NewDecoder(bytes.NewReader(event))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, invalid("event", allowed+", got invalid JSON")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, invalid("event", allowed+", got more after the first JSON value")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, invalid("event", allowed+", got "+kind(v))
+	}
+	return obj, nil
+}
+
+func decodeBatch(v any) ([]item, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, invalid("items", "must be "+allowedItems+", got "+kind(v))
+	}
+	if len(list) == 0 || len(list) > maxBatchItems {
+		return nil, invalid("items", fmt.Sprintf("must be %s, got %d", allowedItems, len(list)))
+	}
+	items := make([]item, 0, len(list))
+	first := make(map[string]int, len(list)) // id -> index of its first item
+	total := 0
+	for i, member := range list {
+		path := fmt.Sprintf("items[%d]", i)
+		obj, ok := member.(map[string]any)
+		if !ok {
+			return nil, invalid(path, `must be an object with an "id", got `+kind(member))
+		}
+		it, err := newItem(path, obj)
+		if err != nil {
+			return nil, err
+		}
+		// A transaction cannot hold two operations on one key.
+		if j, seen := first[it.id]; seen {
+			return nil, invalid(path+".id", fmt.Sprintf("repeats the id of items[%d]; ids in a batch must be unique", j))
+		}
+		first[it.id] = i
+		total += it.size
+		items = append(items, it)
+	}
+	if total > maxBatchBytes {
+		return nil, invalid("items", fmt.Sprintf("must total at most 4 MB (%d bytes), got %d bytes", maxBatchBytes, total))
+	}
+	return items, nil
+}
+
+// newItem validates one item; path is "" for a single-item event and
+// "items[i]" for a batch member.
+func newItem(path string, obj map[string]any) (item, error) {
+	id, err := checkID(join(path, "id"), obj)
+	if err != nil {
+		return item{}, err
+	}
+	size, err := itemSize(path, obj)
+	if err != nil {
+		return item{}, err
+	}
+	attrs, err := attributevalue.MarshalMap(obj)
+	if err != nil {
+		return item{}, invalid(itemField(path), "must convert to DynamoDB attributes: "+err.Error())
+	}
+	return item{id: id, attrs: attrs, size: size}, nil
+}
+
+func checkID(field string, obj map[string]any) (string, error) {
+	v, ok := obj["id"]
+	if !ok {
+		return "", invalid(field, "is required; it must be "+allowedIDs)
+	}
+	id, ok := v.(string)
+	switch {
+	case !ok:
+		return "", invalid(field, "must be "+allowedIDs+", got "+kind(v))
+	case id == "":
+		return "", invalid(field, "must be "+allowedIDs+", got an empty string")
+	case len(id) > maxIDBytes:
+		return "", invalid(field, fmt.Sprintf("must be %s, got %d bytes", allowedIDs, len(id)))
+	}
+	return id, nil
+}
+
+// itemSize returns the item's size as DynamoDB counts it (see "Item sizes and
+// formats" in the DynamoDB developer guide) and checks its nesting depth.
+func itemSize(path string, obj map[string]any) (int, error) {
+	size := 0
+	for _, name := range slices.Sorted(maps.Keys(obj)) {
+		n, ok := valueSize(obj[name], 2)
+		if !ok {
+			return 0, invalid(join(path, name), fmt.Sprintf(
+				"must nest at most %d levels deep, counting the item as the first; got more", maxLevels))
+		}
+		size += len(name) + n
+	}
+	if size > maxItemBytes {
+		return 0, invalid(itemField(path), fmt.Sprintf(
+			"must be at most 400 KB (%d bytes) as DynamoDB counts it, got %d bytes", maxItemBytes, size))
+	}
+	return size, nil
+}
+
+// valueSize returns the size of v, found at the given nesting level, and
+// false if a list or map in it lies deeper than maxLevels.
+func valueSize(v any, level int) (int, bool) {
+	switch v := v.(type) {
+	case string:
+		return len(v), true
+	case json.Number:
+		return numberSize(string(v)), true
+	case []any:
+		if level > maxLevels {
+			return 0, false
+		}
+		size := 3
+		for _, e := range v {
+			n, ok := valueSize(e, level+1)
+			if !ok {
+				return 0, false
+			}
+			size += 1 + n
+		}
+		return size, true
+	case map[string]any:
+		if level > maxLevels {
+			return 0, false
+		}
+		size := 3
+		for k, e := range v {
+			n, ok := valueSize(e, level+1)
+			if !ok {
+				return 0, false
+			}
+			size += 1 + len(k) + n
+		}
+		return size, true
+	default: // bool or null
+		return 1, true
+	}
+}
+
+// numberSize is 1 byte per two significant digits, plus 1.
+func numberSize(n string) int {
+	mantissa, _, _ := strings.Cut(strings.TrimPrefix(n, "-"), "e")
+	mantissa, _, _ = strings.Cut(mantissa, "E")
+	digits := strings.Trim(strings.Replace(mantissa, ".", "", 1), "0")
+	return (len(digits)+1)/2 + 1
+}
+
+// kind names the JSON type of a decoded value for error messages; values
+// themselves never appear in messages, so errors can be logged.
+func kind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	default:
+		return "null"
+	}
+}
+
+func invalid(field, problem string) error {
+	return &InvalidEventError{Field: field, Problem: problem}
+}
+
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+func itemField(path string) string {
+	if path == "" {
+		return "event"
+	}
+	return path
+}

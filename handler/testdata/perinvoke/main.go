@@ -1,0 +1,31 @@
+// Command perinvoke is the writer wired the way the reference's Python is: a
+// new DynamoDB client, with a new connection, on every invocation. Only the
+// emulator benchmark builds it, to measure what reusing one client per
+// sandbox (cmd/writer) saves; it is never deployed.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/dynamodb-sse-cmk/stack/handler"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	table := os.Getenv("TABLE_NAME")
+	lambda.StartHandlerFunc(func(ctx context.Context, event json.RawMessage) (handler.Result, error) {
+		cfg, err := config.LoadDefaultConfig(ctx)
+		if err != nil {
+			return handler.Result{}, err
+		}
+		w := &handler.Writer{Client: dynamodb.NewFromConfig(cfg), Table: table, Log: log}
+		return w.Handle(ctx, event)
+	})
+}
