@@ -5,10 +5,22 @@ RIE      := $(BIN)/aws-lambda-rie
 # The emulator is built from its Go module, never vendored as a binary.
 RIE_MODULE := github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@v0.0.0-20261030222936-bef5c4ba774d
 
-# The writer as Lambda runs it: provided.al2023 on arm64. CodeUri in sam.yaml points at this folder.
-WRITER_DIR := build/writer
+# The writer as Lambda runs it: provided.al2023, for each architecture a config may choose.
+# CodeUri in the template points at build/writer-<architecture> (template.WriterCodeURI).
+WRITERS := build/writer-arm64/bootstrap build/writer-x86_64/bootstrap
+goarch_arm64  := arm64
+goarch_x86_64 := amd64
+# Only the sources that go into the binary: tests and testdata do not trigger a rebuild.
+WRITER_SOURCES := $(shell find handler cmd/writer -name '*.go' -not -name '*_test.go' -not -path '*/testdata/*' 2>/dev/null)
 
-.PHONY: all generate golden build test lint bench tools clean
+# Deploying, as the reference does; AWS_ENDPOINT_URL and the usual AWS variables pass through.
+STACK    ?= dynamodb-sse-with-kms-cmk
+TEMPLATE ?= sam.yaml
+PACKAGED ?= packaged.yaml
+ID       ?= 1
+WRITER   ?=
+
+.PHONY: all generate golden build test lint bench tools e2e package deploy writer invoke delete clean
 
 all: generate
 
@@ -20,11 +32,10 @@ golden:
 	$(GO) generate ./...
 	$(GO) test ./golden -update
 
-build: $(WRITER_DIR)/bootstrap
+build: $(WRITERS)
 
-# Only the sources that go into the binary: tests and testdata do not trigger a rebuild.
-$(WRITER_DIR)/bootstrap: $(shell find handler cmd/writer -name '*.go' -not -name '*_test.go' -not -path '*/testdata/*' 2>/dev/null) go.mod go.sum
-	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" -o $@ ./cmd/writer
+build/writer-%/bootstrap: $(WRITER_SOURCES) go.mod go.sum
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(goarch_$*) $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" -o $@ ./cmd/writer
 
 tools: $(RIE)
 
@@ -39,10 +50,34 @@ lint:
 
 test: lint build tools
 	RIE_BIN=$(RIE) scripts/with-moto $(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory e2e
 
 # The emulator benchmarks (handler/emulator_bench_test.go) need RIE and moto, like the end-to-end tests.
 bench: tools
 	RIE_BIN=$(RIE) scripts/with-moto $(GO) test -run '^$$' -bench . -benchmem ./...
 
+# The whole flow offline: package, deploy, gen verify, invoke under the emulator, delete, against moto.
+e2e: build tools
+	RIE_BIN=$(RIE) scripts/with-moto scripts/e2e
+
+# `aws cloudformation package` uploads the writer folder as a zip; it does not compile Go.
+package: build
+	@test -n "$(BUCKET)" || { echo "make package: set BUCKET to an S3 bucket for the writer's code" >&2; exit 2; }
+	aws cloudformation package --template-file $(TEMPLATE) --s3-bucket $(BUCKET) --output-template-file $(PACKAGED)
+
+# A template over 51,200 bytes goes through S3: pass BUCKET here too (gen warns when it is that big).
+deploy:
+	aws cloudformation deploy --stack-name $(STACK) --template-file $(PACKAGED) --capabilities CAPABILITY_IAM $(if $(BUCKET),--s3-bucket $(BUCKET))
+
+writer:
+	@scripts/writer-name $(STACK)
+
+invoke:
+	scripts/invoke $(STACK) $(ID) $(WRITER)
+
+delete:
+	aws cloudformation delete-stack --stack-name $(STACK)
+	aws cloudformation wait stack-delete-complete --stack-name $(STACK)
+
 clean:
-	rm -rf build bin
+	rm -rf build bin packaged.yaml response.json

@@ -77,7 +77,7 @@ func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
 	promised, promisesPeriod := s.properties(key)["RotationPeriodInDays"].(float64)
 	switch {
 	case out.RotationPeriodInDays == nil && promisesPeriod:
-		return v.unanswered(subject, "rotation period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))
+		return v.unanswered(subject, "rotation on; its period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))
 	case out.RotationPeriodInDays == nil:
 		return Line{Pass, subject, "rotation on"}
 	case promisesPeriod && int32(promised) != *out.RotationPeriodInDays:
@@ -96,6 +96,9 @@ type policyStatement struct {
 func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
 	promised := promisedStatements(s.properties(key)["KeyPolicy"])
+	if len(promised) == 0 {
+		return Line{Fail, subject, "the template's key policy has no statements to compare with"}
+	}
 	out, err := v.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: ptr(s.physical[key]), PolicyName: ptr("default")})
 	if err != nil {
 		return v.unanswered(subject, "key policy", fmt.Errorf("GetKeyPolicy: %w", err))
@@ -125,9 +128,13 @@ func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) Line {
 }
 
 // promisedStatements reads the statements of a policy document, template
-// or deployed, with their actions sorted.
+// or deployed, with their actions sorted. A template may give the document
+// through Fn::ToJsonString (AWS::LanguageExtensions).
 func promisedStatements(doc any) []policyStatement {
 	m, _ := doc.(map[string]any)
+	if inner, ok := m["Fn::ToJsonString"]; ok {
+		m, _ = inner.(map[string]any)
+	}
 	var raw []any
 	switch st := m["Statement"].(type) {
 	case []any:

@@ -163,3 +163,24 @@ func TestWhatAnEmulatorCannotAnswerIsNotVerifiableNeverPassed(t *testing.T) {
 		t.Errorf("outcomes\n%s\nwant\n%s", got, want)
 	}
 }
+
+func TestAKeyPolicyGivenThroughToJsonStringIsCompared(t *testing.T) {
+	d := healthy(t)
+	d.template = strings.Replace(d.template, "      KeyPolicy:\n", "      KeyPolicy:\n        Fn::ToJsonString:\n", 1)
+	d.template = strings.ReplaceAll(d.template, "\n        Version: '2012-10-17'\n        Statement:", "\n          Version: '2012-10-17'\n          Statement:")
+	policy := run(t, d, false)[3]
+	if want := "key policy holds AccountRootAdministers, WriterUsesKeyThroughDynamoDB, DynamoDBDescribesKey"; policy.Outcome != Pass || policy.Detail != want {
+		t.Errorf("%s, want PASS ...: %s", policy, want)
+	}
+}
+
+func TestAKeyPolicyWithoutStatementsIsNoPass(t *testing.T) {
+	d := healthy(t)
+	d.template = strings.Replace(d.template, "Sid: ", "NotSid: ", -1)
+	d.template = strings.Replace(d.template, "        Statement:\n", "        Statements:\n", 1)
+	for _, l := range run(t, d, false) {
+		if strings.Contains(l.Detail, "key policy") && l.Outcome == Pass {
+			t.Errorf("%s", l)
+		}
+	}
+}
