@@ -19,9 +19,9 @@ import (
 // each one's writes per second and how many times faster reuse is.
 func BenchmarkWritesThroughEmulator(b *testing.B) {
 	rie, moto := emulatorEnv(b)
-	table := createTable(b, moto)
-	reused := startFunction(b, rie, buildBootstrap(b, writerPkg), functionEnv(b, moto, table))
-	perInvocation := startFunction(b, rie, buildBootstrap(b, perInvokePkg), functionEnv(b, moto, table))
+	table := createTable(b, moto, idTableKey)
+	reused := startFunction(b, rie, buildBootstrap(b, writerPkg), functionEnv(b, moto, idTableKey.env(table)...))
+	perInvocation := startFunction(b, rie, buildBootstrap(b, perInvokePkg), functionEnv(b, moto, idTableKey.env(table)...))
 	// Cold starts are BenchmarkColdStart's business.
 	writeOnce(b, reused, "warm-up-reused")
 	writeOnce(b, perInvocation, "warm-up-per-invocation")
@@ -50,9 +50,9 @@ var initReport = regexp.MustCompile(`INIT REPORT\(durationMs: ([0-9.]+)\)`)
 // answered. The metric init-ms is the part RIE reports as the function's init.
 func BenchmarkColdStart(b *testing.B) {
 	rie, moto := emulatorEnv(b)
-	table := createTable(b, moto)
+	table := createTable(b, moto, idTableKey)
 	bootstrap := buildBootstrap(b, writerPkg)
-	env := functionEnv(b, moto, table)
+	env := functionEnv(b, moto, idTableKey.env(table)...)
 	initMs := 0.0
 	i := 0
 	for b.Loop() {

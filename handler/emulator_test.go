@@ -71,9 +71,10 @@ func buildBootstrap(tb testing.TB, pkg string) string {
 	return out
 }
 
-// functionEnv is the whole environment of the function: nothing leaks in from
-// the developer's shell, such as an AWS profile.
-func functionEnv(tb testing.TB, moto, table string) []string {
+// functionEnv is the whole environment of the function, vars ("NAME=value")
+// and what every function needs: nothing leaks in from the developer's shell,
+// such as an AWS profile.
+func functionEnv(tb testing.TB, moto string, vars ...string) []string {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + tb.TempDir(),
@@ -82,10 +83,40 @@ func functionEnv(tb testing.TB, moto, table string) []string {
 		"AWS_REGION=" + region,
 		"AWS_ENDPOINT_URL_DYNAMODB=" + moto,
 	}
-	if table != "" {
-		env = append(env, "TABLE_NAME="+table)
+	return append(env, vars...)
+}
+
+// tableKey is the key of a test table: a partition key and, when its name
+// is set, a sort key.
+type tableKey struct{ partition, sort keyAttr }
+
+// keyAttr is a key attribute of a test table.
+type keyAttr struct {
+	name string
+	typ  types.ScalarAttributeType
+}
+
+// idTableKey is the key of the template's default table, the string "id".
+var idTableKey = tableKey{partition: keyAttr{"id", types.ScalarAttributeTypeS}}
+
+// env is what the template sets in the writer's environment for table.
+func (k tableKey) env(table string) []string {
+	env := []string{"TABLE_NAME=" + table, "PARTITION_KEY=" + k.partition.name, "PARTITION_KEY_TYPE=" + string(k.partition.typ)}
+	if k.sort.name != "" {
+		env = append(env, "SORT_KEY="+k.sort.name, "SORT_KEY_TYPE="+string(k.sort.typ))
 	}
 	return env
+}
+
+// dynamoDB returns the table's attribute definitions and key schema.
+func (k tableKey) dynamoDB() ([]types.AttributeDefinition, []types.KeySchemaElement) {
+	attrs := []types.AttributeDefinition{{AttributeName: aws.String(k.partition.name), AttributeType: k.partition.typ}}
+	schema := []types.KeySchemaElement{{AttributeName: aws.String(k.partition.name), KeyType: types.KeyTypeHash}}
+	if k.sort.name != "" {
+		attrs = append(attrs, types.AttributeDefinition{AttributeName: aws.String(k.sort.name), AttributeType: k.sort.typ})
+		schema = append(schema, types.KeySchemaElement{AttributeName: aws.String(k.sort.name), KeyType: types.KeyTypeRange})
+	}
+	return attrs, schema
 }
 
 // function is a bootstrap running under RIE.
@@ -180,10 +211,10 @@ func motoConfig(moto string) aws.Config {
 	}
 }
 
-// createTable creates a table like the template's, keyed by the string "id"
-// and encrypted with a customer managed key created through moto's KMS API,
-// and returns its name. Each caller gets its own table on the shared moto.
-func createTable(tb testing.TB, moto string) string {
+// createTable creates a table like the template's, keyed by tk and
+// encrypted with a customer managed key created through moto's KMS API, and
+// returns its name. Each caller gets its own table on the shared moto.
+func createTable(tb testing.TB, moto string, tk tableKey) string {
 	tb.Helper()
 	ctx := context.Background()
 	key, err := kms.NewFromConfig(motoConfig(moto)).CreateKey(ctx, &kms.CreateKeyInput{
@@ -193,10 +224,11 @@ func createTable(tb testing.TB, moto string) string {
 		tb.Fatalf("create KMS key: %v", err)
 	}
 	table := fmt.Sprintf("writer-%d", time.Now().UnixNano())
+	attrs, schema := tk.dynamoDB()
 	out, err := dynamodb.NewFromConfig(motoConfig(moto)).CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(table),
-		AttributeDefinitions: []types.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: types.ScalarAttributeTypeS}},
-		KeySchema:            []types.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: types.KeyTypeHash}},
+		AttributeDefinitions: attrs,
+		KeySchema:            schema,
 		BillingMode:          types.BillingModePayPerRequest,
 		SSESpecification: &types.SSESpecification{
 			Enabled: aws.Bool(true), SSEType: types.SSETypeKms, KMSMasterKeyId: key.KeyMetadata.Arn,

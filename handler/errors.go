@@ -13,8 +13,9 @@ import (
 // DynamoDB, so nothing was written. Its message never quotes attribute values,
 // so it is safe to log.
 type InvalidEventError struct {
-	// Field names the offending part of the event: "event", "id", "items",
-	// "items[2]", "items[2].id" or an attribute such as "items[2].tags".
+	// Field names the offending part of the event: "event", a key attribute
+	// such as "orderId", "items", "items[2]", "items[2].orderId" or another
+	// attribute such as "items[2].tags".
 	Field string
 	// Problem says what is wrong and what is allowed.
 	Problem string
@@ -25,23 +26,24 @@ func (e *InvalidEventError) Error() string {
 	return e.Field + ": " + e.Problem
 }
 
-// ItemExistsError reports that items with these ids are already in the table.
-// The writer never replaces an item, so nothing from the event was written:
-// not even the other items of a batch.
+// ItemExistsError reports that items with these keys are already in the
+// table. The writer never replaces an item, so nothing from the event was
+// written: not even the other items of a batch.
 type ItemExistsError struct {
-	// IDs are the ids of the event that are already in the table.
-	IDs []string
+	// Keys are the keys of the event's items that are already in the table,
+	// as text, as in [Result].
+	Keys []string
 }
 
-// Error names the ids that exist.
+// Error names the keys that exist.
 func (e *ItemExistsError) Error() string {
-	quoted := make([]string, len(e.IDs))
-	for i, id := range e.IDs {
-		quoted[i] = strconv.Quote(id)
+	quoted := make([]string, len(e.Keys))
+	for i, key := range e.Keys {
+		quoted[i] = strconv.Quote(key)
 	}
-	subject, verb := "id", "exists"
-	if len(e.IDs) > 1 {
-		subject, verb = "ids", "exist"
+	subject, verb := "item", "exists"
+	if len(e.Keys) > 1 {
+		subject, verb = "items", "exist"
 	}
 	return fmt.Sprintf("%s %s already %s in the table; nothing was written, because the writer never replaces an item",
 		subject, strings.Join(quoted, ", "), verb)

@@ -16,56 +16,54 @@ import (
 // DynamoDB's limits, checked before any call so that a bad event fails with
 // a message naming the field rather than with DynamoDB's ValidationException.
 const (
-	maxIDBytes    = 2048            // partition key value
 	maxBatchItems = 100             // items in one TransactWriteItems
 	maxItemBytes  = 400 * 1024      // one item, as DynamoDB counts it
 	maxBatchBytes = 4 * 1024 * 1024 // all items of one TransactWriteItems
 	maxLevels     = 32              // nesting levels, the item itself being the first
 )
 
-// What the messages say is allowed.
-const (
-	allowedIDs   = "a string of 1 to 2048 bytes"
-	allowedItems = "a list of 1 to 100 items"
-)
+// allowedItems is what the messages say a batch may be.
+const allowedItems = "a list of 1 to 100 items"
 
-// item is one validated item: its id and all its attributes, id included.
+// item is one validated item: its key and all its attributes, key included.
 type item struct {
-	id    string
+	key   string   // as text, for Result.Written and ItemExistsError
+	id    identity // the key as DynamoDB compares it
 	attrs map[string]types.AttributeValue
 	size  int // bytes, as DynamoDB counts them
 }
 
-// decode validates a raw event and converts it into the items to write, in
-// event order. It makes no calls, so a rejected event has written nothing.
-func decode(event []byte) ([]item, error) {
+// decode validates a raw event against the key schema and converts it into
+// the items to write, in event order. It makes no calls, so a rejected event
+// has written nothing.
+func (k KeySchema) decode(event []byte) ([]item, error) {
 	obj, err := decodeObject(event)
 	if err != nil {
 		return nil, err
 	}
 	batch, isBatch := obj["items"]
 	if !isBatch {
-		it, err := newItem("", obj)
+		it, err := k.newItem("", obj)
 		if err != nil {
 			return nil, err
 		}
 		return []item{it}, nil
 	}
-	if _, ok := obj["id"]; ok {
-		return nil, invalid("event", `must hold either "id" (one item) or "items" (a batch), not both`)
+	if _, ok := obj[k.partition.name]; ok {
+		return nil, invalid("event", fmt.Sprintf(`must hold either %q (one item) or "items" (a batch), not both`, k.partition.name))
 	}
 	for _, name := range slices.Sorted(maps.Keys(obj)) {
 		if name != "items" {
 			return nil, invalid("event", fmt.Sprintf(`a batch may hold only "items" at the top level, got %q`, name))
 		}
 	}
-	return decodeBatch(batch)
+	return k.decodeBatch(batch)
 }
 
 // decodeObject parses event as exactly one JSON object, keeping numbers as
 // written so that they reach DynamoDB as N without float rounding.
 func decodeObject(event []byte) (map[string]any, error) {
-	const allowed = `must be a JSON object such as {"id": "1"} or {"items": [{"id": "1"}]}`
+	const allowed = `must be a JSON object: one item, or {"items": [...]} for a batch`
 	dec := json.NewDecoder(bytes.NewReader(event))
 	dec.UseNumber()
 	var v any
@@ -82,7 +80,7 @@ func decodeObject(event []byte) (map[string]any, error) {
 	return obj, nil
 }
 
-func decodeBatch(v any) ([]item, error) {
+func (k KeySchema) decodeBatch(v any) ([]item, error) {
 	list, ok := v.([]any)
 	if !ok {
 		return nil, invalid("items", "must be "+allowedItems+", got "+kind(v))
@@ -91,21 +89,21 @@ func decodeBatch(v any) ([]item, error) {
 		return nil, invalid("items", fmt.Sprintf("must be %s, got %d", allowedItems, len(list)))
 	}
 	items := make([]item, 0, len(list))
-	first := make(map[string]int, len(list)) // id -> index of its first item
+	first := make(map[identity]int, len(list)) // key -> index of its first item
 	total := 0
 	for i, member := range list {
 		path := fmt.Sprintf("items[%d]", i)
 		obj, ok := member.(map[string]any)
 		if !ok {
-			return nil, invalid(path, `must be an object with an "id", got `+kind(member))
+			return nil, invalid(path, fmt.Sprintf("must be an object with %q, got %s", k.partition.name, kind(member)))
 		}
-		it, err := newItem(path, obj)
+		it, err := k.newItem(path, obj)
 		if err != nil {
 			return nil, err
 		}
-		// A transaction cannot hold two operations on one key.
+		// A transaction cannot hold two operations on one item.
 		if j, seen := first[it.id]; seen {
-			return nil, invalid(path+".id", fmt.Sprintf("repeats the id of items[%d]; ids in a batch must be unique", j))
+			return nil, invalid(path, fmt.Sprintf("has the same %s as items[%d]; keys in a batch must be unique", k.names(), j))
 		}
 		first[it.id] = i
 		total += it.size
@@ -119,8 +117,8 @@ func decodeBatch(v any) ([]item, error) {
 
 // newItem validates one item; path is "" for a single-item event and
 // "items[i]" for a batch member.
-func newItem(path string, obj map[string]any) (item, error) {
-	id, err := checkID(join(path, "id"), obj)
+func (k KeySchema) newItem(path string, obj map[string]any) (item, error) {
+	key, id, err := k.keyOf(path, obj)
 	if err != nil {
 		return item{}, err
 	}
@@ -132,24 +130,7 @@ func newItem(path string, obj map[string]any) (item, error) {
 	if err != nil {
 		return item{}, invalid(itemField(path), "must convert to DynamoDB attributes: "+err.Error())
 	}
-	return item{id: id, attrs: attrs, size: size}, nil
-}
-
-func checkID(field string, obj map[string]any) (string, error) {
-	v, ok := obj["id"]
-	if !ok {
-		return "", invalid(field, "is required; it must be "+allowedIDs)
-	}
-	id, ok := v.(string)
-	switch {
-	case !ok:
-		return "", invalid(field, "must be "+allowedIDs+", got "+kind(v))
-	case id == "":
-		return "", invalid(field, "must be "+allowedIDs+", got an empty string")
-	case len(id) > maxIDBytes:
-		return "", invalid(field, fmt.Sprintf("must be %s, got %d bytes", allowedIDs, len(id)))
-	}
-	return id, nil
+	return item{key: key, id: id, attrs: attrs, size: size}, nil
 }
 
 // itemSize returns the item's size as DynamoDB counts it (see "Item sizes and
@@ -176,6 +157,8 @@ func itemSize(path string, obj map[string]any) (int, error) {
 func valueSize(v any, level int) (int, bool) {
 	switch v := v.(type) {
 	case string:
+		return len(v), true
+	case []byte: // a B key, decoded by keyOf
 		return len(v), true
 	case json.Number:
 		return numberSize(string(v)), true

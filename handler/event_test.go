@@ -1,7 +1,9 @@
 package handler
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -23,6 +25,11 @@ func batch(n int, extra string) string {
 	return `{"items": [` + strings.Join(members, ", ") + `]}`
 }
 
+// base64Of returns the base64 of n bytes.
+func base64Of(n int) string {
+	return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{1}, n))
+}
+
 // blob returns a single-item event of exactly size bytes as DynamoDB counts
 // them: "id" (2) + "1" (1) + "b" (1) + the string.
 func blob(size int) string {
@@ -32,40 +39,59 @@ func blob(size int) string {
 func TestRejectedEventsNameTheFieldAndWriteNothing(t *testing.T) {
 	tests := []struct {
 		name    string
+		key     KeySchema
 		event   string
 		field   string
 		allowed string // part of the problem that says what is allowed
 	}{
-		{"a list is not a JSON object", `[{"id": "1"}]`, "event", "must be a JSON object"},
-		{"a string is not a JSON object", `"1"`, "event", "must be a JSON object"},
-		{"null is not a JSON object", `null`, "event", "must be a JSON object"},
-		{"broken JSON is not a JSON object", `{"id": `, "event", "must be a JSON object"},
-		{"a second value after the object is refused", `{"id": "1"} {"id": "2"}`, "event", "must be a JSON object"},
-		{"an event without id is refused", `{"colour": "red"}`, "id", "is required; it must be a string of 1 to 2048 bytes"},
-		{"an empty id is refused", `{"id": ""}`, "id", "must be a string of 1 to 2048 bytes, got an empty string"},
-		{"a numeric id is refused", `{"id": 1}`, "id", "must be a string of 1 to 2048 bytes, got a number"},
-		{"a null id is refused", `{"id": null}`, "id", "must be a string of 1 to 2048 bytes, got null"},
-		{"an id of 2049 bytes is refused", `{"id": "` + strings.Repeat("x", 2049) + `"}`, "id", "must be a string of 1 to 2048 bytes, got 2049 bytes"},
-		{"an id is measured in bytes, not characters", `{"id": "` + strings.Repeat("€", 683) + `"}`, "id", "got 2049 bytes"},
-		{"an event with both id and items is refused", `{"id": "1", "items": [{"id": "2"}]}`, "event", `either "id" (one item) or "items" (a batch), not both`},
-		{"a batch with another top-level field is refused", `{"items": [{"id": "1"}], "note": "x"}`, "event", `only "items" at the top level`},
-		{"items that is an object is refused", `{"items": {"id": "1"}}`, "items", "must be a list of 1 to 100 items, got an object"},
-		{"an empty items list is refused", `{"items": []}`, "items", "must be a list of 1 to 100 items, got 0"},
-		{"101 items are refused", batch(101, ""), "items", "must be a list of 1 to 100 items, got 101"},
-		{"a batch member that is a string is refused", `{"items": [{"id": "1"}, "2"]}`, "items[1]", `must be an object with an "id", got a string`},
-		{"a batch member without id is refused", `{"items": [{"id": "1"}, {"colour": "red"}]}`, "items[1].id", "is required"},
-		{"a batch member with a numeric id is refused", `{"items": [{"id": "1"}, {"id": 2}]}`, "items[1].id", "must be a string of 1 to 2048 bytes, got a number"},
-		{"a repeated id in a batch is refused", `{"items": [{"id": "1"}, {"id": "2"}, {"id": "1"}]}`, "items[2].id", "repeats the id of items[0]; ids in a batch must be unique"},
-		{"an item over 400 KB is refused", blob(400*1024 + 1), "event", "must be at most 400 KB (409600 bytes) as DynamoDB counts it, got 409601 bytes"},
-		{"a batch member over 400 KB is refused", `{"items": [{"id": "a"}, ` + blob(400*1024+1) + `]}`, "items[1]", "must be at most 400 KB"},
-		{"a batch over 4 MB in total is refused", batch(11, `, "b": "`+strings.Repeat("x", 400*1000)+`"`), "items", "must total at most 4 MB (4194304 bytes)"},
-		{"nesting 33 levels deep is refused", nested(32), "deep", "must nest at most 32 levels deep, counting the item as the first"},
-		{"nesting in a batch member is refused", `{"items": [` + nested(32) + `]}`, "items[0].deep", "must nest at most 32 levels"},
+		{"a list is not a JSON object", idKey, `[{"id": "1"}]`, "event", "must be a JSON object"},
+		{"a string is not a JSON object", idKey, `"1"`, "event", "must be a JSON object"},
+		{"null is not a JSON object", idKey, `null`, "event", "must be a JSON object"},
+		{"broken JSON is not a JSON object", idKey, `{"id": `, "event", "must be a JSON object"},
+		{"a second value after the object is refused", idKey, `{"id": "1"} {"id": "2"}`, "event", "must be a JSON object"},
+		{"an event without id is refused", idKey, `{"colour": "red"}`, "id", "is required; it must be a string of 1 to 2048 bytes"},
+		{"an empty id is refused", idKey, `{"id": ""}`, "id", "must be a string of 1 to 2048 bytes, got an empty string"},
+		{"a numeric id is refused", idKey, `{"id": 1}`, "id", "must be a string of 1 to 2048 bytes, got a number"},
+		{"a null id is refused", idKey, `{"id": null}`, "id", "must be a string of 1 to 2048 bytes, got null"},
+		{"an id of 2049 bytes is refused", idKey, `{"id": "` + strings.Repeat("x", 2049) + `"}`, "id", "must be a string of 1 to 2048 bytes, got 2049 bytes"},
+		{"an id is measured in bytes, not characters", idKey, `{"id": "` + strings.Repeat("€", 683) + `"}`, "id", "got 2049 bytes"},
+		{"an event with both id and items is refused", idKey, `{"id": "1", "items": [{"id": "2"}]}`, "event", `either "id" (one item) or "items" (a batch), not both`},
+		{"a batch with another top-level field is refused", idKey, `{"items": [{"id": "1"}], "note": "x"}`, "event", `only "items" at the top level`},
+		{"items that is an object is refused", idKey, `{"items": {"id": "1"}}`, "items", "must be a list of 1 to 100 items, got an object"},
+		{"an empty items list is refused", idKey, `{"items": []}`, "items", "must be a list of 1 to 100 items, got 0"},
+		{"101 items are refused", idKey, batch(101, ""), "items", "must be a list of 1 to 100 items, got 101"},
+		{"a batch member that is a string is refused", idKey, `{"items": [{"id": "1"}, "2"]}`, "items[1]", `must be an object with "id", got a string`},
+		{"a batch member without id is refused", idKey, `{"items": [{"id": "1"}, {"colour": "red"}]}`, "items[1].id", "is required"},
+		{"a batch member with a numeric id is refused", idKey, `{"items": [{"id": "1"}, {"id": 2}]}`, "items[1].id", "must be a string of 1 to 2048 bytes, got a number"},
+		{"a repeated id in a batch is refused", idKey, `{"items": [{"id": "1"}, {"id": "2"}, {"id": "1"}]}`, "items[2]", "has the same id as items[0]; keys in a batch must be unique"},
+		{"an item over 400 KB is refused", idKey, blob(400*1024 + 1), "event", "must be at most 400 KB (409600 bytes) as DynamoDB counts it, got 409601 bytes"},
+		{"a batch member over 400 KB is refused", idKey, `{"items": [{"id": "a"}, ` + blob(400*1024+1) + `]}`, "items[1]", "must be at most 400 KB"},
+		{"a batch over 4 MB in total is refused", idKey, batch(11, `, "b": "`+strings.Repeat("x", 400*1000)+`"`), "items", "must total at most 4 MB (4194304 bytes)"},
+		{"nesting 33 levels deep is refused", idKey, nested(32), "deep", "must nest at most 32 levels deep, counting the item as the first"},
+		{"nesting in a batch member is refused", idKey, `{"items": [` + nested(32) + `]}`, "items[0].deep", "must nest at most 32 levels"},
+		{"a string number key is refused", orderKey, `{"orderId": "7", "at": "a"}`, "orderId", "must be a number, got a string"},
+		{"a missing number key says a number is required", orderKey, `{"at": "a"}`, "orderId", "is required; it must be a number"},
+		{"an item without its sort key is refused", orderKey, `{"orderId": 7}`, "at", "is required; it must be a string of 1 to 1024 bytes"},
+		{"a numeric string sort key is refused", orderKey, `{"orderId": 7, "at": 1700000000}`, "at", "must be a string of 1 to 1024 bytes, got a number"},
+		{"an empty string sort key is refused", orderKey, `{"orderId": 7, "at": ""}`, "at", "got an empty string"},
+		{"a string sort key of 1025 bytes is refused", orderKey, `{"orderId": 7, "at": "` + strings.Repeat("x", 1025) + `"}`, "at", "must be a string of 1 to 1024 bytes, got 1025 bytes"},
+		{"an event with both the partition key and items is refused", orderKey, `{"orderId": 7, "items": [{"orderId": 8, "at": "a"}]}`, "event", `either "orderId" (one item) or "items" (a batch), not both`},
+		{"a batch member that is a list names the partition key", orderKey, `{"items": [[7, "a"]]}`, "items[0]", `must be an object with "orderId", got a list`},
+		{"a batch member without its sort key is refused", orderKey, `{"items": [{"orderId": 7, "at": "a"}, {"orderId": 7}]}`, "items[1].at", "is required"},
+		{"a repeated composite key in a batch is refused", orderKey, `{"items": [{"orderId": 7, "at": "a"}, {"orderId": 7, "at": "b"}, {"orderId": 7, "at": "a"}]}`, "items[2]", "has the same orderId and at as items[0]; keys in a batch must be unique"},
+		{"a number key written another way is the same key", orderKey, `{"items": [{"orderId": 70e-1, "at": "a"}, {"orderId": 7.0, "at": "a"}]}`, "items[1]", "has the same orderId and at as items[0]"},
+		{"a binary key that is not base64 is refused", blobKey, `{"blob": "not base64!", "part": "AQ=="}`, "blob", "must be a base64 string of 1 to 2048 bytes once decoded, got a string that is not base64"},
+		{"a number where a binary key belongs is refused", blobKey, `{"blob": 1, "part": "AQ=="}`, "blob", "must be a base64 string of 1 to 2048 bytes once decoded, got a number"},
+		{"an empty binary key is refused", blobKey, `{"blob": "", "part": "AQ=="}`, "blob", "got an empty string"},
+		{"a binary key of only a line break is refused", blobKey, `{"blob": "\n", "part": "AQ=="}`, "blob", "got 0 bytes"},
+		{"a binary partition key of 2049 bytes is refused", blobKey, `{"blob": "` + base64Of(2049) + `", "part": "AQ=="}`, "blob", "must be a base64 string of 1 to 2048 bytes once decoded, got 2049 bytes"},
+		{"a binary sort key of 1025 bytes is refused", blobKey, `{"blob": "AQ==", "part": "` + base64Of(1025) + `"}`, "part", "must be a base64 string of 1 to 1024 bytes once decoded, got 1025 bytes"},
+		{"a repeated binary key in a batch is refused even with a line break", blobKey, `{"items": [{"blob": "AQ==", "part": "Ag=="}, {"blob": "AQ==\n", "part": "Ag=="}]}`, "items[1]", "has the same blob and part as items[0]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stub := &stubClient{}
-			w := &Writer{Client: stub, Table: "t"}
+			w := &Writer{Client: stub, Table: "t", Key: tt.key}
 			_, err := w.Handle(context.Background(), []byte(tt.event))
 			invalid, ok := errors.AsType[*InvalidEventError](err)
 			if !ok {
@@ -84,21 +110,28 @@ func TestRejectedEventsNameTheFieldAndWriteNothing(t *testing.T) {
 func TestEventsAtTheLimitsAreWritten(t *testing.T) {
 	tests := []struct {
 		name  string
+		key   KeySchema
 		event string
 		items int
 	}{
-		{"the reference payload is one item", `{ "id": "1" }`, 1},
-		{"an id of 2048 bytes is allowed", `{"id": "` + strings.Repeat("x", 2048) + `"}`, 1},
-		{"a batch of one item is allowed", batch(1, ""), 1},
-		{"a batch of 100 items is allowed", batch(100, ""), 100},
-		{"an item of exactly 400 KB is allowed", blob(400 * 1024), 1},
-		{"nesting 32 levels deep is allowed", nested(31), 1},
-		{"an empty string, list and object are allowed as attributes", `{"id": "1", "s": "", "l": [], "m": {}}`, 1},
+		{"the reference payload is one item", idKey, `{ "id": "1" }`, 1},
+		{"an id of 2048 bytes is allowed", idKey, `{"id": "` + strings.Repeat("x", 2048) + `"}`, 1},
+		{"a batch of one item is allowed", idKey, batch(1, ""), 1},
+		{"a batch of 100 items is allowed", idKey, batch(100, ""), 100},
+		{"an item of exactly 400 KB is allowed", idKey, blob(400 * 1024), 1},
+		{"nesting 32 levels deep is allowed", idKey, nested(31), 1},
+		{"an empty string, list and object are allowed as attributes", idKey, `{"id": "1", "s": "", "l": [], "m": {}}`, 1},
+		{"a number partition key and a string sort key are allowed", orderKey, `{"orderId": 7, "at": "a"}`, 1},
+		{"a string sort key of 1024 bytes is allowed", orderKey, `{"orderId": 7, "at": "` + strings.Repeat("x", 1024) + `"}`, 1},
+		{"one partition key with two sort keys is allowed in a batch", orderKey, `{"items": [{"orderId": 7, "at": "a"}, {"orderId": 7, "at": "b"}]}`, 2},
+		{"binary keys of 2048 and 1024 bytes are allowed", blobKey, `{"blob": "` + base64Of(2048) + `", "part": "` + base64Of(1024) + `"}`, 1},
+		{"a binary key counts its decoded bytes toward 400 KB", blobKey,
+			`{"blob": "` + base64Of(2048) + `", "part": "AQ==", "b": "` + strings.Repeat("x", 400*1024-(4+2048+4+1+1)) + `"}`, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			stub := &stubClient{}
-			w := &Writer{Client: stub, Table: "t"}
+			w := &Writer{Client: stub, Table: "t", Key: tt.key}
 			res, err := w.Handle(context.Background(), []byte(tt.event))
 			if err != nil {
 				t.Fatalf("Handle: %v", err)

@@ -9,8 +9,10 @@ import (
 )
 
 // FuzzDecode checks that decode never panics, rejects only with an
-// *InvalidEventError, and accepts only events that DynamoDB's limits allow.
-// More seeds live in testdata/fuzz/FuzzDecode; run it with
+// *InvalidEventError, and accepts only events that DynamoDB's limits and the
+// key schema allow. Each input is decoded against three schemas: a string
+// key, a number and a string, and two binary keys. More seeds live in
+// testdata/fuzz/FuzzDecode; run it with
 //
 //	go test -run '^$' -fuzz FuzzDecode -fuzztime 1m ./handler
 func FuzzDecode(f *testing.F) {
@@ -22,35 +24,66 @@ func FuzzDecode(f *testing.F) {
 		`{"id": "1", "items": []}`,
 		`[{"id": "1"}]`,
 		`{"id": 1}`,
+		`{"orderId": 7, "at": "a", "qty": 2}`,
+		`{"items": [{"orderId": 7, "at": "a"}, {"orderId": 7.0, "at": "a"}]}`,
+		`{"blob": "AQI=", "part": "Aw=="}`,
+		`{"items": [{"blob": "AQ==", "part": "AQ=="}, {"blob": "AQ==\n", "part": "AQ=="}]}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, event []byte) {
-		items, err := decode(event)
-		if err != nil {
-			if _, ok := errors.AsType[*InvalidEventError](err); !ok {
-				t.Fatalf("decode returned %T %v, want *InvalidEventError", err, err)
+		for _, key := range []KeySchema{idKey, orderKey, blobKey} {
+			items, err := key.decode(event)
+			if err != nil {
+				if _, ok := errors.AsType[*InvalidEventError](err); !ok {
+					t.Fatalf("decode returned %T %v, want *InvalidEventError", err, err)
+				}
+				continue
 			}
-			return
-		}
-		if !json.Valid(event) {
-			t.Fatalf("decode accepted invalid JSON %q", event)
-		}
-		if len(items) < 1 || len(items) > maxBatchItems {
-			t.Fatalf("decode accepted %d items, want 1 to %d", len(items), maxBatchItems)
-		}
-		seen := make(map[string]bool, len(items))
-		for _, it := range items {
-			if it.id == "" || len(it.id) > maxIDBytes || seen[it.id] {
-				t.Fatalf("decode accepted id %q: empty, over %d bytes or repeated", it.id, maxIDBytes)
-			}
-			seen[it.id] = true
-			if key, ok := it.attrs["id"].(*types.AttributeValueMemberS); !ok || key.Value != it.id {
-				t.Fatalf("item %q has id attribute %#v, want the same string", it.id, it.attrs["id"])
-			}
-			if it.size > maxItemBytes {
-				t.Fatalf("decode accepted an item of %d bytes, want at most %d", it.size, maxItemBytes)
-			}
+			checkDecoded(t, key, event, items)
 		}
 	})
+}
+
+// checkDecoded fails t unless items are what decode may accept.
+func checkDecoded(t *testing.T, key KeySchema, event []byte, items []item) {
+	t.Helper()
+	if !json.Valid(event) {
+		t.Fatalf("decode accepted invalid JSON %q", event)
+	}
+	if len(items) < 1 || len(items) > maxBatchItems {
+		t.Fatalf("decode accepted %d items, want 1 to %d", len(items), maxBatchItems)
+	}
+	seen := make(map[identity]bool, len(items))
+	for _, it := range items {
+		if it.key == "" || seen[it.id] {
+			t.Fatalf("decode accepted key %q: empty or repeated", it.key)
+		}
+		seen[it.id] = true
+		checkKeyAttribute(t, key.partition, it.attrs[key.partition.name])
+		if key.sort != nil {
+			checkKeyAttribute(t, *key.sort, it.attrs[key.sort.name])
+		}
+		if it.size > maxItemBytes {
+			t.Fatalf("decode accepted an item of %d bytes, want at most %d", it.size, maxItemBytes)
+		}
+	}
+}
+
+// checkKeyAttribute fails t unless v is a valid value of the key attribute a.
+func checkKeyAttribute(t *testing.T, a keyAttribute, v types.AttributeValue) {
+	t.Helper()
+	var typ types.ScalarAttributeType
+	size := 1 // N has no length limit of its own
+	switch v := v.(type) {
+	case *types.AttributeValueMemberS:
+		typ, size = types.ScalarAttributeTypeS, len(v.Value)
+	case *types.AttributeValueMemberN:
+		typ = types.ScalarAttributeTypeN
+	case *types.AttributeValueMemberB:
+		typ, size = types.ScalarAttributeTypeB, len(v.Value)
+	}
+	if typ != a.typ || size < 1 || size > a.maxBytes {
+		t.Fatalf("key attribute %s is %#v, want %s of 1 to %d bytes", a.name, v, a.typ, a.maxBytes)
+	}
 }

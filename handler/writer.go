@@ -14,8 +14,10 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// notExists makes every put fail rather than replace an item with the same id.
-const notExists = "attribute_not_exists(id)"
+// notExists makes every put fail rather than replace an item with the same
+// key: an item that exists has its partition key. The name goes through
+// ExpressionAttributeNames because a key attribute may be a reserved word.
+const notExists = "attribute_not_exists(#pk)"
 
 // Client is the part of the DynamoDB API the writer calls; *dynamodb.Client
 // implements it.
@@ -32,6 +34,8 @@ type Writer struct {
 	Client Client
 	// Table is the name of the table to write to.
 	Table string
+	// Key is the table's key schema, from [KeySchemaFromEnv].
+	Key KeySchema
 	// Log receives one line per invocation, with the request id and never an
 	// attribute value. Nil discards the lines.
 	Log *slog.Logger
@@ -39,7 +43,10 @@ type Writer struct {
 
 // Result is the response of a successful invocation.
 type Result struct {
-	// Written lists the ids written, in event order.
+	// Written lists the keys of the items written, in event order, as text:
+	// the partition key's value, or "orderId=7, at=2024-05-01" (partition,
+	// then sort key) when the table has a sort key. Values are as sent: a
+	// number as written in the event, binary as its base64.
 	Written []string `json:"written"`
 }
 
@@ -48,7 +55,7 @@ type Result struct {
 // Errors are *InvalidEventError, *ItemExistsError or *WriteError.
 func (w *Writer) Handle(ctx context.Context, event json.RawMessage) (Result, error) {
 	start := time.Now()
-	items, err := decode(event)
+	items, err := w.Key.decode(event)
 	if err == nil {
 		err = w.write(ctx, items)
 	}
@@ -56,30 +63,33 @@ func (w *Writer) Handle(ctx context.Context, event json.RawMessage) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	ids := make([]string, len(items))
+	keys := make([]string, len(items))
 	for i, it := range items {
-		ids[i] = it.id
+		keys[i] = it.key
 	}
-	return Result{Written: ids}, nil
+	return Result{Written: keys}, nil
 }
 
 // write puts one item with PutItem, or several with one TransactWriteItems so
 // that either all of them are written or none.
 func (w *Writer) write(ctx context.Context, items []item) error {
+	names := map[string]string{"#pk": w.Key.partition.name}
 	var err error
 	if len(items) == 1 {
 		_, err = w.Client.PutItem(ctx, &dynamodb.PutItemInput{
-			TableName:           aws.String(w.Table),
-			Item:                items[0].attrs,
-			ConditionExpression: aws.String(notExists),
+			TableName:                aws.String(w.Table),
+			Item:                     items[0].attrs,
+			ConditionExpression:      aws.String(notExists),
+			ExpressionAttributeNames: names,
 		})
 	} else {
 		puts := make([]types.TransactWriteItem, len(items))
 		for i, it := range items {
 			puts[i] = types.TransactWriteItem{Put: &types.Put{
-				TableName:           aws.String(w.Table),
-				Item:                it.attrs,
-				ConditionExpression: aws.String(notExists),
+				TableName:                aws.String(w.Table),
+				Item:                     it.attrs,
+				ConditionExpression:      aws.String(notExists),
+				ExpressionAttributeNames: names,
 			}}
 		}
 		_, err = w.Client.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: puts})
@@ -87,34 +97,35 @@ func (w *Writer) write(ctx context.Context, items []item) error {
 	if err == nil {
 		return nil
 	}
-	if existing := existingIDs(err, items); len(existing) > 0 {
-		return &ItemExistsError{IDs: existing}
+	if existing := existingKeys(err, items); len(existing) > 0 {
+		return &ItemExistsError{Keys: existing}
 	}
 	return &WriteError{Table: w.Table, Err: err}
 }
 
-// existingIDs returns the ids whose condition failed: the item of a PutItem,
-// or the items a cancelled transaction reports as ConditionalCheckFailed.
-func existingIDs(err error, items []item) []string {
+// existingKeys returns the keys whose condition failed: the item of a
+// PutItem, or the items a cancelled transaction reports as
+// ConditionalCheckFailed.
+func existingKeys(err error, items []item) []string {
 	if _, ok := errors.AsType[*types.ConditionalCheckFailedException](err); ok {
-		return []string{items[0].id}
+		return []string{items[0].key}
 	}
 	canceled, ok := errors.AsType[*types.TransactionCanceledException](err)
 	if !ok {
 		return nil
 	}
-	var ids []string
+	var keys []string
 	for i, reason := range canceled.CancellationReasons {
 		if i < len(items) && aws.ToString(reason.Code) == "ConditionalCheckFailed" {
-			ids = append(ids, items[i].id)
+			keys = append(keys, items[i].key)
 		}
 	}
-	return ids
+	return keys
 }
 
 // log writes one line per invocation. It names counts and error types, never
-// ids or attribute values: an *InvalidEventError message is safe by design,
-// while the other errors quote ids or may echo DynamoDB's text, so only their
+// keys or attribute values: an *InvalidEventError message is safe by design,
+// while the other errors quote keys or may echo DynamoDB's text, so only their
 // type and DynamoDB's error code go in.
 func (w *Writer) log(ctx context.Context, items int, took time.Duration, err error) {
 	if w.Log == nil {
@@ -131,7 +142,7 @@ func (w *Writer) log(ctx context.Context, items int, took time.Duration, err err
 		attrs = append(attrs, slog.String("errorType", "InvalidEventError"), slog.String("reason", e.Error()))
 		w.Log.LogAttrs(ctx, slog.LevelWarn, "event rejected", attrs...)
 	case *ItemExistsError:
-		attrs = append(attrs, slog.String("errorType", "ItemExistsError"), slog.Int("existing", len(e.IDs)))
+		attrs = append(attrs, slog.String("errorType", "ItemExistsError"), slog.Int("existing", len(e.Keys)))
 		w.Log.LogAttrs(ctx, slog.LevelWarn, "items exist", attrs...)
 	case *WriteError:
 		attrs = append(attrs, slog.String("errorType", "WriteError"), slog.String("cause", cause(e.Err)))

@@ -47,6 +47,8 @@ func TestBuildRejectsAnOutOfRangeConfig(t *testing.T) {
 		{"a table name starting with a digit", func(c *Config) { c.Tables[0].Name = "1st" }, `tables[0].name: got "1st"`},
 		{"two tables with one name", func(c *Config) { c.Tables = append(c.Tables, c.Tables[0]) }, `tables[1].name: got "DynamoDb", already the name of tables[0]`},
 		{"a key type DynamoDB does not have", func(c *Config) { c.Tables[0].PartitionKey.Type = "BOOL" }, `tables[0].partitionKey.type: got "BOOL", want one of [S N B]`},
+		{"a key attribute the writer takes for a batch", func(c *Config) { c.Tables[0].PartitionKey.Name = "items" },
+			`tables[0].partitionKey.name: got "items", which the writer reads as a batch of items; want another name`},
 		{"an empty partition key name", func(c *Config) { c.Tables[0].PartitionKey.Name = "" }, `tables[0].partitionKey.name: got "", want 1 to 255 bytes`},
 		{"a sort key named like the partition key", func(c *Config) { c.Tables[0].SortKey = &Attribute{Name: "id", Type: "N"} },
 			`tables[0].sortKey.name: got "id", the partition key's name; want another attribute`},

@@ -18,6 +18,10 @@ var (
 	maxAttributeBytes = 255
 )
 
+// batchField is the event field that makes the writer read a batch; a key
+// attribute of that name could never be written.
+const batchField = "items"
+
 // iamPrincipalARN matches the ARN of an account root, a role or a user: the
 // principals a key policy can name. KMS rejects a key policy that names a
 // principal that does not exist.
@@ -95,8 +99,11 @@ func (v *validation) tables(tables []TableConfig) {
 }
 
 func (v *validation) attribute(path string, a Attribute) {
-	if a.Name == "" || len(a.Name) > maxAttributeBytes {
+	switch {
+	case a.Name == "" || len(a.Name) > maxAttributeBytes:
 		v.fail("%s.name: got %q, want 1 to %d bytes", path, a.Name, maxAttributeBytes)
+	case a.Name == batchField:
+		v.fail("%s.name: got %q, which the writer reads as a batch of items; want another name", path, a.Name)
 	}
 	v.oneOf(path+".type", a.Type, attributeTypes)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 
@@ -20,19 +22,33 @@ func main() {
 	// invocation) into JSON.
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: lambdacontext.ReplaceAttr}))
 	slog.SetDefault(log)
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		// Failing init, not each invocation, makes a broken deployment obvious.
-		log.Error("init failed: TABLE_NAME is not set; it must name the DynamoDB table to write to")
-		os.Exit(1)
-	}
-	client, err := newClient(context.Background())
+	w, err := newWriter(context.Background(), os.Getenv)
 	if err != nil {
-		log.Error("init failed: load AWS config", "error", err.Error())
+		// Failing init, not each invocation, makes a broken deployment obvious.
+		log.Error("init failed: " + err.Error())
 		os.Exit(1)
 	}
-	w := &handler.Writer{Client: client, Table: table, Log: log}
+	w.Log = log
 	lambda.StartHandlerFunc(w.Handle)
+}
+
+// newWriter reads the table and its key schema from the variables the
+// template sets, through getenv, then builds the client. The SDK reads its
+// own variables, such as AWS_REGION, from the process environment.
+func newWriter(ctx context.Context, getenv func(string) string) (*handler.Writer, error) {
+	table := getenv("TABLE_NAME")
+	if table == "" {
+		return nil, errors.New("TABLE_NAME is not set; it must name the DynamoDB table to write to")
+	}
+	key, err := handler.KeySchemaFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	client, err := newClient(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load AWS config: %w", err)
+	}
+	return &handler.Writer{Client: client, Table: table, Key: key}, nil
 }
 
 // newClient builds the sandbox's one DynamoDB client, reused by every

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -39,8 +41,9 @@ func (f *fakeDynamoDB) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writerFor returns a Writer whose client newClient builds, as main does,
-// pointed at fake through the environment.
+// writerFor returns the Writer newWriter builds, as main does, for a table
+// keyed by the string "id", its client pointed at fake through the
+// environment.
 func writerFor(t *testing.T, fake *fakeDynamoDB) *handler.Writer {
 	server := httptest.NewServer(fake)
 	t.Cleanup(server.Close)
@@ -52,11 +55,39 @@ func writerFor(t *testing.T, fake *fakeDynamoDB) *handler.Writer {
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_ENDPOINT_URL_DYNAMODB", server.URL)
-	client, err := newClient(context.Background())
+	t.Setenv("TABLE_NAME", "t")
+	t.Setenv("PARTITION_KEY", "id")
+	t.Setenv("PARTITION_KEY_TYPE", "S")
+	w, err := newWriter(context.Background(), os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &handler.Writer{Client: client, Table: "t"}
+	return w
+}
+
+func TestNewWriterRefusesABadEnvironment(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"no TABLE_NAME fails", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S"},
+			"TABLE_NAME is not set; it must name the DynamoDB table to write to"},
+		{"no PARTITION_KEY fails", map[string]string{"TABLE_NAME": "t", "PARTITION_KEY_TYPE": "S"},
+			"PARTITION_KEY is not set; it must name the table's partition key attribute, 1 to 255 bytes"},
+		{"a bad PARTITION_KEY_TYPE fails", map[string]string{"TABLE_NAME": "t", "PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "string"},
+			`PARTITION_KEY_TYPE is "string"; it must be S, N or B`},
+		{"SORT_KEY without SORT_KEY_TYPE fails", map[string]string{"TABLE_NAME": "t", "PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "SORT_KEY": "at"},
+			"SORT_KEY_TYPE is not set but SORT_KEY is"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := newWriter(context.Background(), func(name string) string { return tt.vars[name] })
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("newWriter: %v, want an error starting with %q", err, tt.want)
+			}
+		})
+	}
 }
 
 func TestClientRetriesThrottling(t *testing.T) {

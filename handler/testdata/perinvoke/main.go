@@ -20,12 +20,17 @@ import (
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
 	table := os.Getenv("TABLE_NAME")
+	key, err := handler.KeySchemaFromEnv(os.Getenv)
+	if err != nil {
+		log.Error("init failed: " + err.Error())
+		os.Exit(1)
+	}
 	lambda.StartHandlerFunc(func(ctx context.Context, event json.RawMessage) (handler.Result, error) {
 		cfg, err := config.LoadDefaultConfig(ctx)
 		if err != nil {
 			return handler.Result{}, err
 		}
-		w := &handler.Writer{Client: dynamodb.NewFromConfig(cfg), Table: table, Log: log}
+		w := &handler.Writer{Client: dynamodb.NewFromConfig(cfg), Table: table, Key: key, Log: log}
 		return w.Handle(ctx, event)
 	})
 }
