@@ -18,6 +18,7 @@ const (
 	Error
 )
 
+// String gives the severity's name, as reports print it.
 func (s Severity) String() string {
 	switch s {
 	case Error:
@@ -45,7 +46,7 @@ type Finding struct {
 type Options struct {
 	// Production raises the rules a production stack must pass to errors.
 	Production bool
-	// Today dates the runtime deprecation table.
+	// Today dates the runtime deprecation table; the zero value means now.
 	Today time.Time
 	// Size is the template's length in bytes, where it is known.
 	Size int
@@ -77,6 +78,9 @@ func Rules() []Rule {
 // Run judges t by every rule. Findings come sorted by resource and rule, so
 // the same template always gives the same report.
 func Run(t Template, opts Options) []Finding {
+	if opts.Today.IsZero() {
+		opts.Today = time.Now()
+	}
 	var out []Finding
 	for _, r := range Rules() {
 		severity := r.Severity

@@ -113,7 +113,7 @@ func TestEveryRuntimeHasADeprecationDate(t *testing.T) {
 }
 
 func TestTheReferenceTemplateHasARetiredRuntimeAndAnAccountWideKey(t *testing.T) {
-	findings := Run(parseFile(t, "../../shared/reference/seed-template.yaml"), Options{Today: today})
+	findings := Run(parseFile(t, "../reference/seed-template.yaml"), Options{Today: today})
 	var errors, warnings []string
 	for _, f := range findings {
 		switch f.Severity {
@@ -129,7 +129,7 @@ func TestTheReferenceTemplateHasARetiredRuntimeAndAnAccountWideKey(t *testing.T)
 }
 
 func TestTheCDKTemplateHasNoError(t *testing.T) {
-	findings := Run(parseFile(t, "../../shared/reference/cdk/table-cmk.template.json"), Options{Today: today})
+	findings := Run(parseFile(t, "../reference/cdk/table-cmk.template.json"), Options{Today: today})
 	if n := Count(findings, Error); n != 0 {
 		t.Errorf("%d errors: %+v", n, findings)
 	}
@@ -165,5 +165,36 @@ func TestATemplateOverTheInlineLimitIsAWarning(t *testing.T) {
 	findings := Run(tmpl, Options{Today: today, Production: true, Size: 51201})
 	if len(findings) != 1 || findings[0].Rule != "STK002" || findings[0].Severity != Warning {
 		t.Errorf("51,201 bytes: %+v, want one STK002 warning", findings)
+	}
+}
+
+func TestKMSDataActionsAreFoundThroughWildcards(t *testing.T) {
+	for action, want := range map[string]bool{
+		"kms:Decrypt": true, "kms:*": true, "kms:Re*": true, "kms:Decrypt?": false, "KMS:GENERATEDATAKEY*": true,
+		"kms:Describe*": false, "kms:CreateGrant": false, "s3:*": false, "*": false,
+	} {
+		if got := isKMSDataAction(action); got != want {
+			t.Errorf("isKMSDataAction(%q) = %v, want %v", action, got, want)
+		}
+	}
+}
+
+func TestAKeyPolicyGivenThroughToJsonStringIsRead(t *testing.T) {
+	tmpl := parseFile(t, "testdata/rules/clean.yaml")
+	key := tmpl["Resources"].(map[string]any)["Key"].(map[string]any)["Properties"].(map[string]any)
+	key["KeyPolicy"] = map[string]any{"Fn::ToJsonString": key["KeyPolicy"]}
+	if findings := Run(tmpl, Options{Today: today, Production: true}); len(findings) != 0 {
+		t.Errorf("%+v", findings)
+	}
+}
+
+func TestAStackOverTwoHundredOutputsIsAnError(t *testing.T) {
+	outputs := map[string]any{}
+	for i := range 201 {
+		outputs[fmt.Sprintf("Out%d", i)] = map[string]any{"Value": "v"}
+	}
+	findings := Run(Template{"Resources": map[string]any{}, "Outputs": outputs}, Options{Today: today})
+	if len(findings) != 1 || findings[0].Rule != "STK001" || !strings.Contains(findings[0].Message, "201 outputs") {
+		t.Errorf("got %+v, want one STK001 about 201 outputs", findings)
 	}
 }

@@ -4,6 +4,7 @@
 // table outlive its key. cfn-lint checks that a template is valid; this
 // package checks what a security reviewer checks.
 //
-// Each rule is one function in rules_*.go, with its id, severity, fix and the
-// auditor rules (checkov, Control Tower, Security Hub) it corresponds to.
+// Each rule is one entry in rules_*.go: its id, severity, fix, the auditor
+// rules (checkov, Control Tower, Security Hub) it corresponds to, and the
+// function that finds it.
 package check

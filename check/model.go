@@ -13,7 +13,7 @@ type resource struct {
 	ID    string
 	Type  string
 	Props map[string]any
-	Attrs map[string]any // DeletionPolicy, UpdateReplacePolicy and the like
+	Attrs map[string]any // the whole entry: DeletionPolicy, UpdateReplacePolicy, Condition...
 }
 
 // resources lists the template's resources of the given types, by logical id.
@@ -83,8 +83,9 @@ func number(v any) (float64, bool) {
 	return 0, false
 }
 
-// statement is one policy statement, its lists normalised.
-type statement struct {
+// Statement is one policy statement, its lists normalised.
+type Statement struct {
+	Sid        string
 	Effect     string
 	Principals []string // AWS principals as text, Service principals as "service:NAME"; "*" for anyone
 	Actions    []string
@@ -92,8 +93,15 @@ type statement struct {
 	Condition  map[string]any
 }
 
-// statements reads a policy document, given as a map or as a JSON string.
-func statements(doc any) []statement {
+// PolicyStatements reads the statements of a policy document, given as a
+// map, as a JSON string, or through Fn::ToJsonString
+// (AWS::LanguageExtensions).
+func PolicyStatements(doc any) []Statement {
+	if m, ok := doc.(map[string]any); ok && len(m) == 1 {
+		if inner, ok := m["Fn::ToJsonString"]; ok {
+			doc = inner
+		}
+	}
 	if s, ok := doc.(string); ok {
 		var parsed any
 		if json.Unmarshal([]byte(s), &parsed) != nil {
@@ -109,15 +117,17 @@ func statements(doc any) []statement {
 	case map[string]any:
 		raw = []any{s}
 	}
-	var out []statement
+	var out []Statement
 	for _, r := range raw {
 		sm, _ := r.(map[string]any)
 		if sm == nil {
 			continue
 		}
+		sid, _ := sm["Sid"].(string)
 		effect, _ := sm["Effect"].(string)
 		cond, _ := sm["Condition"].(map[string]any)
-		out = append(out, statement{
+		out = append(out, Statement{
+			Sid:        sid,
 			Effect:     effect,
 			Principals: principals(sm["Principal"]),
 			Actions:    texts(sm["Action"]),
@@ -187,15 +197,15 @@ var accountRoot = regexp.MustCompile(`^(arn:(aws[a-z-]*|\$\{AWS::Partition\}):ia
 
 func isAccountRoot(principal string) bool { return accountRoot.MatchString(principal) }
 
-func (s statement) allows() bool { return s.Effect == "Allow" }
+func (s Statement) allows() bool { return s.Effect == "Allow" }
 
-func (s statement) hasAction(match func(string) bool) bool {
+func (s Statement) hasAction(match func(string) bool) bool {
 	return slices.ContainsFunc(s.Actions, match)
 }
 
 // conditionKeys lists the condition keys a statement tests, in lower case,
 // whatever the operator.
-func (s statement) conditionKeys() []string {
+func (s Statement) conditionKeys() []string {
 	var keys []string
 	for _, tests := range s.Condition {
 		if m, ok := tests.(map[string]any); ok {

@@ -31,7 +31,7 @@ func Parse(src []byte) (Template, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: a template is a mapping of sections, got a %s", root.Line, kindName(root))
 	}
-	v, err := longForm(root)
+	v, err := (&converter{}).longForm(root)
 	if err != nil {
 		return nil, err
 	}
@@ -50,12 +50,34 @@ func parseJSON(src []byte) (Template, error) {
 	return t, nil
 }
 
+// maxAliasExpansions bounds the nodes that aliases may add: templates rarely
+// use aliases, and a "billion laughs" file must not exhaust memory.
+const maxAliasExpansions = 10000
+
+// converter turns YAML nodes into plain values, following aliases without
+// looping on an alias to its own ancestor.
+type converter struct {
+	expanding map[*yaml.Node]bool
+	expanded  int
+}
+
 // longForm converts a YAML node into plain values. Scalars become strings,
 // float64, bool or nil, as JSON would give them.
-func longForm(n *yaml.Node) (any, error) {
+func (c *converter) longForm(n *yaml.Node) (any, error) {
 	switch n.Kind {
 	case yaml.AliasNode:
-		return longForm(n.Alias)
+		if c.expanding[n.Alias] {
+			return nil, fmt.Errorf("line %d: alias *%s refers to a node that contains it", n.Line, n.Value)
+		}
+		if c.expanded++; c.expanded > maxAliasExpansions {
+			return nil, fmt.Errorf("line %d: aliases expand to more than %d nodes", n.Line, maxAliasExpansions)
+		}
+		if c.expanding == nil {
+			c.expanding = map[*yaml.Node]bool{}
+		}
+		c.expanding[n.Alias] = true
+		defer delete(c.expanding, n.Alias)
+		return c.longForm(n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -63,7 +85,7 @@ func longForm(n *yaml.Node) (any, error) {
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: a mapping key must be a scalar", k.Line)
 			}
-			val, err := longForm(v)
+			val, err := c.longForm(v)
 			if err != nil {
 				return nil, err
 			}
@@ -72,8 +94,8 @@ func longForm(n *yaml.Node) (any, error) {
 		return withTag(n, m)
 	case yaml.SequenceNode:
 		l := make([]any, 0, len(n.Content))
-		for _, c := range n.Content {
-			val, err := longForm(c)
+		for _, e := range n.Content {
+			val, err := c.longForm(e)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -44,6 +45,8 @@ func TestUnreadableTemplatesNameTheLine(t *testing.T) {
 		{"a list instead of a template", "- a\n- b\n", "line 1: a template is a mapping of sections, got a list"},
 		{"an empty file", "", "line 1: empty template"},
 		{"a GetAtt without an attribute", "Value: !GetAtt Key\n", `line 1: !GetAtt "Key": want Resource.Attribute`},
+		{"an alias inside its own anchor", "Resources: &r\n  A: *r\n", "line 2: alias *r refers to a node that contains it"},
+		{"an alias bomb", aliasBomb(), "aliases expand to more than 10000 nodes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,4 +56,21 @@ func TestUnreadableTemplatesNameTheLine(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aliasBomb is a "billion laughs": ten levels of ten aliases each.
+func aliasBomb() string {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x]\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [", i, i)
+		for j := range 10 {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*a%d", i-1)
+		}
+		b.WriteString("]\n")
+	}
+	return b.String()
 }

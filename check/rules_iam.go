@@ -1,6 +1,7 @@
 package check
 
 import (
+	"path"
 	"slices"
 	"strings"
 )
@@ -9,7 +10,7 @@ var iamRules = []Rule{
 	{
 		ID: "IAM001", Title: "dynamodb:* granted", Severity: Error,
 		Fix: "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
-		find: iamStatements(func(s statement) (string, bool) {
+		find: iamStatements(func(s Statement) (string, bool) {
 			if s.hasAction(func(a string) bool { return a == "*" || strings.EqualFold(a, "dynamodb:*") }) {
 				return "a policy allows every DynamoDB action", true
 			}
@@ -19,7 +20,7 @@ var iamRules = []Rule{
 	{
 		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
 		Fix: "set Resource to the table's ARN (!GetAtt Table.Arn)",
-		find: iamStatements(func(s statement) (string, bool) {
+		find: iamStatements(func(s Statement) (string, bool) {
 			if s.hasAction(isDynamoDBAction) && slices.Contains(s.Resources, "*") {
 				return "a policy allows DynamoDB actions on Resource '*', every table in the account", true
 			}
@@ -29,7 +30,7 @@ var iamRules = []Rule{
 	{
 		ID: "IAM003", Title: "KMS data actions without kms:ViaService", Severity: Warning,
 		Fix: "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
-		find: iamStatements(func(s statement) (string, bool) {
+		find: iamStatements(func(s Statement) (string, bool) {
 			if s.hasAction(isKMSDataAction) && !slices.Contains(s.conditionKeys(), "kms:viaservice") {
 				return "a policy allows KMS data actions without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB", true
 			}
@@ -40,7 +41,7 @@ var iamRules = []Rule{
 
 // iamStatements finds Allow statements of the template's IAM policies that
 // match.
-func iamStatements(match func(statement) (string, bool)) func(Template, Options) []hit {
+func iamStatements(match func(Statement) (string, bool)) func(Template, Options) []hit {
 	return func(t Template, _ Options) []hit {
 		var hits []hit
 		for _, p := range iamPolicies(t) {
@@ -56,7 +57,7 @@ func iamStatements(match func(statement) (string, bool)) func(Template, Options)
 
 type iamPolicy struct {
 	resource   string
-	statements []statement
+	statements []Statement
 }
 
 // iamPolicies finds every identity policy document in the template: the
@@ -67,12 +68,12 @@ func iamPolicies(t Template) []iamPolicy {
 	for _, r := range t.resources() {
 		switch r.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
-			out = append(out, iamPolicy{r.ID, statements(r.Props["PolicyDocument"])})
+			out = append(out, iamPolicy{r.ID, PolicyStatements(r.Props["PolicyDocument"])})
 		case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 			inline, _ := r.Props["Policies"].([]any)
 			for _, p := range inline {
 				m, _ := p.(map[string]any)
-				out = append(out, iamPolicy{r.ID, statements(m["PolicyDocument"])})
+				out = append(out, iamPolicy{r.ID, PolicyStatements(m["PolicyDocument"])})
 			}
 		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
 			policies := r.Props["Policies"]
@@ -81,7 +82,7 @@ func iamPolicies(t Template) []iamPolicy {
 			}
 			list, _ := policies.([]any)
 			for _, p := range list {
-				out = append(out, iamPolicy{r.ID, statements(p)})
+				out = append(out, iamPolicy{r.ID, PolicyStatements(p)})
 			}
 		}
 	}
@@ -92,12 +93,21 @@ func isDynamoDBAction(action string) bool {
 	return strings.HasPrefix(strings.ToLower(action), "dynamodb:")
 }
 
+// kmsDataActions are the KMS actions that use a key's material.
+var kmsDataActions = []string{
+	"kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey",
+	"kms:generatedatakeywithoutplaintext", "kms:generatedatakeypair", "kms:generatedatakeypairwithoutplaintext",
+}
+
+// isKMSDataAction reports whether an action, wildcards and all (kms:*,
+// kms:Re*, kms:Decrypt?), covers a KMS data action. The bare * is IAM001's.
 func isKMSDataAction(action string) bool {
-	a := strings.ToLower(action)
-	for _, data := range []string{"kms:*", "kms:encrypt", "kms:decrypt", "kms:reencrypt*", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey*", "kms:generatedatakey"} {
-		if a == data {
-			return true
-		}
+	pattern := strings.ToLower(action)
+	if !strings.HasPrefix(pattern, "kms:") {
+		return false
 	}
-	return strings.HasPrefix(a, "kms:generatedatakey")
+	return slices.ContainsFunc(kmsDataActions, func(data string) bool {
+		matched, _ := path.Match(pattern, data)
+		return matched
+	})
 }

@@ -52,19 +52,20 @@ var keyRules = []Rule{
 	},
 }
 
-// keyPolicies gives each key of the template with the statements of its key
-// policy. A key without a KeyPolicy gets KMS's default: the account root.
+// keyPolicy is a key of the template with the statements of its key policy.
 type keyPolicy struct {
 	key        resource
-	statements []statement
+	statements []Statement
 	explicit   bool
 }
 
+// keyPolicies gives each key of the template with its key policy. A key
+// without a KeyPolicy gets KMS's default, which names the account root.
 func keyPolicies(t Template) []keyPolicy {
 	var out []keyPolicy
 	for _, k := range t.resources("AWS::KMS::Key") {
 		doc, explicit := k.Props["KeyPolicy"]
-		out = append(out, keyPolicy{key: k, statements: statements(doc), explicit: explicit})
+		out = append(out, keyPolicy{key: k, statements: PolicyStatements(doc), explicit: explicit})
 	}
 	return out
 }
@@ -101,7 +102,7 @@ func keysWithoutAccountRoot(t Template, _ Options) []hit {
 		if !kp.explicit {
 			continue
 		}
-		rootAdministers := slices.ContainsFunc(kp.statements, func(s statement) bool {
+		rootAdministers := slices.ContainsFunc(kp.statements, func(s Statement) bool {
 			return s.allows() && slices.ContainsFunc(s.Principals, isAccountRoot) && s.hasAction(isKMSWildcard)
 		})
 		if !rootAdministers {
@@ -128,7 +129,7 @@ func wildcardPrincipals(withConditions bool) func(Template, Options) []hit {
 	}
 }
 
-func wildcardMessage(s statement) string {
+func wildcardMessage(s Statement) string {
 	keys := s.conditionKeys()
 	switch {
 	case len(keys) == 0:
@@ -159,7 +160,7 @@ func fullAccessBeyondRoot(t Template, _ Options) []hit {
 func keysWithoutGrantLimit(t Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
-		limited := slices.ContainsFunc(kp.statements, func(s statement) bool {
+		limited := slices.ContainsFunc(kp.statements, func(s Statement) bool {
 			return s.Effect == "Deny" && s.hasAction(func(a string) bool { return strings.EqualFold(a, "kms:CreateGrant") }) &&
 				slices.Contains(s.conditionKeys(), "kms:grantisforawsresource")
 		})

@@ -2,10 +2,11 @@ package check
 
 // CloudFormation's limits on one stack.
 const (
-	maxResources = 500
-	// maxInlineBody is the largest template `aws cloudformation deploy` sends
+	MaxResources = 500
+	MaxOutputs   = 200
+	// MaxInlineBody is the largest template `aws cloudformation deploy` sends
 	// inline; a larger one must go through S3.
-	maxInlineBody = 51200
+	MaxInlineBody = 51200
 )
 
 // stackLevel stands in for a resource name in findings about the whole
@@ -14,9 +15,9 @@ const stackLevel = "(template)"
 
 var stackRules = []Rule{
 	{
-		ID: "STK001", Title: "more resources than a stack holds", Severity: Error,
+		ID: "STK001", Title: "more resources or outputs than a stack holds", Severity: Error,
 		Fix:  "split the tables over several stacks",
-		find: tooManyResources,
+		find: overStackLimits,
 	},
 	{
 		ID: "STK002", Title: "template too big to deploy inline", Severity: Warning,
@@ -25,9 +26,13 @@ var stackRules = []Rule{
 	},
 }
 
-// tooManyResources counts the resources CloudFormation creates, including
-// the role SAM adds to a function that names none.
-func tooManyResources(t Template, _ Options) []hit {
+// overStackLimits counts the resources CloudFormation creates, including
+// the role SAM adds to a function that names none, and the outputs.
+func overStackLimits(t Template, _ Options) []hit {
+	var hits []hit
+	if outputs, _ := t["Outputs"].(map[string]any); len(outputs) > MaxOutputs {
+		hits = append(hits, hitf(stackLevel, "the template has %d outputs; CloudFormation allows %d", len(outputs), MaxOutputs))
+	}
 	resources := t.resources()
 	n := len(resources)
 	for _, r := range resources {
@@ -35,15 +40,15 @@ func tooManyResources(t Template, _ Options) []hit {
 			n++
 		}
 	}
-	if n <= maxResources {
-		return nil
+	if n > MaxResources {
+		hits = append(hits, hitf(stackLevel, "the stack has at least %d resources once SAM expands it; CloudFormation allows %d", n, MaxResources))
 	}
-	return []hit{hitf(stackLevel, "the stack has at least %d resources once SAM expands it; CloudFormation allows %d", n, maxResources)}
+	return hits
 }
 
 func bodyTooBig(_ Template, opts Options) []hit {
-	if opts.Size <= maxInlineBody {
+	if opts.Size <= MaxInlineBody {
 		return nil
 	}
-	return []hit{hitf(stackLevel, "the template is %d bytes; aws cloudformation deploy sends at most %d inline", opts.Size, maxInlineBody)}
+	return []hit{hitf(stackLevel, "the template is %d bytes; aws cloudformation deploy sends at most %d inline", opts.Size, MaxInlineBody)}
 }

@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"regexp"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -22,8 +24,47 @@ import (
 //go:embed default.yaml
 var Default []byte
 
-// MaxResources is CloudFormation's limit of resources in one stack.
-const MaxResources = 500
+// MaxTables is how many tables fit in one stack: CloudFormation's limits on
+// resources and outputs, over what each table adds.
+const MaxTables = min(check.MaxResources/template.ResourcesPerTable, check.MaxOutputs/template.OutputsPerTable)
+
+// Overrides are settings given on the command line, which win over the file.
+type Overrides struct {
+	Profile   string
+	KeyAccess string
+}
+
+// Load reads the configuration file at path, or the embedded default when
+// path is empty, applies the overrides, and gives the configuration they
+// describe. Errors name the file.
+func Load(path string, o Overrides) (template.Config, error) {
+	src, name := Default, "the embedded default configuration"
+	if path != "" {
+		var err error
+		if src, err = os.ReadFile(path); err != nil {
+			return template.Config{}, fmt.Errorf("-config: %w", err)
+		}
+		name = path
+	}
+	file, err := Parse(src)
+	if err != nil {
+		return template.Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	if o.Profile != "" {
+		file.Profile = &o.Profile
+	}
+	if o.KeyAccess != "" {
+		if file.Key == nil {
+			file.Key = &Key{}
+		}
+		file.Key.Access = &o.KeyAccess
+	}
+	cfg, err := file.Config()
+	if err != nil {
+		return template.Config{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return cfg, nil
+}
 
 // File is a configuration file as written. Pointers tell a setting that is
 // absent, and so comes from the profile, from one set to its zero value.
@@ -117,9 +158,9 @@ func (f *File) Config() (template.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return template.Config{}, err
 	}
-	if n := len(cfg.Tables) * template.ResourcesPerTable; n > MaxResources {
-		return template.Config{}, fmt.Errorf("tables: got %d tables, which make %d resources; CloudFormation allows %d per stack, so at most %d tables fit",
-			len(cfg.Tables), n, MaxResources, MaxResources/template.ResourcesPerTable)
+	if len(cfg.Tables) > MaxTables {
+		return template.Config{}, fmt.Errorf("tables: got %d tables, want at most %d: each adds %d resources and %d outputs, and a stack holds %d resources and %d outputs",
+			len(cfg.Tables), MaxTables, template.ResourcesPerTable, template.OutputsPerTable, check.MaxResources, check.MaxOutputs)
 	}
 	return cfg, nil
 }
@@ -129,7 +170,7 @@ func (f *File) Config() (template.Config, error) {
 func (f *File) onlySeedSettings() error {
 	defaultTable := []Table{{Name: template.DefaultTable().Name, PartitionKey: &Attribute{Name: "id", Type: "S"}}}
 	if f.Key != nil || f.Writer != nil || f.Tags != nil || (f.Tables != nil && !reflect.DeepEqual(f.Tables, defaultTable)) {
-		return errors.New("profile: seed reproduces the reference template; remove tables, key, writer and tags, or choose default or production")
+		return errors.New("profile: seed reproduces the reference template, key policy included; remove tables, key (and -key-access), writer and tags, or choose default or production")
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func TestRejectedConfigs(t *testing.T) {
 		{"a bad key type", "tables:\n  - name: A\n    partitionKey: {name: id, type: X}\n", `tables[0].partitionKey.type: got "X", want one of [S N B]`},
 		{"tables for the seed profile", "profile: seed\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n", "profile: seed reproduces the reference template"},
 		{"writer settings for the seed profile", "profile: seed\nwriter: {timeout: 5}\n", "profile: seed reproduces the reference template"},
-		{"more tables than a stack holds", tables(72), "tables: got 72 tables, which make 504 resources; CloudFormation allows 500 per stack, so at most 71 tables fit"},
+		{"more tables than a stack holds", tables(34), "tables: got 34 tables, want at most 33: each adds 7 resources and 6 outputs, and a stack holds 500 resources and 200 outputs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -142,9 +142,26 @@ func TestTheSeedProfileAcceptsTheEmbeddedDefaultTable(t *testing.T) {
 	}
 }
 
-func TestSeventyOneTablesFit(t *testing.T) {
-	if _, err := load(t, tables(71)); err != nil {
+func TestThirtyThreeTablesFit(t *testing.T) {
+	if _, err := load(t, tables(33)); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestOverridesWinOverTheFile(t *testing.T) {
+	cfg, err := Load("../examples/key-and-writer.yaml", Overrides{Profile: "production", KeyAccess: "writer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Profile != template.ProfileProduction || cfg.Key.Access != template.AccessWriter || cfg.Writer.Architecture != "x86_64" {
+		t.Errorf("profile %s, access %s, architecture %s; want production, writer and the file's x86_64", cfg.Profile, cfg.Key.Access, cfg.Writer.Architecture)
+	}
+}
+
+func TestTheSeedProfileRefusesAKeyAccessOverride(t *testing.T) {
+	_, err := Load("", Overrides{Profile: "seed", KeyAccess: "iam"})
+	if err == nil || !strings.Contains(err.Error(), "the embedded default configuration: profile: seed reproduces the reference template") {
+		t.Errorf("error %v", err)
 	}
 }
 

@@ -16,15 +16,15 @@ import (
 
 // KMS prices in US dollars (us-east-1, 2026).
 const (
-	KeyPerMonth         = 1.00
-	PerTenThousand      = 0.03
-	FreeRequestsAMonth  = 20000
-	refreshesPerMinutes = 5
+	KeyPerMonth             = 1.00
+	PerTenThousand          = 0.03
+	FreeRequestsAMonth      = 20000
+	minutesBetweenRefreshes = 5
 )
 
 // DecryptsPerConnection is how many Decrypt calls one busy connection makes
 // in a 30-day month: one per 5 minutes.
-const DecryptsPerConnection = 30 * 24 * 60 / refreshesPerMinutes
+const DecryptsPerConnection = 30 * 24 * 60 / minutesBetweenRefreshes
 
 // Estimate is a stack's monthly KMS bill.
 type Estimate struct {

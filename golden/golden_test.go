@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/awslabs/goformation/v7"
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/intrinsics"
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/dynamodb-sse-cmk/stack/config"
@@ -137,4 +140,41 @@ func unifiedDiff(name string, want, got []byte) string {
 		return err.Error()
 	}
 	return diff
+}
+
+// Every golden parses back with goformation, intrinsics kept, to the very
+// template it was rendered from.
+func TestEveryGoldenParsesBackToItsTemplate(t *testing.T) {
+	keepIntrinsics := &intrinsics.ProcessorOptions{IntrinsicHandlerOverrides: cloudformation.EncoderIntrinsics}
+	for _, c := range configurations {
+		t.Run(c.name, func(t *testing.T) {
+			cfg, err := c.cfg()
+			if err != nil {
+				t.Fatal(err)
+			}
+			built, err := template.Build(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := built.Template.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			src, err := os.ReadFile(c.golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed, err := goformation.ParseYAMLWithOptions(src, keepIntrinsics)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := parsed.JSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s parses back to another template:\n%s", c.golden, unifiedDiff("built", want, got))
+			}
+		})
+	}
 }

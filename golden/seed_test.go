@@ -12,7 +12,7 @@ import (
 )
 
 // referenceTemplate is the template of the document the project started from.
-const referenceTemplate = "../../shared/reference/seed-template.yaml"
+const referenceTemplate = "../reference/seed-template.yaml"
 
 func parsedJSON(t *testing.T, path string) map[string]any {
 	t.Helper()

@@ -47,6 +47,7 @@ func TestIntrinsicsRenderInShortForm(t *testing.T) {
 		{"Join", cloudformation.Join("-", []string{"a", "b"}), "AliasName: !Join\n        - '-'\n        - - a\n          - b\n"},
 		{"Select of GetAZs", cloudformation.Select(0, cloudformation.GetAZs("")), "AliasName: !Select\n        - 0\n        - !GetAZs ''\n"},
 		{"ImportValue", cloudformation.ImportValue("Shared"), "AliasName: !ImportValue Shared\n"},
+		{"an intrinsic inside another, which YAML cannot tag twice", cloudformation.Base64(cloudformation.Sub("x${A}")), "AliasName: !Base64\n        Fn::Sub: x${A}\n"},
 		{"Base64", cloudformation.Base64("text"), "AliasName: !Base64 text\n"},
 		{"a scalar that would read as a number", cloudformation.Sub("123"), "AliasName: !Sub '123'\n"},
 		{"a scalar that starts like an alias", cloudformation.Sub("*"), "AliasName: !Sub '*'\n"},

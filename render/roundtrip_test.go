@@ -49,22 +49,6 @@ func assertParsesBackToTheSameTemplate(t *testing.T, s *template.Stack) {
 	}
 }
 
-func TestEveryProfileParsesBackToTheSameTemplate(t *testing.T) {
-	for _, p := range template.Profiles {
-		t.Run(string(p), func(t *testing.T) {
-			cfg, err := template.ConfigFor(string(p))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := template.Build(cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			assertParsesBackToTheSameTemplate(t, s)
-		})
-	}
-}
-
 // FuzzRenderParsesBack puts arbitrary text where templates hold text: a
 // description, an environment variable, a !Sub string and an output value.
 func FuzzRenderParsesBack(f *testing.F) {

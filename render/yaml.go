@@ -41,7 +41,7 @@ func (w *yamlWriter) mapping(o object, indent int, inline bool) {
 		}
 		w.WriteString(quoted(m.Key))
 		w.WriteByte(':')
-		w.nested(m.Value, indent)
+		w.value(m.Value, indent, false, true)
 	}
 }
 
@@ -53,61 +53,48 @@ func (w *yamlWriter) sequence(l []any, indent int, inline bool) {
 			w.indent(indent)
 		}
 		w.WriteByte('-')
-		w.item(e, indent)
+		w.value(e, indent, true, true)
 	}
 }
 
-// nested writes the value of a mapping key whose line starts at indent.
-func (w *yamlWriter) nested(v any, indent int) {
-	switch v := v.(type) {
-	case object:
-		if tag, arg, ok := intrinsic(v); ok {
+// value writes v after a mapping key (afterDash false) or a sequence's dash
+// (afterDash true) on a line that starts at indent. An intrinsic is written
+// in short form, unless it is the argument of one: YAML gives a node one tag.
+func (w *yamlWriter) value(v any, indent int, afterDash, shortForm bool) {
+	if o, ok := v.(object); ok && shortForm {
+		if tag, arg, ok := intrinsic(o); ok {
 			w.tagged(tag, arg, indent)
 			return
 		}
+	}
+	switch v := v.(type) {
+	case object:
 		if len(v) == 0 {
 			w.WriteString(" {}\n")
 			return
 		}
-		w.WriteByte('\n')
-		w.mapping(v, indent+2, false)
+		w.blockStart(afterDash)
+		w.mapping(v, indent+2, afterDash)
 	case []any:
 		if len(v) == 0 {
 			w.WriteString(" []\n")
 			return
 		}
-		w.WriteByte('\n')
-		w.sequence(v, indent+2, false)
+		w.blockStart(afterDash)
+		w.sequence(v, indent+2, afterDash)
 	default:
 		w.WriteByte(' ')
 		w.scalar(v, indent)
 	}
 }
 
-// item writes a sequence item whose dash is at indent.
-func (w *yamlWriter) item(v any, indent int) {
-	switch v := v.(type) {
-	case object:
-		if tag, arg, ok := intrinsic(v); ok {
-			w.tagged(tag, arg, indent)
-			return
-		}
-		if len(v) == 0 {
-			w.WriteString(" {}\n")
-			return
-		}
+// blockStart begins a nested block: on the dash's line, or on the next line
+// after a key.
+func (w *yamlWriter) blockStart(afterDash bool) {
+	if afterDash {
 		w.WriteByte(' ')
-		w.mapping(v, indent+2, true)
-	case []any:
-		if len(v) == 0 {
-			w.WriteString(" []\n")
-			return
-		}
-		w.WriteByte(' ')
-		w.sequence(v, indent+2, true)
-	default:
-		w.WriteByte(' ')
-		w.scalar(v, indent)
+	} else {
+		w.WriteByte('\n')
 	}
 }
 
@@ -120,25 +107,7 @@ func (w *yamlWriter) tagged(tag string, arg any, indent int) {
 	}
 	w.WriteByte(' ')
 	w.WriteString(tag)
-	switch arg := arg.(type) {
-	case object:
-		if len(arg) > 0 {
-			w.WriteByte('\n')
-			w.mapping(arg, indent+2, false)
-			return
-		}
-		w.WriteString(" {}\n")
-	case []any:
-		if len(arg) > 0 {
-			w.WriteByte('\n')
-			w.sequence(arg, indent+2, false)
-			return
-		}
-		w.WriteString(" []\n")
-	default:
-		w.WriteByte(' ')
-		w.scalar(arg, indent)
-	}
+	w.value(arg, indent, false, false)
 }
 
 // scalar writes a string, number, boolean or null and ends the line; a

@@ -1,6 +1,10 @@
 package template
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Profile names a set of defaults that a [Config] starts from.
 type Profile string
@@ -140,6 +144,22 @@ func ProductionConfig() Config {
 // used: the reference template sets nothing else.
 func SeedConfig() Config {
 	return Config{Profile: ProfileSeed}
+}
+
+// ParseProfile checks a profile name.
+func ParseProfile(name string) (Profile, error) {
+	if !slices.Contains(Profiles, Profile(name)) {
+		return "", errProfile(name)
+	}
+	return Profile(name), nil
+}
+
+// ParseKeyAccess checks a key access model's name.
+func ParseKeyAccess(name string) (KeyAccess, error) {
+	if !slices.Contains(KeyAccesses, KeyAccess(name)) {
+		return "", fmt.Errorf("key.access: got %q, want one of %s", name, KeyAccessNames())
+	}
+	return KeyAccess(name), nil
 }
 
 // ConfigFor returns the configuration of the named profile.

@@ -48,13 +48,20 @@ func dynamoDBDescribesKey() Statement {
 	}
 }
 
-func throughDynamoDBInThisAccount() map[string]map[string]string {
+// throughDynamoDB limits a statement to requests DynamoDB in this region
+// makes on the principal's behalf.
+func throughDynamoDB() map[string]map[string]string {
 	return map[string]map[string]string{
-		"StringEquals": {
-			"kms:CallerAccount": cloudformation.Ref("AWS::AccountId"),
-			"kms:ViaService":    cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com"),
-		},
+		"StringEquals": {"kms:ViaService": cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com")},
 	}
+}
+
+// throughDynamoDBInThisAccount also limits it to callers of this account,
+// which a key policy needs and an identity policy gets by being one.
+func throughDynamoDBInThisAccount() map[string]map[string]string {
+	c := throughDynamoDB()
+	c["StringEquals"]["kms:CallerAccount"] = cloudformation.Ref("AWS::AccountId")
+	return c
 }
 
 // accountUsesKeyThroughDynamoDB lets every principal of the account use the
@@ -71,10 +78,12 @@ func accountUsesKeyThroughDynamoDB() Statement {
 	}
 }
 
-// keyAdministrationActions manage the key's lifecycle, policy, aliases and
-// tags; none encrypts, decrypts or creates a grant that could.
+// keyAdministrationActions manage the key's lifecycle, rotation, aliases and
+// tags. None encrypts, decrypts or creates a grant, and none changes the key
+// policy (kms:PutKeyPolicy), through which an administrator could grant
+// themselves any of those: policy changes go through the account root.
 var keyAdministrationActions = []string{
-	"kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Put*", "kms:Update*",
+	"kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Update*",
 	"kms:Revoke*", "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
 	"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
 }

@@ -106,13 +106,13 @@ func TestAdministratorsManageTheKeyWithoutUsingIt(t *testing.T) {
 		"Sid": "AdministratorsManageKeyWithoutUsingIt",
 		"Effect": "Allow",
 		"Principal": {"AWS": ["arn:aws:iam::111122223333:role/KeyAdmin"]},
-		"Action": ["kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Put*", "kms:Update*",
+		"Action": ["kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Update*",
 			"kms:Revoke*", "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
 			"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],
 		"Resource": "*"
 	}`)
 	for _, action := range statement.Action.([]string) {
-		for _, use := range []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:*"} {
+		for _, use := range []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt", "kms:GenerateDataKey", "kms:CreateGrant", "kms:PutKeyPolicy", "kms:*"} {
 			if strings.HasPrefix(use, strings.TrimSuffix(action, "*")) {
 				t.Errorf("administrators get %s, which covers %s", action, use)
 			}

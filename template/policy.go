@@ -11,9 +11,9 @@ type PolicyDocument struct {
 
 // Statement is one statement of a policy document. Principal values, Action
 // and Resource hold a string or a []string, as the policy language allows
-// either; values that
-// refer to other resources are goformation intrinsics (cloudformation.Ref,
-// GetAtt, Sub), never raw maps.
+// either. Values that refer to other resources are goformation intrinsics
+// (cloudformation.Ref, GetAtt, Sub), never raw maps, which goformation would
+// replace with made-up values.
 type Statement struct {
 	Sid       string                       `json:"Sid,omitempty"`
 	Effect    string                       `json:"Effect"`

@@ -9,10 +9,13 @@ import (
 // samTransform makes CloudFormation expand AWS::Serverless::* resources.
 const samTransform = "AWS::Serverless-2016-10-31"
 
-// ResourcesPerTable is how many resources each table adds to the stack once
-// CloudFormation has applied the SAM transform: key, alias, table, role,
-// policy, function and log group.
-const ResourcesPerTable = 7
+// What each table adds to the stack: 7 resources once CloudFormation has
+// applied the SAM transform (key, alias, table, role, policy, function, log
+// group) and 6 outputs.
+const (
+	ResourcesPerTable = 7
+	OutputsPerTable   = 6
+)
 
 // Stack is a built template together with the order its resources and
 // outputs were added in, which the template's maps do not keep and a

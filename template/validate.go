@@ -34,8 +34,8 @@ func errProfile(got string) error {
 // Validate reports every field that is out of range, each naming the field
 // path, what is allowed and what it got.
 func (c Config) Validate() error {
-	if !slices.Contains(Profiles, c.Profile) {
-		return errProfile(string(c.Profile))
+	if _, err := ParseProfile(string(c.Profile)); err != nil {
+		return err
 	}
 	if c.Profile == ProfileSeed {
 		return nil
@@ -111,8 +111,8 @@ func (v *validation) attribute(path string, a Attribute) {
 func (v *validation) key(k KeyConfig) {
 	v.inRange("key.rotationPeriodInDays", k.RotationPeriodInDays, 90, 2560)
 	v.inRange("key.pendingWindowInDays", k.PendingWindowInDays, 7, 30)
-	if !slices.Contains(KeyAccesses, k.Access) {
-		v.fail("key.access: got %q, want one of %s", k.Access, KeyAccessNames())
+	if _, err := ParseKeyAccess(string(k.Access)); err != nil {
+		v.errs = append(v.errs, err)
 	}
 	for i, arn := range k.Admins {
 		if !iamPrincipalARN.MatchString(arn) {

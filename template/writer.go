@@ -64,13 +64,11 @@ func writerPolicy(id ids, access KeyAccess) *iam.Policy {
 // it the role could decrypt with the key directly.
 func useTableKeyThroughDynamoDB(id ids) Statement {
 	return Statement{
-		Sid:      "UseTableKeyThroughDynamoDB",
-		Effect:   Allow,
-		Action:   kmsDataActions,
-		Resource: cloudformation.GetAtt(id.Key, "Arn"),
-		Condition: map[string]map[string]string{
-			"StringEquals": {"kms:ViaService": cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com")},
-		},
+		Sid:       "UseTableKeyThroughDynamoDB",
+		Effect:    Allow,
+		Action:    kmsDataActions,
+		Resource:  cloudformation.GetAtt(id.Key, "Arn"),
+		Condition: throughDynamoDB(),
 	}
 }
 

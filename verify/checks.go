@@ -2,12 +2,12 @@ package verify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -27,7 +27,7 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 	if !ok || !inStack {
 		return Line{Fail, subject, "the template does not encrypt it with a key of the stack"}
 	}
-	out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: ptr(s.physical[table])})
+	out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.physical[table])})
 	if err != nil {
 		return Line{Fail, subject, fmt.Sprintf("DescribeTable: %v", err)}
 	}
@@ -38,7 +38,7 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 	if sse == nil {
 		return v.unanswered(subject, "SSE", errors.New("DescribeTable returned no SSEDescription (moto drops it for tables created through CloudFormation; on AWS it means an AWS owned key)"))
 	}
-	arn := deref(sse.KMSMasterKeyArn)
+	arn := aws.ToString(sse.KMSMasterKeyArn)
 	switch {
 	case sse.Status != dbtypes.SSEStatusEnabled:
 		return Line{Fail, subject, fmt.Sprintf("SSE is %s, not ENABLED", sse.Status)}
@@ -52,7 +52,7 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 
 func (v Verifier) keyState(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
-	out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: ptr(s.physical[key])})
+	out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical[key])})
 	if err != nil {
 		return v.unanswered(subject, "state", fmt.Errorf("DescribeKey: %w", err))
 	}
@@ -67,7 +67,7 @@ func (v Verifier) keyState(ctx context.Context, s *stack, key string) Line {
 
 func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
-	out, err := v.KMS.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: ptr(s.physical[key])})
+	out, err := v.KMS.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(s.physical[key])})
 	if err != nil {
 		return v.unanswered(subject, "rotation", fmt.Errorf("GetKeyRotationStatus: %w", err))
 	}
@@ -86,82 +86,39 @@ func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
 	return Line{Pass, subject, fmt.Sprintf("rotation on, every %d days", *out.RotationPeriodInDays)}
 }
 
-// policyStatement is what verify compares of a key policy statement.
-type policyStatement struct {
-	Sid     string
-	Effect  string
-	Actions []string
-}
-
 func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
-	promised := promisedStatements(s.properties(key)["KeyPolicy"])
+	promised := check.PolicyStatements(s.properties(key)["KeyPolicy"])
 	if len(promised) == 0 {
 		return Line{Fail, subject, "the template's key policy has no statements to compare with"}
 	}
-	out, err := v.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: ptr(s.physical[key]), PolicyName: ptr("default")})
+	out, err := v.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(s.physical[key]), PolicyName: aws.String("default")})
 	if err != nil {
 		return v.unanswered(subject, "key policy", fmt.Errorf("GetKeyPolicy: %w", err))
 	}
-	var deployed map[string]any
-	if err := json.Unmarshal([]byte(deref(out.Policy)), &deployed); err != nil {
-		return Line{Fail, subject, fmt.Sprintf("key policy is not JSON: %v", err)}
-	}
-	have := promisedStatements(deployed)
-	var missing, sids []string
+	deployed := check.PolicyStatements(aws.ToString(out.Policy))
+	var missing, names []string
 	for i, want := range promised {
 		name := want.Sid
 		if name == "" {
 			name = fmt.Sprintf("statement %d", i+1)
 		}
-		sids = append(sids, name)
-		if !slices.ContainsFunc(have, func(got policyStatement) bool {
-			return got.Sid == want.Sid && got.Effect == want.Effect && slices.Equal(got.Actions, want.Actions)
-		}) {
+		names = append(names, name)
+		if !slices.ContainsFunc(deployed, func(got check.Statement) bool { return sameGrant(got, want) }) {
 			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
 		return Line{Fail, subject, "key policy lacks the promised " + strings.Join(missing, ", ")}
 	}
-	return Line{Pass, subject, "key policy holds " + strings.Join(sids, ", ")}
+	return Line{Pass, subject, "key policy holds " + strings.Join(names, ", ")}
 }
 
-// promisedStatements reads the statements of a policy document, template
-// or deployed, with their actions sorted. A template may give the document
-// through Fn::ToJsonString (AWS::LanguageExtensions).
-func promisedStatements(doc any) []policyStatement {
-	m, _ := doc.(map[string]any)
-	if inner, ok := m["Fn::ToJsonString"]; ok {
-		m, _ = inner.(map[string]any)
-	}
-	var raw []any
-	switch st := m["Statement"].(type) {
-	case []any:
-		raw = st
-	case map[string]any:
-		raw = []any{st}
-	}
-	var out []policyStatement
-	for _, r := range raw {
-		sm, _ := r.(map[string]any)
-		sid, _ := sm["Sid"].(string)
-		effect, _ := sm["Effect"].(string)
-		var actions []string
-		switch a := sm["Action"].(type) {
-		case string:
-			actions = []string{a}
-		case []any:
-			for _, e := range a {
-				if s, ok := e.(string); ok {
-					actions = append(actions, s)
-				}
-			}
-		}
-		slices.Sort(actions)
-		out = append(out, policyStatement{Sid: sid, Effect: effect, Actions: actions})
-	}
-	return out
+// sameGrant compares what verify can compare of a statement across the
+// template and the deployed policy, where intrinsics have become values:
+// its Sid, effect and actions.
+func sameGrant(a, b check.Statement) bool {
+	return a.Sid == b.Sid && a.Effect == b.Effect && slices.Equal(slices.Sorted(slices.Values(a.Actions)), slices.Sorted(slices.Values(b.Actions)))
 }
 
 // writerTable checks that a writer's TABLE_NAME is the table the template
@@ -175,7 +132,7 @@ func (v Verifier) writerTable(ctx context.Context, s *stack, fn string) (Line, b
 	if !ok {
 		return Line{}, false
 	}
-	out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: ptr(s.physical[fn])})
+	out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(s.physical[fn])})
 	if err != nil {
 		return Line{Fail, subject, fmt.Sprintf("GetFunctionConfiguration: %v", err)}, true
 	}
@@ -187,13 +144,4 @@ func (v Verifier) writerTable(ctx context.Context, s *stack, fn string) (Line, b
 		return Line{Fail, subject, fmt.Sprintf("TABLE_NAME is %q, not %s's name %q", got, table, s.physical[table])}, true
 	}
 	return Line{Pass, subject, fmt.Sprintf("TABLE_NAME names %s (%s)", table, got)}, true
-}
-
-func ptr(s string) *string { return &s }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

@@ -8,8 +8,12 @@ package verify
 import (
 	"context"
 	"fmt"
+	"os"
+	"slices"
 	"sort"
+	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -38,6 +42,30 @@ type (
 		GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
 	}
 )
+
+// New makes a Verifier with the SDK's clients for cfg. The endpoint counts
+// as custom when AWS_ENDPOINT_URL, or the endpoint variable of one of the
+// four services, is set and not ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
+func New(cfg aws.Config) Verifier {
+	return Verifier{
+		CloudFormation: cloudformation.NewFromConfig(cfg),
+		DynamoDB:       dynamodb.NewFromConfig(cfg),
+		KMS:            kms.NewFromConfig(cfg),
+		Lambda:         lambda.NewFromConfig(cfg),
+		CustomEndpoint: customEndpoint(),
+	}
+}
+
+var endpointVariables = []string{
+	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_LAMBDA",
+}
+
+func customEndpoint() bool {
+	if strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
+		return false
+	}
+	return slices.ContainsFunc(endpointVariables, func(name string) bool { return os.Getenv(name) != "" })
+}
 
 // Verifier checks stacks through the four services.
 type Verifier struct {
@@ -68,6 +96,7 @@ type Line struct {
 	Detail  string
 }
 
+// String writes the line as gen verify prints it.
 func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.Subject, l.Detail) }
 
 // stack is what verify knows of a deployed stack: its resources' physical

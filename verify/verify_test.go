@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -38,7 +39,7 @@ func healthy(t *testing.T) *deployed {
 	}
 	return &deployed{
 		template: string(golden),
-		sse:      &dbtypes.SSEDescription{Status: dbtypes.SSEStatusEnabled, SSEType: dbtypes.SSETypeKms, KMSMasterKeyArn: ptr("arn:aws:kms:us-east-1:123456789012:key/key-1")},
+		sse:      &dbtypes.SSEDescription{Status: dbtypes.SSEStatusEnabled, SSEType: dbtypes.SSETypeKms, KMSMasterKeyArn: aws.String("arn:aws:kms:us-east-1:123456789012:key/key-1")},
 		keyState: kmstypes.KeyStateEnabled,
 		rotation: true,
 		period:   int32Ptr(365),
@@ -55,7 +56,7 @@ func int32Ptr(n int32) *int32 { return &n }
 
 func (d *deployed) DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
 	resource := func(logical, physical, typ string) cfntypes.StackResource {
-		return cfntypes.StackResource{LogicalResourceId: ptr(logical), PhysicalResourceId: ptr(physical), ResourceType: ptr(typ)}
+		return cfntypes.StackResource{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ)}
 	}
 	return &cloudformation.DescribeStackResourcesOutput{StackResources: []cfntypes.StackResource{
 		resource("DynamoDbTableKmsKey", "key-1", "AWS::KMS::Key"),
@@ -121,7 +122,7 @@ func TestEachBrokenPromiseFailsItsCheck(t *testing.T) {
 		detail  string
 	}{
 		{"SSE off", func(d *deployed) { d.sse.Status = dbtypes.SSEStatusDisabled }, "table DynamoDbTable", "SSE is DISABLED, not ENABLED"},
-		{"another key", func(d *deployed) { d.sse.KMSMasterKeyArn = ptr("arn:aws:kms:us-east-1:123456789012:key/other") }, "table DynamoDbTable", "not the stack's key DynamoDbTableKmsKey"},
+		{"another key", func(d *deployed) { d.sse.KMSMasterKeyArn = aws.String("arn:aws:kms:us-east-1:123456789012:key/other") }, "table DynamoDbTable", "not the stack's key DynamoDbTableKmsKey"},
 		{"no SSEDescription from AWS", func(d *deployed) { d.sse = nil }, "table DynamoDbTable", "on AWS it means an AWS owned key"},
 		{"a disabled key", func(d *deployed) { d.keyState = kmstypes.KeyStateDisabled }, "key DynamoDbTableKmsKey", "state is Disabled, not Enabled"},
 		{"rotation off", func(d *deployed) { d.rotation = false }, "key DynamoDbTableKmsKey", "rotation is off"},
@@ -178,9 +179,32 @@ func TestAKeyPolicyWithoutStatementsIsNoPass(t *testing.T) {
 	d := healthy(t)
 	d.template = strings.Replace(d.template, "Sid: ", "NotSid: ", -1)
 	d.template = strings.Replace(d.template, "        Statement:\n", "        Statements:\n", 1)
-	for _, l := range run(t, d, false) {
-		if strings.Contains(l.Detail, "key policy") && l.Outcome == Pass {
-			t.Errorf("%s", l)
-		}
+	policy := run(t, d, false)[3]
+	if policy.Outcome != Fail || policy.Detail != "the template's key policy has no statements to compare with" {
+		t.Errorf("%s, want a FAIL saying the template has no statements", policy)
+	}
+}
+
+func TestACustomEndpointIsWhereAnswersMayBeMissing(t *testing.T) {
+	tests := []struct {
+		name   string
+		env    map[string]string
+		custom bool
+	}{
+		{"AWS", nil, false},
+		{"AWS_ENDPOINT_URL", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, true},
+		{"one service's endpoint", map[string]string{"AWS_ENDPOINT_URL_KMS": "http://127.0.0.1:5000"}, true},
+		{"another service's endpoint", map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000"}, false},
+		{"endpoints ignored", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_S3", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} {
+				t.Setenv(k, tt.env[k])
+			}
+			if got := New(aws.Config{Region: "us-east-1"}).CustomEndpoint; got != tt.custom {
+				t.Errorf("CustomEndpoint = %v, want %v", got, tt.custom)
+			}
+		})
 	}
 }

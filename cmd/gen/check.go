@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
@@ -30,8 +29,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen check: -format: got %q, want text or json\n", *format)
 		return exitUsage
 	}
-	if !slices.Contains(template.Profiles, template.Profile(*profile)) {
-		fmt.Fprintf(stderr, "gen check: -profile: got %q, want one of %s\n", *profile, template.ProfileNames())
+	if _, err := template.ParseProfile(*profile); err != nil {
+		fmt.Fprintf(stderr, "gen check: -%v\n", err)
 		return exitUsage
 	}
 	if flags.NArg() == 0 {

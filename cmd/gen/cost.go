@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/dynamodb-sse-cmk/stack/config"
 	"github.com/dynamodb-sse-cmk/stack/cost"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
@@ -25,7 +26,7 @@ func runCost(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen cost: -warm-writers: got %d, want 0 or more\n", *warm)
 		return exitUsage
 	}
-	cfg, err := loadConfig(*configPath, "")
+	cfg, err := config.Load(*configPath, config.Overrides{})
 	if err != nil {
 		fmt.Fprintf(stderr, "gen cost: %v\n", err)
 		return exitInput

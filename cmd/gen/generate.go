@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"time"
 
@@ -41,52 +40,24 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen: -format: got %q, want yaml or json\n", *format)
 		return exitUsage
 	}
-	if *profile != "" && !slices.Contains(template.Profiles, template.Profile(*profile)) {
-		fmt.Fprintf(stderr, "gen: -profile: got %q, want one of %s\n", *profile, template.ProfileNames())
+	if _, err := template.ParseProfile(*profile); *profile != "" && err != nil {
+		fmt.Fprintf(stderr, "gen: -%v\n", err)
 		return exitUsage
 	}
-	if *keyAccess != "" && !slices.Contains(template.KeyAccesses, template.KeyAccess(*keyAccess)) {
+	if _, err := template.ParseKeyAccess(*keyAccess); *keyAccess != "" && err != nil {
 		fmt.Fprintf(stderr, "gen: -key-access: got %q, want one of %s\n", *keyAccess, template.KeyAccessNames())
 		return exitUsage
 	}
-	cfg, err := loadConfig(*configPath, *profile)
+	cfg, err := config.Load(*configPath, config.Overrides{Profile: *profile, KeyAccess: *keyAccess})
 	if err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return exitInput
-	}
-	if *keyAccess != "" {
-		cfg.Key.Access = template.KeyAccess(*keyAccess)
 	}
 	if err := generate(cfg, renderer, *out, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return exitInput
 	}
 	return exitOK
-}
-
-// loadConfig reads the configuration file, or the embedded default, with
-// the -profile flag winning over the file's profile.
-func loadConfig(path, profile string) (template.Config, error) {
-	src, name := config.Default, "the embedded default configuration"
-	if path != "" {
-		var err error
-		if src, err = os.ReadFile(path); err != nil {
-			return template.Config{}, fmt.Errorf("-config: %w", err)
-		}
-		name = path
-	}
-	file, err := config.Parse(src)
-	if err != nil {
-		return template.Config{}, fmt.Errorf("%s: %w", name, err)
-	}
-	if profile != "" {
-		file.Profile = &profile
-	}
-	cfg, err := file.Config()
-	if err != nil {
-		return template.Config{}, fmt.Errorf("%s: %w", name, err)
-	}
-	return cfg, nil
 }
 
 var errPostureFailed = errors.New("the template fails the posture check; nothing written")

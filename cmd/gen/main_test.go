@@ -91,17 +91,47 @@ func TestGenRejectsBadUsageAndLeavesTheOldFile(t *testing.T) {
 	}
 }
 
-func TestGenFailsWhenItCannotWrite(t *testing.T) {
+// The rename over a directory fails after the temporary file is written.
+func TestGenFailsWhenItCannotWriteAndLeavesNothingBehind(t *testing.T) {
 	dir := t.TempDir()
+	target := filepath.Join(dir, "sam.yaml")
+	if err := os.Mkdir(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
 	var stderr bytes.Buffer
-	if code := run([]string{"-o", dir}, &bytes.Buffer{}, &stderr); code != exitInput {
+	if code := run([]string{"-o", target}, &bytes.Buffer{}, &stderr); code != exitInput {
 		t.Errorf("exit %d, want %d", code, exitInput)
 	}
-	if !strings.Contains(stderr.String(), "write "+dir) {
+	if !strings.Contains(stderr.String(), "write "+target) {
 		t.Errorf("stderr %q does not name the file", stderr.String())
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Errorf("left %d files behind", len(entries))
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the directory holds %d entries, want only sam.yaml", len(entries))
+	}
+}
+
+// A warning is shown, and the template is written all the same.
+func TestGenWritesATemplateWithWarningsAndShowsThem(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sam.yaml")
+	var stderr bytes.Buffer
+	if code := run([]string{"-key-access", "account", "-o", out}, &bytes.Buffer{}, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, &stderr)
+	}
+	if !strings.Contains(stderr.String(), "warning KEY006 DynamoDbTableKmsKey") {
+		t.Errorf("stderr does not show the warning:\n%s", &stderr)
+	}
+	if !bytes.Equal(readFile(t, out), readFile(t, "../../golden/access-account.yaml")) {
+		t.Error("written template differs from golden/access-account.yaml")
+	}
+}
+
+func TestVerifyNeedsAStack(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := run([]string{"verify"}, &bytes.Buffer{}, &stderr); code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if !strings.Contains(stderr.String(), "want -stack NAME") {
+		t.Errorf("stderr %q", stderr.String())
 	}
 }
 
@@ -170,7 +200,7 @@ func TestGenRefusesToWriteATemplateWithAnErrorFinding(t *testing.T) {
 	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	reference := readFile(t, "../../../shared/reference/seed-template.yaml")
+	reference := readFile(t, "../../reference/seed-template.yaml")
 	renderReference := func(*template.Stack) ([]byte, error) { return reference, nil }
 	var stderr bytes.Buffer
 	err := generate(template.DefaultConfig(), renderReference, out, &bytes.Buffer{}, &stderr)
@@ -193,7 +223,7 @@ func TestCheckExitStatus(t *testing.T) {
 		output string
 	}{
 		{"a clean template", []string{"../../golden/default.yaml"}, exitOK, "0 errors, 0 warnings, 3 info"},
-		{"the reference template", []string{"../../../shared/reference/seed-template.yaml"}, exitInput, "error LMB001 DynamoDbWriteFunction"},
+		{"the reference template", []string{"../../reference/seed-template.yaml"}, exitInput, "error LMB001 DynamoDbWriteFunction"},
 		{"production strictness", []string{"-profile", "production", "../../golden/default.yaml"}, exitInput, "error DDB001 DynamoDbTable"},
 		{"JSON output", []string{"-format", "json", "../../golden/default.yaml"}, exitOK, `"severity": "info"`},
 		{"a missing file", []string{"missing.yaml"}, exitUsage, "missing.yaml"},

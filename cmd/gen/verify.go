@@ -5,15 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/dynamodb-sse-cmk/stack/verify"
 )
@@ -40,7 +33,7 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen verify: %v\n", err)
 		return exitInput
 	}
-	lines, err := newVerifier(cfg).Stack(ctx, *stackName)
+	lines, err := verify.New(cfg).Stack(ctx, *stackName)
 	if err != nil {
 		fmt.Fprintf(stderr, "gen verify: %v\n", err)
 		return exitInput
@@ -56,25 +49,4 @@ func runVerify(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	return exitOK
-}
-
-func newVerifier(cfg aws.Config) verify.Verifier {
-	return verify.Verifier{
-		CloudFormation: cloudformation.NewFromConfig(cfg),
-		DynamoDB:       dynamodb.NewFromConfig(cfg),
-		KMS:            kms.NewFromConfig(cfg),
-		Lambda:         lambda.NewFromConfig(cfg),
-		CustomEndpoint: customEndpoint(),
-	}
-}
-
-// customEndpoint reports whether AWS_ENDPOINT_URL, or a service's own
-// AWS_ENDPOINT_URL_<SERVICE>, points the SDK away from AWS.
-func customEndpoint() bool {
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL") && !strings.HasSuffix(kv, "=") {
-			return true
-		}
-	}
-	return false
 }
