@@ -24,6 +24,27 @@ func readFile(t *testing.T, path string) []byte {
 	return data
 }
 
+// assertRefusedAndUnchanged runs gen with args on an existing sam.yaml and
+// checks the exit status, that stderr says want, and that the file kept its
+// bytes.
+func assertRefusedAndUnchanged(t *testing.T, args []string, code int, want string) {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "sam.yaml")
+	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	if got := run(append([]string{"-o", out}, args...), &bytes.Buffer{}, &stderr); got != code {
+		t.Errorf("exit %d, want %d", got, code)
+	}
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr %q does not say %q", stderr.String(), want)
+	}
+	if got := readFile(t, out); string(got) != "old" {
+		t.Errorf("file now holds %q", got)
+	}
+}
+
 func TestGenWritesTheDefaultTemplate(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "sam.yaml")
 	var stderr bytes.Buffer
@@ -72,21 +93,7 @@ func TestGenRejectsBadUsageAndLeavesTheOldFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "sam.yaml")
-			if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var stderr bytes.Buffer
-			code := run(append([]string{"-o", out}, tt.args...), &bytes.Buffer{}, &stderr)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d", code, exitUsage)
-			}
-			if !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("stderr %q does not say %q", stderr.String(), tt.want)
-			}
-			if got := readFile(t, out); string(got) != "old" {
-				t.Errorf("file now holds %q", got)
-			}
+			assertRefusedAndUnchanged(t, tt.args, exitUsage, tt.want)
 		})
 	}
 }
@@ -327,20 +334,7 @@ func TestABadConfigFileChangesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "sam.yaml")
-			if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			var stderr bytes.Buffer
-			if code := run([]string{"-config", tt.config, "-o", out}, &bytes.Buffer{}, &stderr); code != exitInput {
-				t.Errorf("exit %d, want %d", code, exitInput)
-			}
-			if !strings.Contains(stderr.String(), tt.want) {
-				t.Errorf("stderr %q does not say %q", stderr.String(), tt.want)
-			}
-			if got := readFile(t, out); string(got) != "old" {
-				t.Errorf("file now holds %q", got)
-			}
+			assertRefusedAndUnchanged(t, []string{"-config", tt.config}, exitInput, tt.want)
 		})
 	}
 }
