@@ -100,6 +100,16 @@ func Run(t Template, opts Options) []Finding {
 	return out
 }
 
+// Source parses a template's source and judges it, its size included.
+func Source(src []byte, opts Options) ([]Finding, error) {
+	t, err := Parse(src)
+	if err != nil {
+		return nil, err
+	}
+	opts.Size = len(src)
+	return Run(t, opts), nil
+}
+
 // Count gives how many findings have the given severity.
 func Count(findings []Finding, s Severity) int {
 	n := 0

@@ -22,6 +22,9 @@ const (
 	maxLevels     = 32              // nesting levels, the item itself being the first
 )
 
+// batchField is the event field that makes the event a batch.
+const batchField = "items"
+
 // allowedItems is what the messages say a batch may be.
 const allowedItems = "a list of 1 to 100 items"
 
@@ -41,7 +44,7 @@ func (k KeySchema) decode(event []byte) ([]item, error) {
 	if err != nil {
 		return nil, err
 	}
-	batch, isBatch := obj["items"]
+	batch, isBatch := obj[batchField]
 	if !isBatch {
 		it, err := k.newItem("", obj)
 		if err != nil {
@@ -53,7 +56,7 @@ func (k KeySchema) decode(event []byte) ([]item, error) {
 		return nil, invalid("event", fmt.Sprintf(`must hold either %q (one item) or "items" (a batch), not both`, k.partition.name))
 	}
 	for _, name := range slices.Sorted(maps.Keys(obj)) {
-		if name != "items" {
+		if name != batchField {
 			return nil, invalid("event", fmt.Sprintf(`a batch may hold only "items" at the top level, got %q`, name))
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/template"
@@ -37,7 +36,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gen check: name at least one template file")
 		return exitUsage
 	}
-	opts := check.Options{Production: template.Profile(*profile) == template.ProfileProduction, Today: time.Now()}
+	opts := check.Options{Production: template.Profile(*profile) == template.ProfileProduction}
 	var reports []check.Report
 	for _, file := range flags.Args() {
 		src, err := os.ReadFile(file)
@@ -45,13 +44,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gen check: %v\n", err)
 			return exitUsage
 		}
-		t, err := check.Parse(src)
+		findings, err := check.Source(src, opts)
 		if err != nil {
 			fmt.Fprintf(stderr, "gen check: %s: %v\n", file, err)
 			return exitUsage
 		}
-		opts.Size = len(src)
-		reports = append(reports, check.Report{File: file, Findings: check.Run(t, opts)})
+		reports = append(reports, check.Report{File: file, Findings: findings})
 	}
 	if err := write(stdout, reports); err != nil {
 		fmt.Fprintf(stderr, "gen check: %v\n", err)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/config"
@@ -85,11 +84,10 @@ func generate(cfg template.Config, renderer func(*template.Stack) ([]byte, error
 // shows its errors and warnings (a template too big to deploy inline, the
 // account access model), and refuses to write it when any is an error.
 func refuseErrors(data []byte, production bool, out string, stderr io.Writer) error {
-	parsed, err := check.Parse(data)
+	findings, err := check.Source(data, check.Options{Production: production})
 	if err != nil {
 		return fmt.Errorf("read back the rendered template: %w", err)
 	}
-	findings := check.Run(parsed, check.Options{Production: production, Today: time.Now(), Size: len(data)})
 	errors, warnings := check.Count(findings, check.Error), check.Count(findings, check.Warning)
 	if errors+warnings == 0 {
 		return nil
