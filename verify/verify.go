@@ -27,7 +27,7 @@ import (
 // them.
 type (
 	CloudFormation interface {
-		DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error)
+		ListStackResources(context.Context, *cloudformation.ListStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error)
 		GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error)
 	}
 	DynamoDB interface {
@@ -129,10 +129,6 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 }
 
 func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
-	resources, err := v.CloudFormation.DescribeStackResources(ctx, &cloudformation.DescribeStackResourcesInput{StackName: &name})
-	if err != nil {
-		return nil, fmt.Errorf("stack %q: %w", name, err)
-	}
 	tmpl, err := v.CloudFormation.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: &name, TemplateStage: cfntypes.TemplateStageProcessed})
 	if err != nil {
 		return nil, fmt.Errorf("stack %q: template: %w", name, err)
@@ -145,12 +141,21 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 		return nil, fmt.Errorf("stack %q: template: %w", name, err)
 	}
 	s := &stack{physical: map[string]string{}, ofType: map[string][]string{}, template: parsed}
-	for _, r := range resources.StackResources {
-		if r.LogicalResourceId == nil || r.PhysicalResourceId == nil || r.ResourceType == nil {
-			continue
+	// ListStackResources pages; DescribeStackResources stops at 100
+	// resources, which 15 tables pass.
+	pages := cloudformation.NewListStackResourcesPaginator(v.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: &name})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("stack %q: %w", name, err)
 		}
-		s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
-		s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], *r.LogicalResourceId)
+		for _, r := range page.StackResourceSummaries {
+			if r.LogicalResourceId == nil || r.PhysicalResourceId == nil || r.ResourceType == nil {
+				continue
+			}
+			s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
+			s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], *r.LogicalResourceId)
+		}
 	}
 	for _, ids := range s.ofType {
 		sort.Strings(ids)

@@ -54,12 +54,17 @@ func healthy(t *testing.T) *deployed {
 
 func int32Ptr(n int32) *int32 { return &n }
 
-func (d *deployed) DescribeStackResources(context.Context, *cloudformation.DescribeStackResourcesInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStackResourcesOutput, error) {
-	resource := func(logical, physical, typ string) cfntypes.StackResource {
-		return cfntypes.StackResource{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ)}
+// ListStackResources answers in two pages, as AWS does for big stacks.
+func (d *deployed) ListStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+	resource := func(logical, physical, typ string) cfntypes.StackResourceSummary {
+		return cfntypes.StackResourceSummary{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ)}
 	}
-	return &cloudformation.DescribeStackResourcesOutput{StackResources: []cfntypes.StackResource{
-		resource("DynamoDbTableKmsKey", "key-1", "AWS::KMS::Key"),
+	if in.NextToken == nil {
+		return &cloudformation.ListStackResourcesOutput{NextToken: aws.String("page-2"), StackResourceSummaries: []cfntypes.StackResourceSummary{
+			resource("DynamoDbTableKmsKey", "key-1", "AWS::KMS::Key"),
+		}}, nil
+	}
+	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: []cfntypes.StackResourceSummary{
 		resource("DynamoDbTable", "stack-table-1", "AWS::DynamoDB::Table"),
 		resource("DynamoDbWriteFunction", "stack-writer-1", "AWS::Lambda::Function"),
 	}}, nil
