@@ -20,7 +20,7 @@ PACKAGED ?= packaged.yaml
 ID       ?= 1
 WRITER   ?=
 
-.PHONY: all generate golden build test lint bench tools e2e package deploy writer invoke delete clean
+.PHONY: all generate golden build test lint bench bench-cdk tools e2e package deploy verify writer invoke delete clean
 
 all: generate
 
@@ -53,10 +53,17 @@ test: lint build tools
 	$(MAKE) --no-print-directory e2e
 
 # The emulator benchmarks (handler/emulator_bench_test.go) need RIE and moto, like the end-to-end tests.
-bench: tools
+bench: build tools
 	RIE_BIN=$(RIE) scripts/with-moto $(GO) test -run '^$$' -bench . -benchmem ./...
 
-# The whole flow offline: package, deploy, gen verify, invoke under the emulator, delete, against moto.
+# gen beside `cdk synth` of the same stack: the reference CDK app, its packages from npm.
+CDK_DIR := $(BIN)/cdk-app
+bench-cdk:
+	test -d $(CDK_DIR)/node_modules/aws-cdk-lib || { mkdir -p $(CDK_DIR) && cd $(CDK_DIR) && npm install --no-audit --no-fund aws-cdk-lib@2.276.0 constructs@10.8.1; }
+	cp reference/cdk-app/app.js $(CDK_DIR)/app.js
+	CDK_APP=$(CDK_DIR)/app.js $(GO) test -run '^$$' -bench GenProcess ./cmd/gen
+
+# The whole flow offline: package, deploy, verify, invoke under the emulator, delete, against moto.
 e2e: build tools
 	RIE_BIN=$(RIE) scripts/with-moto scripts/e2e
 
@@ -68,6 +75,10 @@ package: build
 # A template over 51,200 bytes goes through S3: pass BUCKET here too (gen warns when it is that big).
 deploy:
 	aws cloudformation deploy --stack-name $(STACK) --template-file $(PACKAGED) --capabilities CAPABILITY_IAM $(if $(BUCKET),--s3-bucket $(BUCKET))
+
+# The deployed stack against its template: key policies, roles, SSE, rotation, environment.
+verify:
+	$(GO) run ./cmd/verify -stack $(STACK) $(if $(REGION),-region $(REGION))
 
 writer:
 	@scripts/writer-name $(STACK)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // Severity says how bad a finding is.
@@ -61,7 +63,7 @@ type Rule struct {
 	StricterInProduction bool
 	Fix                  string
 	Auditors             []string
-	find                 func(Template, Options) []hit
+	find                 func(*cfn.Template, Options) []hit
 }
 
 // hit is where a rule found a problem, and what exactly.
@@ -77,12 +79,26 @@ func Rules() []Rule {
 
 // Run judges t by every rule. Findings come sorted by resource and rule, so
 // the same template always gives the same report.
-func Run(t Template, opts Options) []Finding {
+func Run(t *cfn.Template, opts Options) []Finding {
+	return run(Rules(), t, opts)
+}
+
+// KeyPolicy judges a key policy by the key rules (KEY004 to KEY008) on its
+// own, as deployed: doc is a policy document as ReadPolicy takes it, such as
+// the JSON KMS's GetKeyPolicy returns. Findings name the key id.
+func KeyPolicy(id string, doc any, opts Options) []Finding {
+	t := cfn.New(map[string]any{"Resources": map[string]any{
+		id: map[string]any{"Type": "AWS::KMS::Key", "Properties": map[string]any{"KeyPolicy": doc}},
+	}})
+	return run(keyRules, t, opts)
+}
+
+func run(rules []Rule, t *cfn.Template, opts Options) []Finding {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
 	var out []Finding
-	for _, r := range Rules() {
+	for _, r := range rules {
 		severity := r.Severity
 		if r.StricterInProduction && opts.Production {
 			severity = Error
@@ -102,7 +118,7 @@ func Run(t Template, opts Options) []Finding {
 
 // Source parses a template's source and judges it, its size included.
 func Source(src []byte, opts Options) ([]Finding, error) {
-	t, err := Parse(src)
+	t, err := cfn.Parse(src)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,12 @@
 package check
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 var keyRules = []Rule{
@@ -14,13 +18,13 @@ var keyRules = []Rule{
 	},
 	{
 		ID: "KEY002", Title: "rotation period out of range", Severity: Error,
-		Fix:  "set RotationPeriodInDays between 90 and 2560 (KMS's default is 365)",
-		find: keysWithNumberOutside("RotationPeriodInDays", 90, 2560),
+		Fix:  fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is 365)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
+		find: keysWithNumberOutside("RotationPeriodInDays", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
 	},
 	{
 		ID: "KEY003", Title: "pending window out of range", Severity: Error,
-		Fix:  "set PendingWindowInDays between 7 and 30",
-		find: keysWithNumberOutside("PendingWindowInDays", 7, 30),
+		Fix:  fmt.Sprintf("set PendingWindowInDays between %d and %d", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
+		find: keysWithNumberOutside("PendingWindowInDays", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
 	},
 	{
 		ID: "KEY004", Title: "no account-root statement", Severity: Error,
@@ -54,28 +58,28 @@ var keyRules = []Rule{
 
 // keyPolicy is a key of the template with the statements of its key policy.
 type keyPolicy struct {
-	key        resource
-	statements []Statement
+	key        cfn.Resource
+	statements []cfn.Statement
 	explicit   bool
 }
 
 // keyPolicies gives each key of the template with its key policy. A key
 // without a KeyPolicy gets KMS's default, which names the account root.
-func keyPolicies(t Template) []keyPolicy {
+func keyPolicies(t *cfn.Template) []keyPolicy {
 	var out []keyPolicy
-	for _, k := range t.resources("AWS::KMS::Key") {
-		doc, explicit := k.Props["KeyPolicy"]
-		out = append(out, keyPolicy{key: k, statements: PolicyStatements(doc), explicit: explicit})
+	for _, k := range t.Resources("AWS::KMS::Key") {
+		doc, explicit := k.Properties["KeyPolicy"]
+		out = append(out, keyPolicy{key: k, statements: statements(doc), explicit: explicit})
 	}
 	return out
 }
 
-func tableKeysWithoutRotation(t Template, _ Options) []hit {
+func tableKeysWithoutRotation(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	seen := map[string]bool{}
-	for _, table := range t.resources(tableTypes...) {
-		key, ok := t.tableKey(table)
-		if !ok || seen[key.ID] || isTrue(key.Props["EnableKeyRotation"]) {
+	for _, table := range t.Resources(tableTypes...) {
+		key, ok := tableKey(t, table)
+		if !ok || seen[key.ID] || isTrue(key.Properties["EnableKeyRotation"]) {
 			continue
 		}
 		seen[key.ID] = true
@@ -84,26 +88,26 @@ func tableKeysWithoutRotation(t Template, _ Options) []hit {
 	return hits
 }
 
-func keysWithNumberOutside(property string, min, max float64) func(Template, Options) []hit {
-	return func(t Template, _ Options) []hit {
+func keysWithNumberOutside(property string, min, max int) func(*cfn.Template, Options) []hit {
+	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
-		for _, k := range t.resources("AWS::KMS::Key") {
-			if n, ok := number(k.Props[property]); ok && (n < min || n > max) {
-				hits = append(hits, hitf(k.ID, "%s is %g; KMS accepts %g to %g", property, n, min, max))
+		for _, k := range t.Resources("AWS::KMS::Key") {
+			if n, ok := number(k.Properties[property]); ok && (n < float64(min) || n > float64(max)) {
+				hits = append(hits, hitf(k.ID, "%s is %g; KMS accepts %d to %d", property, n, min, max))
 			}
 		}
 		return hits
 	}
 }
 
-func keysWithoutAccountRoot(t Template, _ Options) []hit {
+func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
 		if !kp.explicit {
 			continue
 		}
-		rootAdministers := slices.ContainsFunc(kp.statements, func(s Statement) bool {
-			return s.allows() && slices.ContainsFunc(s.Principals, isAccountRoot) && s.hasAction(isKMSWildcard)
+		rootAdministers := slices.ContainsFunc(kp.statements, func(s cfn.Statement) bool {
+			return allows(s) && hasPrincipal(s, isAccountRoot) && hasAction(s, isKMSWildcard)
 		})
 		if !rootAdministers {
 			hits = append(hits, hitf(kp.key.ID, "no statement allows kms:* to the account root: if the principals it names are deleted, nobody can manage the key again"))
@@ -114,12 +118,12 @@ func keysWithoutAccountRoot(t Template, _ Options) []hit {
 
 // wildcardPrincipals finds Allow statements with the * principal: those
 // without conditions, or those with them.
-func wildcardPrincipals(withConditions bool) func(Template, Options) []hit {
-	return func(t Template, _ Options) []hit {
+func wildcardPrincipals(withConditions bool) func(*cfn.Template, Options) []hit {
+	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
 		for _, kp := range keyPolicies(t) {
 			for _, s := range kp.statements {
-				if !s.allows() || !slices.Contains(s.Principals, "*") || (len(s.Condition) > 0) != withConditions {
+				if !allows(s) || !slices.Contains(s.Principals(), cfn.Anyone) || (len(s.Condition) > 0) != withConditions {
 					continue
 				}
 				hits = append(hits, hit{kp.key.ID, wildcardMessage(s)})
@@ -129,8 +133,8 @@ func wildcardPrincipals(withConditions bool) func(Template, Options) []hit {
 	}
 }
 
-func wildcardMessage(s Statement) string {
-	keys := s.conditionKeys()
+func wildcardMessage(s cfn.Statement) string {
+	keys := conditionKeys(s)
 	switch {
 	case len(keys) == 0:
 		return "an Allow statement with the * principal and no condition lets anyone, in any account, use the key"
@@ -140,15 +144,15 @@ func wildcardMessage(s Statement) string {
 	return "an Allow statement with the * principal lets every principal that meets its conditions (" + strings.Join(keys, ", ") + ") use the key"
 }
 
-func fullAccessBeyondRoot(t Template, _ Options) []hit {
+func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
 		for _, s := range kp.statements {
-			if !s.allows() || !s.hasAction(isKMSWildcard) {
+			if !allows(s) || !hasAction(s, isKMSWildcard) {
 				continue
 			}
-			for _, p := range s.Principals {
-				if !isAccountRoot(p) && p != "*" {
+			for _, p := range s.Principals() {
+				if !isAccountRoot(p) && p != cfn.Anyone {
 					hits = append(hits, hitf(kp.key.ID, "kms:* is allowed to %s, which may then decrypt, re-grant and delete the key", p))
 				}
 			}
@@ -157,12 +161,12 @@ func fullAccessBeyondRoot(t Template, _ Options) []hit {
 	return hits
 }
 
-func keysWithoutGrantLimit(t Template, _ Options) []hit {
+func keysWithoutGrantLimit(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
-		limited := slices.ContainsFunc(kp.statements, func(s Statement) bool {
-			return s.Effect == "Deny" && s.hasAction(func(a string) bool { return strings.EqualFold(a, "kms:CreateGrant") }) &&
-				slices.Contains(s.conditionKeys(), "kms:grantisforawsresource")
+		limited := slices.ContainsFunc(kp.statements, func(s cfn.Statement) bool {
+			return s.Effect == cfn.Deny && hasAction(s, func(a string) bool { return a == "kms:creategrant" }) &&
+				slices.Contains(conditionKeys(s), "kms:grantisforawsresource")
 		})
 		if !limited {
 			hits = append(hits, hitf(kp.key.ID, "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
@@ -171,4 +175,6 @@ func keysWithoutGrantLimit(t Template, _ Options) []hit {
 	return hits
 }
 
-func isKMSWildcard(action string) bool { return action == "*" || strings.EqualFold(action, "kms:*") }
+// isKMSWildcard reports whether an action, in lower case as statements give
+// them, is every KMS action.
+func isKMSWildcard(action string) bool { return action == "*" || action == "kms:*" }

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"encoding/json"
 	"time"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // runtimesJSON dates each Lambda runtime's deprecation, from the AWS Lambda
@@ -34,16 +36,11 @@ var lambdaRules = []Rule{
 	},
 }
 
-func deprecatedRuntimes(t Template, opts Options) []hit {
-	globalRuntime := ""
-	if globals, ok := t["Globals"].(map[string]any); ok {
-		if fn, ok := globals["Function"].(map[string]any); ok {
-			globalRuntime, _ = fn["Runtime"].(string)
-		}
-	}
+func deprecatedRuntimes(t *cfn.Template, opts Options) []hit {
+	globalRuntime, _ := cfn.At(t.Section("Globals"), "Function", "Runtime").(string)
 	var hits []hit
-	for _, r := range t.resources("AWS::Lambda::Function", "AWS::Serverless::Function") {
-		name, ok := r.Props["Runtime"].(string)
+	for _, r := range t.Resources("AWS::Lambda::Function", "AWS::Serverless::Function") {
+		name, ok := r.Properties["Runtime"].(string)
 		if !ok && r.Type == "AWS::Serverless::Function" {
 			name = globalRuntime
 		}

@@ -1,13 +1,6 @@
 package check
 
-// CloudFormation's limits on one stack.
-const (
-	MaxResources = 500
-	MaxOutputs   = 200
-	// MaxInlineBody is the largest template `aws cloudformation deploy` sends
-	// inline; a larger one must go through S3.
-	MaxInlineBody = 51200
-)
+import "github.com/dynamodb-sse-cmk/stack/cfn"
 
 // stackLevel stands in for a resource name in findings about the whole
 // template.
@@ -28,27 +21,27 @@ var stackRules = []Rule{
 
 // overStackLimits counts the resources CloudFormation creates, including
 // the role SAM adds to a function that names none, and the outputs.
-func overStackLimits(t Template, _ Options) []hit {
+func overStackLimits(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	if outputs, _ := t["Outputs"].(map[string]any); len(outputs) > MaxOutputs {
-		hits = append(hits, hitf(stackLevel, "the template has %d outputs; CloudFormation allows %d", len(outputs), MaxOutputs))
+	if outputs := t.Section("Outputs"); len(outputs) > cfn.MaxOutputs {
+		hits = append(hits, hitf(stackLevel, "the template has %d outputs; CloudFormation allows %d", len(outputs), cfn.MaxOutputs))
 	}
-	resources := t.resources()
+	resources := t.Resources()
 	n := len(resources)
 	for _, r := range resources {
-		if _, hasRole := r.Props["Role"]; r.Type == "AWS::Serverless::Function" && !hasRole {
+		if _, hasRole := r.Properties["Role"]; r.Type == "AWS::Serverless::Function" && !hasRole {
 			n++
 		}
 	}
-	if n > MaxResources {
-		hits = append(hits, hitf(stackLevel, "the stack has at least %d resources once SAM expands it; CloudFormation allows %d", n, MaxResources))
+	if n > cfn.MaxResources {
+		hits = append(hits, hitf(stackLevel, "the stack has at least %d resources once SAM expands it; CloudFormation allows %d", n, cfn.MaxResources))
 	}
 	return hits
 }
 
-func bodyTooBig(_ Template, opts Options) []hit {
-	if opts.Size <= MaxInlineBody {
+func bodyTooBig(_ *cfn.Template, opts Options) []hit {
+	if opts.Size <= cfn.MaxInlineBody {
 		return nil
 	}
-	return []hit{hitf(stackLevel, "the template is %d bytes; aws cloudformation deploy sends at most %d inline", opts.Size, MaxInlineBody)}
+	return []hit{hitf(stackLevel, "the template is %d bytes; aws cloudformation deploy sends at most %d inline", opts.Size, cfn.MaxInlineBody)}
 }

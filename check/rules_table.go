@@ -1,6 +1,10 @@
 package check
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
 
 var tableRules = []Rule{
 	{
@@ -42,14 +46,14 @@ var tableRules = []Rule{
 // tableTypes are the resources that create a DynamoDB table.
 var tableTypes = []string{"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
 
-func sse(r resource) map[string]any {
-	m, _ := r.Props["SSESpecification"].(map[string]any)
+func sse(r cfn.Resource) map[string]any {
+	m, _ := r.Properties["SSESpecification"].(map[string]any)
 	return m
 }
 
-func tablesWithoutSSE(t Template, _ Options) []hit {
+func tablesWithoutSSE(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	for _, r := range t.resources(tableTypes...) {
+	for _, r := range t.Resources(tableTypes...) {
 		switch spec := sse(r); {
 		case spec == nil:
 			hits = append(hits, hitf(r.ID, "no SSESpecification: DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"))
@@ -60,9 +64,9 @@ func tablesWithoutSSE(t Template, _ Options) []hit {
 	return hits
 }
 
-func tablesWithAWSManagedKey(t Template, _ Options) []hit {
+func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	for _, r := range t.resources(tableTypes...) {
+	for _, r := range t.Resources(tableTypes...) {
 		spec := sse(r)
 		if spec == nil || !isTrue(spec["SSEEnabled"]) {
 			continue
@@ -71,16 +75,16 @@ func tablesWithAWSManagedKey(t Template, _ Options) []hit {
 		switch {
 		case !set:
 			hits = append(hits, hitf(r.ID, "SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it"))
-		case strings.Contains(text(key), "alias/aws/dynamodb"):
+		case strings.Contains(cfn.Text(key), "alias/aws/dynamodb"):
 			hits = append(hits, hitf(r.ID, "KMSMasterKeyId names the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it"))
 		}
 	}
 	return hits
 }
 
-func keyIDWithoutSSETypeKMS(t Template, _ Options) []hit {
+func keyIDWithoutSSETypeKMS(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	for _, r := range t.resources(tableTypes...) {
+	for _, r := range t.Resources(tableTypes...) {
 		spec := sse(r)
 		if _, set := spec["KMSMasterKeyId"]; set && spec["SSEType"] != "KMS" {
 			hits = append(hits, hitf(r.ID, "KMSMasterKeyId is set but SSEType is %v, not KMS", describe(spec["SSEType"])))
@@ -89,15 +93,15 @@ func keyIDWithoutSSETypeKMS(t Template, _ Options) []hit {
 	return hits
 }
 
-func retainedTablesWithDeletedKey(t Template, _ Options) []hit {
+func retainedTablesWithDeletedKey(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	for _, table := range t.resources(tableTypes...) {
-		key, ok := t.tableKey(table)
+	for _, table := range t.Resources(tableTypes...) {
+		key, ok := tableKey(t, table)
 		if !ok {
 			continue
 		}
 		for _, policy := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
-			if retains(table.Attrs[policy]) && !retains(key.Attrs[policy]) {
+			if retains(table.Policy(policy)) && !retains(key.Policy(policy)) {
 				hits = append(hits, hitf(table.ID, "%s retains the table but not its key %s: once the key is gone the table becomes inaccessible, and DynamoDB archives it after 7 days", policy, key.ID))
 			}
 		}
@@ -105,22 +109,16 @@ func retainedTablesWithDeletedKey(t Template, _ Options) []hit {
 	return hits
 }
 
-func retains(policy any) bool {
-	s, _ := policy.(string)
-	return s == "Retain" || s == "RetainExceptOnCreate" || s == "Snapshot"
+func retains(policy string) bool {
+	return policy == "Retain" || policy == "RetainExceptOnCreate" || policy == "Snapshot"
 }
 
 // tablesWithout finds tables whose property at path (dotted) is not true.
-func tablesWithout(path, message string) func(Template, Options) []hit {
-	return func(t Template, _ Options) []hit {
+func tablesWithout(path, message string) func(*cfn.Template, Options) []hit {
+	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
-		for _, r := range t.resources("AWS::DynamoDB::Table") {
-			var v any = r.Props
-			for part := range strings.SplitSeq(path, ".") {
-				m, _ := v.(map[string]any)
-				v = m[part]
-			}
-			if !isTrue(v) {
+		for _, r := range t.Resources("AWS::DynamoDB::Table") {
+			if !isTrue(r.Prop(strings.Split(path, ".")...)) {
 				hits = append(hits, hitf(r.ID, "%s", message))
 			}
 		}
@@ -130,19 +128,19 @@ func tablesWithout(path, message string) func(Template, Options) []hit {
 
 // tableKey finds the AWS::KMS::Key of the template that encrypts table,
 // following an alias.
-func (t Template) tableKey(table resource) (resource, bool) {
-	id, ok := Reference(sse(table)["KMSMasterKeyId"])
+func tableKey(t *cfn.Template, table cfn.Resource) (cfn.Resource, bool) {
+	id, ok := cfn.RefTarget(sse(table)["KMSMasterKeyId"])
 	if !ok {
-		return resource{}, false
+		return cfn.Resource{}, false
 	}
-	r, ok := t.resource(id)
+	r, ok := t.Resource(id)
 	if ok && r.Type == "AWS::KMS::Alias" {
-		if id, ok = Reference(r.Props["TargetKeyId"]); ok {
-			r, ok = t.resource(id)
+		if id, ok = cfn.RefTarget(r.Properties["TargetKeyId"]); ok {
+			r, ok = t.Resource(id)
 		}
 	}
 	if !ok || r.Type != "AWS::KMS::Key" {
-		return resource{}, false
+		return cfn.Resource{}, false
 	}
 	return r, true
 }
@@ -151,5 +149,5 @@ func describe(v any) string {
 	if v == nil {
 		return "not set"
 	}
-	return text(v)
+	return cfn.Text(v)
 }

@@ -15,7 +15,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/dynamodb-sse-cmk/stack/check"
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -26,7 +26,7 @@ var Default []byte
 
 // MaxTables is how many tables fit in one stack: CloudFormation's limits on
 // resources and outputs, over what each table adds.
-const MaxTables = min(check.MaxResources/template.ResourcesPerTable, check.MaxOutputs/template.OutputsPerTable)
+const MaxTables = min(cfn.MaxResources/template.ResourcesPerTable, cfn.MaxOutputs/template.OutputsPerTable)
 
 // Overrides are settings given on the command line, which win over the file.
 type Overrides struct {
@@ -160,7 +160,7 @@ func (f *File) Config() (template.Config, error) {
 	}
 	if len(cfg.Tables) > MaxTables {
 		return template.Config{}, fmt.Errorf("tables: got %d tables, want at most %d: each adds %d resources and %d outputs, and a stack holds %d resources and %d outputs",
-			len(cfg.Tables), MaxTables, template.ResourcesPerTable, template.OutputsPerTable, check.MaxResources, check.MaxOutputs)
+			len(cfg.Tables), MaxTables, template.ResourcesPerTable, template.OutputsPerTable, cfn.MaxResources, cfn.MaxOutputs)
 	}
 	return cfg, nil
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
@@ -26,7 +27,7 @@ func TestGoldensPassThePostureCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tmpl, err := check.Parse(src)
+			tmpl, err := cfn.Parse(src)
 			if err != nil {
 				t.Fatal(err)
 			}

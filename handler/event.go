@@ -11,19 +11,20 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
-// DynamoDB's limits, checked before any call so that a bad event fails with
-// a message naming the field rather than with DynamoDB's ValidationException.
+// DynamoDB's limits (contract) are checked before any call, so that a bad
+// event fails with a message naming the field rather than with DynamoDB's
+// ValidationException.
 const (
-	maxBatchItems = 100             // items in one TransactWriteItems
-	maxItemBytes  = 400 * 1024      // one item, as DynamoDB counts it
-	maxBatchBytes = 4 * 1024 * 1024 // all items of one TransactWriteItems
-	maxLevels     = 32              // nesting levels, the item itself being the first
+	maxBatchItems = contract.MaxBatchItems
+	maxItemBytes  = contract.MaxItemBytes
+	maxBatchBytes = contract.MaxBatchBytes
+	maxLevels     = contract.MaxItemLevels
+	batchField    = contract.BatchField
 )
-
-// batchField is the event field that makes the event a batch.
-const batchField = "items"
 
 // allowedItems is what the messages say a batch may be.
 const allowedItems = "a list of 1 to 100 items"

@@ -9,21 +9,20 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
-// The variables through which the template tells the writer its table's key.
+// The variables through which the template tells the writer its table's
+// key, and DynamoDB's limits on key attributes.
 const (
-	envPartitionKey     = "PARTITION_KEY"
-	envPartitionKeyType = "PARTITION_KEY_TYPE"
-	envSortKey          = "SORT_KEY"
-	envSortKeyType      = "SORT_KEY_TYPE"
-)
-
-// DynamoDB's limits on key attributes.
-const (
-	maxKeyNameBytes   = 255
-	maxPartitionBytes = 2048 // of an S value, or of a B value once decoded
-	maxSortBytes      = 1024
+	envPartitionKey     = contract.EnvPartitionKey
+	envPartitionKeyType = contract.EnvPartitionKeyType
+	envSortKey          = contract.EnvSortKey
+	envSortKeyType      = contract.EnvSortKeyType
+	maxKeyNameBytes     = contract.MaxKeyNameBytes
+	maxPartitionBytes   = contract.MaxPartitionKeyBytes
+	maxSortBytes        = contract.MaxSortKeyBytes
 )
 
 // KeySchema is the primary key of the table the writer writes to: the key

@@ -8,6 +8,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -86,9 +87,9 @@ func TestResourceKeysInCloudFormationOrder(t *testing.T) {
 }
 
 func TestPolicyStatementKeysInReadingOrder(t *testing.T) {
-	key := &kms.Key{KeyPolicy: template.PolicyDocument{Version: template.PolicyVersion, Statement: []template.Statement{{
-		Sid: "S", Effect: template.Allow, Principal: map[string]any{"AWS": "*"}, Action: "kms:*", Resource: "*",
-		Condition: map[string]map[string]string{"Bool": {"aws:SecureTransport": "true"}},
+	key := &kms.Key{KeyPolicy: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: []cfn.Statement{{
+		Sid: "S", Effect: cfn.Allow, Principal: map[string]any{"AWS": "*"}, Action: "kms:*", Resource: "*",
+		Condition: map[string]map[string]any{"Bool": {"aws:SecureTransport": "true"}},
 	}}}}
 	assertKeysInOrder(t, renderYAML(t, stackWith([]string{"K"}, key)),
 		"Version:", "Statement:", "Sid:", "Effect:", "Principal:", "Action:", "Resource:", "Condition:")

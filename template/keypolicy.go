@@ -1,6 +1,10 @@
 package template
 
-import "github.com/awslabs/goformation/v7/cloudformation"
+import (
+	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
 
 // Each function here builds one statement of a key policy. A key policy's
 // Resource is always "*": it means the key the policy is attached to.
@@ -12,10 +16,10 @@ var kmsDataActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "k
 // accountRootAdministers keeps the key manageable: without it no IAM policy in
 // the account can grant access to the key, and a key policy that names a
 // deleted role would lock everyone out.
-func accountRootAdministers() Statement {
-	return Statement{
+func accountRootAdministers() cfn.Statement {
+	return cfn.Statement{
 		Sid:       "AccountRootAdministers",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": cloudformation.Sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:root")},
 		Action:    "kms:*",
 		Resource:  "*",
@@ -25,10 +29,10 @@ func accountRootAdministers() Statement {
 // writerUsesKeyThroughDynamoDB lets the writer's role use the key only when
 // DynamoDB in this account and region calls KMS for it, so the role cannot
 // decrypt anything with the key directly.
-func writerUsesKeyThroughDynamoDB(roleID string) Statement {
-	return Statement{
+func writerUsesKeyThroughDynamoDB(roleID string) cfn.Statement {
+	return cfn.Statement{
 		Sid:       "WriterUsesKeyThroughDynamoDB",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": cloudformation.GetAtt(roleID, "Arn")},
 		Action:    kmsDataActions,
 		Resource:  "*",
@@ -38,10 +42,10 @@ func writerUsesKeyThroughDynamoDB(roleID string) Statement {
 
 // dynamoDBDescribesKey lets DynamoDB itself read the key's metadata, as the AWS
 // managed key aws/dynamodb does, so the table can report the key's state.
-func dynamoDBDescribesKey() Statement {
-	return Statement{
+func dynamoDBDescribesKey() cfn.Statement {
+	return cfn.Statement{
 		Sid:       "DynamoDBDescribesKey",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"Service": "dynamodb.amazonaws.com"},
 		Action:    []string{"kms:Describe*", "kms:Get*", "kms:List*"},
 		Resource:  "*",
@@ -50,15 +54,15 @@ func dynamoDBDescribesKey() Statement {
 
 // throughDynamoDB limits a statement to requests DynamoDB in this region
 // makes on the principal's behalf.
-func throughDynamoDB() map[string]map[string]string {
-	return map[string]map[string]string{
+func throughDynamoDB() map[string]map[string]any {
+	return map[string]map[string]any{
 		"StringEquals": {"kms:ViaService": cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com")},
 	}
 }
 
 // throughDynamoDBInThisAccount also limits it to callers of this account,
 // which a key policy needs and an identity policy gets by being one.
-func throughDynamoDBInThisAccount() map[string]map[string]string {
+func throughDynamoDBInThisAccount() map[string]map[string]any {
 	c := throughDynamoDB()
 	c["StringEquals"]["kms:CallerAccount"] = cloudformation.Ref("AWS::AccountId")
 	return c
@@ -67,10 +71,10 @@ func throughDynamoDBInThisAccount() map[string]map[string]string {
 // accountUsesKeyThroughDynamoDB lets every principal of the account use the
 // key, but only through DynamoDB: the access model of the AWS managed key
 // aws/dynamodb, and of the reference.
-func accountUsesKeyThroughDynamoDB() Statement {
-	return Statement{
+func accountUsesKeyThroughDynamoDB() cfn.Statement {
+	return cfn.Statement{
 		Sid:       "AccountUsesKeyThroughDynamoDB",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": "*"},
 		Action:    kmsDataActions,
 		Resource:  "*",
@@ -90,10 +94,10 @@ var keyAdministrationActions = []string{
 
 // administratorsManageKey lets named people or roles administer the key
 // without being able to use it: separation of duties.
-func administratorsManageKey(admins []string) Statement {
-	return Statement{
+func administratorsManageKey(admins []string) cfn.Statement {
+	return cfn.Statement{
 		Sid:       "AdministratorsManageKeyWithoutUsingIt",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": admins},
 		Action:    keyAdministrationActions,
 		Resource:  "*",
@@ -103,20 +107,20 @@ func administratorsManageKey(admins []string) Statement {
 // denyGrantsNotForAWSResources stops anyone who may create grants from
 // handing the key to an arbitrary principal; DynamoDB's own grants for the
 // table are for an AWS resource and pass (Control Tower CT.KMS.PR.3).
-func denyGrantsNotForAWSResources() Statement {
-	return Statement{
+func denyGrantsNotForAWSResources() cfn.Statement {
+	return cfn.Statement{
 		Sid:       "DenyGrantsNotForAWSResources",
-		Effect:    Deny,
+		Effect:    cfn.Deny,
 		Principal: map[string]any{"AWS": "*"},
 		Action:    "kms:CreateGrant",
 		Resource:  "*",
-		Condition: map[string]map[string]string{"Bool": {"kms:GrantIsForAWSResource": "false"}},
+		Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": "false"}},
 	}
 }
 
 // keyPolicy assembles the key policy of a table's key.
-func keyPolicy(id ids, cfg KeyConfig) PolicyDocument {
-	statements := []Statement{accountRootAdministers()}
+func keyPolicy(id ids, cfg KeyConfig) cfn.PolicyDocument {
+	statements := []cfn.Statement{accountRootAdministers()}
 	switch cfg.Access {
 	case AccessWriter:
 		statements = append(statements, writerUsesKeyThroughDynamoDB(id.Role), dynamoDBDescribesKey())
@@ -129,14 +133,14 @@ func keyPolicy(id ids, cfg KeyConfig) PolicyDocument {
 	if cfg.LimitGrantsToAWSResources {
 		statements = append(statements, denyGrantsNotForAWSResources())
 	}
-	return PolicyDocument{Version: PolicyVersion, Statement: statements}
+	return cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: statements}
 }
 
 // referenceAccountRoot is the reference's root statement: no Sid, and the
 // partition written out as aws.
-func referenceAccountRoot() Statement {
-	return Statement{
-		Effect:    Allow,
+func referenceAccountRoot() cfn.Statement {
+	return cfn.Statement{
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": cloudformation.Sub("arn:aws:iam::${AWS::AccountId}:root")},
 		Action:    "kms:*",
 		Resource:  "*",
@@ -146,9 +150,9 @@ func referenceAccountRoot() Statement {
 // anyPrincipalInAccountThroughDynamoDB is the reference's way: every
 // principal of the account may use the key through DynamoDB, the pattern of
 // the AWS managed key aws/dynamodb.
-func anyPrincipalInAccountThroughDynamoDB() Statement {
-	return Statement{
-		Effect:    Allow,
+func anyPrincipalInAccountThroughDynamoDB() cfn.Statement {
+	return cfn.Statement{
+		Effect:    cfn.Allow,
 		Principal: map[string]any{"AWS": "*"},
 		Action:    []string{"kms:Encrypt", "kms:Decrypt"},
 		Resource:  "*",

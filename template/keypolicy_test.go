@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 func TestAccountRootAdministersTheKey(t *testing.T) {
@@ -64,11 +66,11 @@ func TestDefaultKeyPolicyHoldsExactlyItsThreeStatements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := key.KeyPolicy.(PolicyDocument)
+	policy := key.KeyPolicy.(cfn.PolicyDocument)
 	var sids []string
 	for _, s := range policy.Statement {
 		sids = append(sids, s.Sid)
-		if s.Effect == Allow && s.Principal["AWS"] == "*" {
+		if s.Effect == cfn.Allow && s.Principal.(map[string]any)["AWS"] == "*" {
 			t.Errorf("statement %s allows the * principal", s.Sid)
 		}
 	}
@@ -81,7 +83,7 @@ func TestDefaultKeyPolicyHoldsExactlyItsThreeStatements(t *testing.T) {
 			t.Errorf("statement %d is %s, want %s", i, sids[i], want[i])
 		}
 	}
-	if policy.Statement[1].Principal["AWS"] != writerUsesKeyThroughDynamoDB(defaultIDs.Role).Principal["AWS"] {
+	if policy.Statement[1].Principal.(map[string]any)["AWS"] != writerUsesKeyThroughDynamoDB(defaultIDs.Role).Principal.(map[string]any)["AWS"] {
 		t.Errorf("the writer statement names %v, not the writer's role", policy.Statement[1].Principal)
 	}
 }
@@ -168,7 +170,7 @@ func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
 		"Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}}
 	}`)
 	for access, statements := range map[KeyAccess]int{AccessWriter: 1, AccessAccount: 1, AccessIAM: 2} {
-		if got := len(writerPolicy(defaultIDs, access).PolicyDocument.(PolicyDocument).Statement); got != statements {
+		if got := len(writerPolicy(defaultIDs, access).PolicyDocument.(cfn.PolicyDocument).Statement); got != statements {
 			t.Errorf("%s access: the writer's policy has %d statements, want %d", access, got, statements)
 		}
 	}

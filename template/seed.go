@@ -6,6 +6,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // seedRuntime replaces the reference's python3.7, whose creation Lambda has
@@ -27,9 +29,9 @@ func buildSeed() *Stack {
 	id := idsFor(DefaultTable().Name)
 	s.add(id.Key, &kms.Key{
 		EnableKeyRotation: cloudformation.Bool(true),
-		KeyPolicy: PolicyDocument{
-			Version:   PolicyVersion,
-			Statement: []Statement{referenceAccountRoot(), anyPrincipalInAccountThroughDynamoDB()},
+		KeyPolicy: cfn.PolicyDocument{
+			Version:   cfn.PolicyVersion,
+			Statement: []cfn.Statement{referenceAccountRoot(), anyPrincipalInAccountThroughDynamoDB()},
 		},
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(Delete),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(Delete),
@@ -58,8 +60,8 @@ func buildSeed() *Stack {
 		// One member of the Policies union only: goformation keeps just one
 		// when several are set.
 		Policies: &serverless.Function_Policies{IAMPolicyDocument: &serverless.Function_IAMPolicyDocument{
-			Statement: []any{Statement{
-				Effect:   Allow,
+			Statement: []any{cfn.Statement{
+				Effect:   cfn.Allow,
 				Action:   []string{"dynamodb:PutItem"},
 				Resource: cloudformation.GetAtt(id.Table, "Arn"),
 			}},

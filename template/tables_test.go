@@ -7,6 +7,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 func twoTables() Config {
@@ -35,11 +37,11 @@ func TestEachTableGetsItsOwnKeyAndWriter(t *testing.T) {
 	for _, name := range []string{"Orders", "Customers"} {
 		id := idsFor(name)
 		key := s.Template.Resources[id.Key].(*kms.Key)
-		if got := key.KeyPolicy.(PolicyDocument).Statement[1].Principal["AWS"]; got != writerUsesKeyThroughDynamoDB(id.Role).Principal["AWS"] {
+		if got := key.KeyPolicy.(cfn.PolicyDocument).Statement[1].Principal.(map[string]any)["AWS"]; got != writerUsesKeyThroughDynamoDB(id.Role).Principal.(map[string]any)["AWS"] {
 			t.Errorf("%s's key policy names %v, not %s", name, got, id.Role)
 		}
 		policy := s.Template.Resources[id.Policy].(*iam.Policy)
-		assertRendersAs(t, policy.PolicyDocument.(PolicyDocument).Statement[0].Resource, `{"Fn::GetAtt": ["`+id.Table+`", "Arn"]}`)
+		assertRendersAs(t, policy.PolicyDocument.(cfn.PolicyDocument).Statement[0].Resource, `{"Fn::GetAtt": ["`+id.Table+`", "Arn"]}`)
 		table := s.Template.Resources[id.Table].(*dynamodb.Table)
 		assertRendersAs(t, table.SSESpecification.KMSMasterKeyId, `{"Fn::GetAtt": ["`+id.Key+`", "Arn"]}`)
 	}
@@ -102,7 +104,7 @@ func TestProductionNeverLosesATable(t *testing.T) {
 	if table.PointInTimeRecoverySpecification == nil || !*table.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled {
 		t.Error("point-in-time recovery is off")
 	}
-	last := key.KeyPolicy.(PolicyDocument).Statement
+	last := key.KeyPolicy.(cfn.PolicyDocument).Statement
 	if last[len(last)-1].Sid != "DenyGrantsNotForAWSResources" {
 		t.Error("the key policy does not limit grants to AWS resources")
 	}

@@ -5,22 +5,20 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // Allowed values, as messages show them.
 var (
-	attributeTypes    = []string{"S", "N", "B"}
+	attributeTypes    = contract.KeyTypes()
 	streamViewTypes   = []string{"KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"}
 	tableClasses      = []string{"STANDARD", "STANDARD_INFREQUENT_ACCESS"}
 	architectures     = []string{"arm64", "x86_64"}
 	logRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	tableName         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
-	maxAttributeBytes = 255
+	maxAttributeBytes = contract.MaxKeyNameBytes
 )
-
-// batchField is the event field that makes the writer read a batch; a key
-// attribute of that name could never be written.
-const batchField = "items"
 
 // iamPrincipalARN matches the ARN of an account root, a role or a user: the
 // principals a key policy can name. KMS rejects a key policy that names a
@@ -102,15 +100,15 @@ func (v *validation) attribute(path string, a Attribute) {
 	switch {
 	case a.Name == "" || len(a.Name) > maxAttributeBytes:
 		v.fail("%s.name: got %q, want 1 to %d bytes", path, a.Name, maxAttributeBytes)
-	case a.Name == batchField:
+	case a.Name == contract.BatchField:
 		v.fail("%s.name: got %q, which the writer reads as a batch of items; want another name", path, a.Name)
 	}
 	v.oneOf(path+".type", a.Type, attributeTypes)
 }
 
 func (v *validation) key(k KeyConfig) {
-	v.inRange("key.rotationPeriodInDays", k.RotationPeriodInDays, 90, 2560)
-	v.inRange("key.pendingWindowInDays", k.PendingWindowInDays, 7, 30)
+	v.inRange("key.rotationPeriodInDays", k.RotationPeriodInDays, contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays)
+	v.inRange("key.pendingWindowInDays", k.PendingWindowInDays, contract.MinPendingWindowDays, contract.MaxPendingWindowDays)
 	if _, err := ParseKeyAccess(string(k.Access)); err != nil {
 		v.errs = append(v.errs, err)
 	}

@@ -6,6 +6,9 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // The writer runs as a Go binary named bootstrap on Lambda's OS-only runtime.
@@ -24,10 +27,10 @@ func WriterCodeURI(architecture string) string { return "build/writer-" + archit
 func writerRole(tags map[string]string) *iam.Role {
 	return &iam.Role{
 		Tags: resourceTags(tags),
-		AssumeRolePolicyDocument: PolicyDocument{
-			Version: PolicyVersion,
-			Statement: []Statement{{
-				Effect:    Allow,
+		AssumeRolePolicyDocument: cfn.PolicyDocument{
+			Version: cfn.PolicyVersion,
+			Statement: []cfn.Statement{{
+				Effect:    cfn.Allow,
 				Principal: map[string]any{"Service": "lambda.amazonaws.com"},
 				Action:    "sts:AssumeRole",
 			}},
@@ -43,9 +46,9 @@ func writerRole(tags map[string]string) *iam.Role {
 // Where the key policy delegates to IAM, the policy also grants the key's use
 // through DynamoDB.
 func writerPolicy(id ids, access KeyAccess) *iam.Policy {
-	statements := []Statement{{
+	statements := []cfn.Statement{{
 		Sid:      "PutItemsIntoTable",
-		Effect:   Allow,
+		Effect:   cfn.Allow,
 		Action:   "dynamodb:PutItem",
 		Resource: cloudformation.GetAtt(id.Table, "Arn"),
 	}}
@@ -55,17 +58,17 @@ func writerPolicy(id ids, access KeyAccess) *iam.Policy {
 	return &iam.Policy{
 		PolicyName:     "PutItemsIntoTable",
 		Roles:          []string{cloudformation.Ref(id.Role)},
-		PolicyDocument: PolicyDocument{Version: PolicyVersion, Statement: statements},
+		PolicyDocument: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: statements},
 	}
 }
 
 // useTableKeyThroughDynamoDB is what AWS CDK's grantWriteData gives a role
 // on a table's key, plus the kms:ViaService condition CDK leaves out: without
 // it the role could decrypt with the key directly.
-func useTableKeyThroughDynamoDB(id ids) Statement {
-	return Statement{
+func useTableKeyThroughDynamoDB(id ids) cfn.Statement {
+	return cfn.Statement{
 		Sid:       "UseTableKeyThroughDynamoDB",
-		Effect:    Allow,
+		Effect:    cfn.Allow,
 		Action:    kmsDataActions,
 		Resource:  cloudformation.GetAtt(id.Key, "Arn"),
 		Condition: throughDynamoDB(),
@@ -76,13 +79,13 @@ func useTableKeyThroughDynamoDB(id ids) Statement {
 // through its environment, so one binary serves every table.
 func writerFunction(id ids, t TableConfig, cfg Config) *serverless.Function {
 	env := map[string]string{
-		"TABLE_NAME":         cloudformation.Ref(id.Table),
-		"PARTITION_KEY":      t.PartitionKey.Name,
-		"PARTITION_KEY_TYPE": t.PartitionKey.Type,
+		contract.EnvTableName:        cloudformation.Ref(id.Table),
+		contract.EnvPartitionKey:     t.PartitionKey.Name,
+		contract.EnvPartitionKeyType: t.PartitionKey.Type,
 	}
 	if t.SortKey != nil {
-		env["SORT_KEY"] = t.SortKey.Name
-		env["SORT_KEY_TYPE"] = t.SortKey.Type
+		env[contract.EnvSortKey] = t.SortKey.Name
+		env[contract.EnvSortKeyType] = t.SortKey.Type
 	}
 	return &serverless.Function{
 		Description:   cloudformation.String("Puts items into " + id.Table),

@@ -1,13 +1,12 @@
 // Command gen writes the stack's SAM template, judges the encryption
-// posture of any template, estimates the keys' cost, and verifies a
-// deployed stack against its template.
+// posture of any template, and estimates the keys' cost. Checking a
+// deployed stack is cmd/verify's job, so that gen links no AWS SDK.
 //
 // Usage:
 //
 //	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o -] [-format yaml|json]
 //	gen check [-profile default|production|seed] [-format text|json] FILE...
 //	gen cost [-config FILE] [-warm-writers N]
-//	gen verify -stack NAME [-region R]
 //
 // gen refuses to write a template that gen check finds an error in.
 // Exit status: 0 done, 1 invalid input, a failed write or an error-level
@@ -40,8 +39,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return runCheck(args[1:], stdout, stderr)
 		case "cost":
 			return runCost(args[1:], stdout, stderr)
-		case "verify":
-			return runVerify(args[1:], stdout, stderr)
 		}
 	}
 	return runGenerate(args, stdout, stderr)

@@ -132,22 +132,14 @@ func TestGenWritesATemplateWithWarningsAndShowsThem(t *testing.T) {
 	}
 }
 
-func TestVerifyNeedsAStack(t *testing.T) {
-	var stderr bytes.Buffer
-	if code := run([]string{"verify"}, &bytes.Buffer{}, &stderr); code != exitUsage {
-		t.Errorf("exit %d, want %d", code, exitUsage)
-	}
-	if !strings.Contains(stderr.String(), "want -stack NAME") {
-		t.Errorf("stderr %q", stderr.String())
-	}
-}
-
 // buildGen compiles gen once for tests and benchmarks that run it as a process.
-func buildGen(tb testing.TB) string {
+func buildGen(tb testing.TB) string { return build(tb, ".", "gen") }
+
+func build(tb testing.TB, pkg, name string) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "gen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
+	bin := filepath.Join(tb.TempDir(), name)
+	if out, err := exec.Command("go", "build", "-o", bin, pkg).CombinedOutput(); err != nil {
+		tb.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
 	return bin
 }
@@ -172,15 +164,43 @@ func TestGenWritesTheSameBytesInEveryProcess(t *testing.T) {
 	}
 }
 
-// BenchmarkGenProcess times the whole process, as go generate runs it.
+// BenchmarkGenProcess times the whole gen process, as go generate runs it,
+// beside an empty Go program and, where CDK_APP names the reference CDK app
+// with its packages installed (make bench-cdk), beside `cdk synth` of the
+// same stack.
 func BenchmarkGenProcess(b *testing.B) {
-	bin := buildGen(b)
 	out := filepath.Join(b.TempDir(), "sam.yaml")
-	for b.Loop() {
-		if err := exec.Command(bin, "-o", out).Run(); err != nil {
-			b.Fatal(err)
-		}
+	runs := []struct {
+		name string
+		cmd  func() *exec.Cmd
+	}{
+		{"empty Go program", command(build(b, "./testdata/empty", "empty"))},
+		{"gen", command(buildGen(b), "-o", out)},
 	}
+	if app := os.Getenv("CDK_APP"); app != "" {
+		synth := func() *exec.Cmd {
+			cmd := exec.Command("node", app)
+			cmd.Env = append(os.Environ(), "CDK_VALIDATION=false", "CDK_ONLY=1", "CDK_OUTDIR="+b.TempDir())
+			return cmd
+		}
+		runs = append(runs, struct {
+			name string
+			cmd  func() *exec.Cmd
+		}{"cdk synth", synth})
+	}
+	for _, r := range runs {
+		b.Run(r.name, func(b *testing.B) {
+			for b.Loop() {
+				if msg, err := r.cmd().CombinedOutput(); err != nil {
+					b.Fatalf("%v\n%s", err, msg)
+				}
+			}
+		})
+	}
+}
+
+func command(bin string, args ...string) func() *exec.Cmd {
+	return func() *exec.Cmd { return exec.Command(bin, args...) }
 }
 
 func TestGenKeyAccessFlagPicksTheAccessModel(t *testing.T) {

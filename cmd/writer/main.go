@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/dynamodb-sse-cmk/stack/contract"
 	"github.com/dynamodb-sse-cmk/stack/handler"
 )
 
@@ -36,9 +37,9 @@ func main() {
 // template sets, through getenv, then builds the client. The SDK reads its
 // own variables, such as AWS_REGION, from the process environment.
 func newWriter(ctx context.Context, getenv func(string) string) (*handler.Writer, error) {
-	table := getenv("TABLE_NAME")
+	table := getenv(contract.EnvTableName)
 	if table == "" {
-		return nil, errors.New("TABLE_NAME is not set; it must name the DynamoDB table to write to")
+		return nil, errors.New(contract.EnvTableName + " is not set; it must name the DynamoDB table to write to")
 	}
 	key, err := handler.KeySchemaFromEnv(getenv)
 	if err != nil {

@@ -14,12 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"github.com/dynamodb-sse-cmk/stack/contract"
 	"github.com/dynamodb-sse-cmk/stack/handler"
 )
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	table := os.Getenv("TABLE_NAME")
+	table := os.Getenv(contract.EnvTableName)
 	key, err := handler.KeySchemaFromEnv(os.Getenv)
 	if err != nil {
 		log.Error("init failed: " + err.Error())

@@ -1,4 +1,4 @@
-package check
+package cfn
 
 import (
 	"bytes"
@@ -10,15 +10,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Template is a parsed template as plain maps, lists and scalars, with every
-// short-form intrinsic (!Ref X) spelled out in long form ({"Ref": "X"}).
-type Template map[string]any
-
-// Parse reads a CloudFormation or SAM template in JSON or YAML. Errors name
-// the line.
-func Parse(src []byte) (Template, error) {
-	if trimmed := bytes.TrimSpace(src); len(trimmed) > 0 && trimmed[0] == '{' {
-		return parseJSON(src)
+// Parse reads a CloudFormation or SAM template in YAML or JSON (yaml.v3 reads
+// both). Errors name the line.
+func Parse(src []byte) (*Template, error) {
+	if err := checkJSON(src); err != nil {
+		return nil, err
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -35,19 +31,22 @@ func Parse(src []byte) (Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Template(v.(map[string]any)), nil
+	return &Template{root: v.(map[string]any), node: root}, nil
 }
 
-func parseJSON(src []byte) (Template, error) {
-	var t Template
-	if err := json.Unmarshal(src, &t); err != nil {
-		var syntax *json.SyntaxError
-		if errors.As(err, &syntax) {
-			return nil, fmt.Errorf("line %d: %w", 1+bytes.Count(src[:syntax.Offset], []byte("\n")), err)
-		}
-		return nil, err
+// checkJSON refuses a JSON template that is not valid JSON: YAML, which
+// reads the rest, would take {"A": } for a null.
+func checkJSON(src []byte) error {
+	if trimmed := bytes.TrimSpace(src); len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil
 	}
-	return t, nil
+	var v any
+	err := json.Unmarshal(src, &v)
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Errorf("line %d: %w", 1+bytes.Count(src[:syntax.Offset], []byte("\n")), err)
+	}
+	return err
 }
 
 // maxAliasExpansions bounds the nodes that aliases may add: templates rarely
@@ -80,11 +79,16 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 		return c.longForm(n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
+		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: a mapping key must be a scalar", k.Line)
 			}
+			if first, seen := lines[k.Value]; seen {
+				return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, first)
+			}
+			lines[k.Value] = k.Line
 			val, err := c.longForm(v)
 			if err != nil {
 				return nil, err
@@ -106,15 +110,22 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 	return withTag(n, scalar(n))
 }
 
+// scalar reads a scalar as JSON would: numbers, booleans and null by the
+// YAML core schema; everything else, dates included, as text.
 func scalar(n *yaml.Node) any {
-	if strings.HasPrefix(n.Tag, "!!") || n.Tag == "" {
-		var v any
-		if err := n.Decode(&v); err == nil {
-			if i, ok := v.(int); ok {
-				return float64(i)
-			}
-			return v
+	switch n.ShortTag() {
+	case "!!int", "!!float":
+		var f float64
+		if err := n.Decode(&f); err == nil {
+			return f
 		}
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b
+		}
+	case "!!null":
+		return nil
 	}
 	return n.Value
 }

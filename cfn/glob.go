@@ -1,0 +1,67 @@
+package cfn
+
+// The policy language's wildcards: * matches any run of characters, ? any
+// one character. These answer questions about patterns, not just strings.
+
+// covers reports whether every string pattern q matches is matched by
+// pattern p. It never says yes wrongly; for a few contrived pairs it may say
+// no where the answer is yes, which reads as broader: the safe side.
+func covers(p, q string) bool {
+	memo := map[[2]int]bool{}
+	var at func(i, j int) bool
+	at = func(i, j int) bool {
+		key := [2]int{i, j}
+		if v, ok := memo[key]; ok {
+			return v
+		}
+		var v bool
+		switch {
+		case i == len(p):
+			v = j == len(q)
+		case p[i] == '*':
+			v = at(i+1, j) || (j < len(q) && at(i, j+1))
+		case j == len(q) || q[j] == '*':
+			v = false
+		case p[i] == '?' || p[i] == q[j]:
+			v = at(i+1, j+1)
+		}
+		memo[key] = v
+		return v
+	}
+	return at(0, 0)
+}
+
+// overlaps reports whether some string matches both patterns.
+func overlaps(p, q string) bool {
+	memo := map[[2]int]bool{}
+	var at func(i, j int) bool
+	at = func(i, j int) bool {
+		key := [2]int{i, j}
+		if v, ok := memo[key]; ok {
+			return v
+		}
+		var v bool
+		switch {
+		case i < len(p) && p[i] == '*':
+			v = at(i+1, j) || (j < len(q) && at(i, j+1))
+		case j < len(q) && q[j] == '*':
+			v = at(i, j+1) || (i < len(p) && at(i+1, j))
+		case i == len(p) || j == len(q):
+			v = i == len(p) && j == len(q)
+		default:
+			v = (p[i] == '?' || q[j] == '?' || p[i] == q[j]) && at(i+1, j+1)
+		}
+		memo[key] = v
+		return v
+	}
+	return at(0, 0)
+}
+
+func hasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' || s[i] == '?' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,154 @@
+package cfn
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Intrinsic gives the function and argument of a value that is an intrinsic
+// function in long form, such as ("Fn::GetAtt", ["Key", "Arn"]) or
+// ("Ref", "Key"). Condition (a reference to a condition) counts too.
+func Intrinsic(v any) (name string, arg any, ok bool) {
+	m, isMap := v.(map[string]any)
+	if !isMap || len(m) != 1 {
+		return "", nil, false
+	}
+	for k, a := range m {
+		if k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::") {
+			return k, a, true
+		}
+	}
+	return "", nil, false
+}
+
+// RefTarget gives the logical id that v refers to with Ref or Fn::GetAtt.
+func RefTarget(v any) (string, bool) {
+	name, arg, ok := Intrinsic(v)
+	switch {
+	case !ok:
+		return "", false
+	case name == "Ref":
+		id, ok := arg.(string)
+		return id, ok
+	case name == "Fn::GetAtt":
+		if args, ok := arg.([]any); ok && len(args) == 2 {
+			id, ok := args[0].(string)
+			return id, ok
+		}
+	}
+	return "", false
+}
+
+// Text gives the text a value stands for, as a reviewer reads it: a string
+// as is, a number or boolean as written in JSON, Ref and GetAtt as ${X} and
+// ${X.Attr}, Sub as its string with its variables filled in, Join as its
+// parts joined. Any other intrinsic is written as canonical JSON, so that two
+// different values never read the same.
+func Text(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
+		return ""
+	}
+	name, arg, ok := Intrinsic(v)
+	switch {
+	case !ok:
+	case name == "Ref":
+		if id, ok := arg.(string); ok {
+			return "${" + id + "}"
+		}
+	case name == "Fn::GetAtt":
+		if args, ok := arg.([]any); ok && len(args) == 2 {
+			return "${" + Text(args[0]) + "." + Text(args[1]) + "}"
+		}
+	case name == "Fn::Sub":
+		if s, ok := arg.(string); ok {
+			return s
+		}
+		if args, ok := arg.([]any); ok && len(args) == 2 {
+			s, isString := args[0].(string)
+			vars, isMap := args[1].(map[string]any)
+			if isString && isMap {
+				return substitute(s, func(name string) (string, bool) {
+					v, ok := vars[name]
+					return Text(v), ok
+				})
+			}
+		}
+	case name == "Fn::Join":
+		if args, ok := arg.([]any); ok && len(args) == 2 {
+			sep, isString := args[0].(string)
+			parts, isList := args[1].([]any)
+			if isString && isList {
+				texts := make([]string, len(parts))
+				for i, p := range parts {
+					texts[i] = Text(p)
+				}
+				return strings.Join(texts, sep)
+			}
+		}
+	}
+	return canonicalJSON(v)
+}
+
+// Texts reads a string or a list of values, as policies write principals,
+// actions and resources, as their texts.
+func Texts(v any) []string {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		out := make([]string, len(v))
+		for i, e := range v {
+			out[i] = Text(e)
+		}
+		return out
+	case []string:
+		return v
+	}
+	return []string{Text(v)}
+}
+
+func canonicalJSON(v any) string {
+	b, err := json.Marshal(v) // sorts map keys
+	if err != nil {
+		return "?"
+	}
+	return string(b)
+}
+
+// substitute fills in the ${Name} variables of a Fn::Sub string with lookup;
+// ${!Literal} becomes ${Literal}, and a variable lookup does not know stays
+// as written.
+func substitute(s string, lookup func(string) (string, bool)) string {
+	var b strings.Builder
+	for {
+		start := strings.Index(s, "${")
+		if start < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := strings.IndexByte(s[start:], '}')
+		if end < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end += start
+		b.WriteString(s[:start])
+		name := s[start+2 : end]
+		if literal, escaped := strings.CutPrefix(name, "!"); escaped {
+			b.WriteString("${" + literal + "}")
+		} else if value, ok := lookup(name); ok {
+			b.WriteString(value)
+		} else {
+			b.WriteString(s[start : end+1])
+		}
+		s = s[end+1:]
+	}
+}

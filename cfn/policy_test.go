@@ -1,0 +1,135 @@
+package cfn
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestReadPolicyTakesEveryWayOfWritingIt(t *testing.T) {
+	statement := map[string]any{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}
+	tests := []struct {
+		name string
+		doc  any
+	}{
+		{"a map", map[string]any{"Statement": []any{statement}}},
+		{"a single statement for the list", map[string]any{"Statement": statement}},
+		{"a JSON string, as the AWS APIs give it", `{"Statement": [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*"}]}`},
+		{"Fn::ToJsonString", map[string]any{"Fn::ToJsonString": map[string]any{"Statement": []any{statement}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := ReadPolicy(tt.doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Statement) != 1 || fmt.Sprint(p.Statement[0].Actions()) != "[kms:decrypt]" {
+				t.Errorf("got %+v", p)
+			}
+		})
+	}
+}
+
+func TestReadPolicyRefusesWhatIsNotAPolicy(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  any
+		want string
+	}{
+		{"not JSON", `{"Statement": [`, "policy: unexpected end of JSON input"},
+		{"no statements", map[string]any{"Version": PolicyVersion}, "want a Statement list"},
+		{"a statement that is not a mapping", map[string]any{"Statement": []any{"x"}}, "statement 1: want a mapping"},
+		{"an unknown effect", map[string]any{"Statement": []any{map[string]any{"Effect": "allow"}}}, `statement 1: its Effect is "allow"; want Allow or Deny`},
+		{"a condition that is not a mapping", map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Condition": map[string]any{"Bool": "x"}}}},
+			"statement 1: Condition Bool: want a mapping of keys to values"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadPolicy(tt.doc)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want it to say %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestPrincipalsAreReadAsASet(t *testing.T) {
+	tests := []struct {
+		name      string
+		principal any
+		want      string
+	}{
+		{"the * string", "*", "[*]"},
+		{"AWS *", map[string]any{"AWS": "*"}, "[*]"},
+		{"a list, sorted and without repeats", map[string]any{"AWS": []any{"arn:b", "arn:a", "arn:b"}}, "[arn:a arn:b]"},
+		{"kinds together", map[string]any{"Service": "DynamoDB.amazonaws.com", "AWS": "arn:a"}, "[arn:a service dynamodb.amazonaws.com]"},
+		{"an intrinsic", map[string]any{"AWS": map[string]any{"Fn::GetAtt": []any{"Role", "Arn"}}}, "[${Role.Arn}]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fmt.Sprint(Statement{Principal: tt.principal}.Principals()); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAccountRootIsRecognisedHoweverWritten(t *testing.T) {
+	tests := []struct {
+		id      string
+		account string
+		ok      bool
+	}{
+		{"arn:aws:iam::123456789012:root", "123456789012", true},
+		{"arn:aws-us-gov:iam::123456789012:root", "123456789012", true},
+		{"arn:${AWS::Partition}:iam::${AWS::AccountId}:root", "${AWS::AccountId}", true},
+		{"123456789012", "123456789012", true},
+		{"${AWS::AccountId}", "${AWS::AccountId}", true},
+		{"arn:aws:iam::123456789012:role/root", "", false},
+		{"*", "", false},
+	}
+	for _, tt := range tests {
+		account, ok := AccountRoot(Principal{Kind: "AWS", ID: tt.id})
+		if account != tt.account || ok != tt.ok {
+			t.Errorf("AccountRoot(%s) = %q, %v; want %q, %v", tt.id, account, ok, tt.account, tt.ok)
+		}
+	}
+}
+
+func TestConditionsAreReadWithKeysInLowerCase(t *testing.T) {
+	s := Statement{Condition: map[string]map[string]any{
+		"StringEquals": {"kms:ViaService": "dynamodb.us-east-1.amazonaws.com", "kms:CallerAccount": []any{"2", "1"}},
+		"Bool":         {"aws:SecureTransport": true},
+	}}
+	want := "[Bool aws:securetransport true StringEquals kms:calleraccount 1, 2 StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com]"
+	if got := fmt.Sprint(s.Conditions()); got != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+func TestWildcardPatterns(t *testing.T) {
+	tests := []struct {
+		p, q             string
+		covers, overlaps bool
+	}{
+		{"kms:*", "kms:decrypt", true, true},
+		{"kms:*", "kms:re*", true, true},
+		{"kms:re*", "kms:*", false, true},
+		{"kms:decrypt", "kms:decrypt", true, true},
+		{"kms:decrypt", "kms:encrypt", false, false},
+		{"kms:?ecrypt", "kms:decrypt", true, true},
+		{"kms:decrypt", "kms:?ecrypt", false, true},
+		{"*", "anything*at?all", true, true},
+		{"kms:generatedatakey*", "kms:generatedatakeywithoutplaintext", true, true},
+		{"kms:get*", "kms:describe*", false, false},
+		{"a*c", "ab*", false, true},
+	}
+	for _, tt := range tests {
+		if got := covers(tt.p, tt.q); got != tt.covers {
+			t.Errorf("covers(%q, %q) = %v", tt.p, tt.q, got)
+		}
+		if got := overlaps(tt.p, tt.q); got != tt.overlaps {
+			t.Errorf("overlaps(%q, %q) = %v", tt.p, tt.q, got)
+		}
+	}
+}

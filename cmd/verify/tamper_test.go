@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+)
+
+// This file deploys sam.yaml to moto, then tampers with the deployed stack
+// one way at a time, as someone with the account's credentials could, and
+// requires verify to fail naming the tampering, then to pass once it is
+// undone. `make test` provides moto through MOTO_ENDPOINT.
+
+// deployedStack is the stack under test: its name, its clients, its
+// resources' physical ids, and the key policy as deployed.
+type deployedStack struct {
+	name      string
+	kms       *kms.Client
+	iam       *iam.Client
+	dynamodb  *dynamodb.Client
+	lambda    *lambda.Client
+	physical  map[string]string
+	keyPolicy string
+	keyARN    string
+}
+
+func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
+	s := deploy(t, "verify-tamper")
+	ctx := context.Background()
+	const key, role, table = "FAIL key DynamoDbTableKmsKey: key policy allows ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: "
+	tests := []struct {
+		name    string
+		tamper  func(*testing.T, *deployedStack)
+		restore func(*testing.T, *deployedStack)
+		want    string
+	}{
+		{"the writer statement's principal swapped for *", keyPolicyEdit(func(p string) string {
+			return strings.Replace(p, `{"AWS": "arn:aws:iam::123456789012:role/`+s.name+`-DynamoDbWriteFunctionRole-`, `{"AWS": "*", "X": "`, 1)
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: principal * (anyone) added"},
+		{"kms:ViaService removed", keyPolicyEdit(func(p string) string {
+			return strings.Replace(p, `, "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"`, "", 1)
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com removed"},
+		{"kms:ViaService widened to any region", keyPolicyEdit(func(p string) string {
+			p = strings.Replace(p, `, "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"`, "", 1)
+			return strings.Replace(p, `"Condition": {`, `"Condition": {"StringLike": {"kms:ViaService": "dynamodb.*.amazonaws.com"}, `, 1)
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com widened to StringLike kms:viaservice dynamodb.*.amazonaws.com"},
+		{"a statement letting another account decrypt", keyPolicyEdit(func(p string) string {
+			return strings.Replace(p, `"Statement": [`, `"Statement": [{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"}, `, 1)
+		}), restoreKeyPolicy, key + "more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:decrypt on *"},
+		{"an action added to the writer statement", keyPolicyEdit(func(p string) string {
+			return strings.Replace(p, `"kms:DescribeKey"]`, `"kms:DescribeKey", "kms:CreateGrant"]`, 1)
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: action kms:creategrant added"},
+		{"a promised statement removed", keyPolicyEdit(func(p string) string {
+			var doc struct {
+				Version   string
+				Statement []map[string]any
+			}
+			if err := json.Unmarshal([]byte(p), &doc); err != nil {
+				return p
+			}
+			doc.Statement = slices.DeleteFunc(doc.Statement, func(s map[string]any) bool { return s["Sid"] == "DynamoDBDescribesKey" })
+			edited, _ := json.Marshal(doc)
+			return string(edited)
+		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:describe*, kms:get*, kms:list* on *"},
+		{"a promised statement narrowed by a condition", keyPolicyEdit(func(p string) string {
+			return strings.Replace(p, `"Sid": "DynamoDBDescribesKey"`, `"Sid": "DynamoDBDescribesKey", "Condition": {"Bool": {"aws:ViaAWSService": "true"}}`, 1)
+		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: condition Bool aws:viaawsservice true added"},
+		{"a dynamodb:* on * inline policy on the writer's role", func(t *testing.T, s *deployedStack) {
+			putRolePolicy(t, s, "x", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.iam.DeleteRolePolicy(context.Background(), &iam.DeleteRolePolicyInput{RoleName: aws.String(s.physical["DynamoDbWriteFunctionRole"]), PolicyName: aws.String("x")})
+			check(t, err)
+		}, role + "inline policy x is not in the template; it allows statement 1: nothing in the other policy allows dynamodb:* on *"},
+		{"the writer's inline policy widened to every table", func(t *testing.T, s *deployedStack) {
+			putRolePolicy(t, s, "PutItemsIntoTable", `{"Version": "2012-10-17", "Statement": [{"Sid": "PutItemsIntoTable", "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "*"}]}`)
+		}, func(t *testing.T, s *deployedStack) {
+			putRolePolicy(t, s, "PutItemsIntoTable", `{"Version": "2012-10-17", "Statement": [{"Sid": "PutItemsIntoTable", "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/`+s.physical["DynamoDbTable"]+`"}]}`)
+		}, role + "inline policy PutItemsIntoTable allows more than the template: PutItemsIntoTable: resource * added"},
+		{"AdministratorAccess attached to the writer's role", func(t *testing.T, s *deployedStack) {
+			_, err := s.iam.AttachRolePolicy(context.Background(), &iam.AttachRolePolicyInput{RoleName: aws.String(s.physical["DynamoDbWriteFunctionRole"]), PolicyArn: aws.String(adminAccess)})
+			check(t, err)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.iam.DetachRolePolicy(context.Background(), &iam.DetachRolePolicyInput{RoleName: aws.String(s.physical["DynamoDbWriteFunctionRole"]), PolicyArn: aws.String(adminAccess)})
+			check(t, err)
+		}, role + "managed policy " + adminAccess + " is attached but not in the template"},
+		{"anyone may assume the writer's role", trustPolicy(`{"AWS": "*"}`), trustPolicy(`{"Service": "lambda.amazonaws.com"}`),
+			role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:assumerole"},
+		{"the key disabled", func(t *testing.T, s *deployedStack) {
+			_, err := s.kms.DisableKey(context.Background(), &kms.DisableKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
+			check(t, err)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.kms.EnableKey(context.Background(), &kms.EnableKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
+			check(t, err)
+		}, "FAIL key DynamoDbTableKmsKey: state is Disabled, not Enabled"},
+		{"rotation turned off", func(t *testing.T, s *deployedStack) {
+			_, err := s.kms.DisableKeyRotation(context.Background(), &kms.DisableKeyRotationInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
+			check(t, err)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.kms.EnableKeyRotation(context.Background(), &kms.EnableKeyRotationInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"]), RotationPeriodInDays: aws.Int32(365)})
+			check(t, err)
+		}, "FAIL key DynamoDbTableKmsKey: rotation is off"},
+		{"the table re-created on another key", func(t *testing.T, s *deployedStack) {
+			other, err := s.kms.CreateKey(ctx, &kms.CreateKeyInput{})
+			check(t, err)
+			recreateTable(t, s, other.KeyMetadata.Arn)
+		}, func(t *testing.T, s *deployedStack) { recreateTable(t, s, &s.keyARN) },
+			table + "encrypted with arn:aws:kms:us-east-1:123456789012:key/"},
+		{"the table re-created on the AWS managed key", func(t *testing.T, s *deployedStack) {
+			recreateTable(t, s, aws.String("alias/aws/dynamodb"))
+		}, func(t *testing.T, s *deployedStack) { recreateTable(t, s, &s.keyARN) },
+			table + "encrypted with alias/aws/dynamodb, not the stack's key DynamoDbTableKmsKey"},
+		{"the writer pointed at another table", func(t *testing.T, s *deployedStack) {
+			setTableName(t, s, "another-table")
+		}, func(t *testing.T, s *deployedStack) { setTableName(t, s, s.physical["DynamoDbTable"]) },
+			`FAIL function DynamoDbWriteFunction: TABLE_NAME is "another-table", the template says "` + s.physical["DynamoDbTable"] + `"`},
+	}
+	if code, out := verifyStack(t, s.name); code != exitOK {
+		t.Fatalf("the stack as deployed: exit %d, want %d:\n%s", code, exitOK, out)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.tamper(t, s)
+			code, out := verifyStack(t, s.name)
+			tt.restore(t, s)
+			if code != exitFailed || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with a line saying\n%s\ngot:\n%s", code, exitFailed, tt.want, out)
+			}
+			if code, out := verifyStack(t, s.name); code != exitOK {
+				t.Fatalf("restored: exit %d, want %d:\n%s", code, exitOK, out)
+			}
+		})
+	}
+}
+
+const adminAccess = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+// BenchmarkVerify times a whole verify of the deployed default stack
+// against moto, every call it makes included.
+func BenchmarkVerify(b *testing.B) {
+	benchStacks++ // -count runs the benchmark again; each run deploys its own stack
+	s := deploy(b, fmt.Sprintf("verify-bench-%d", benchStacks))
+	for b.Loop() {
+		if code, out := verifyStack(b, s.name); code != exitOK {
+			b.Fatalf("exit %d:\n%s", code, out)
+		}
+	}
+}
+
+var benchStacks int
+
+func verifyStack(t testing.TB, stack string) (int, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-stack", stack}, &stdout, &stderr)
+	return code, stdout.String() + stderr.String()
+}
+
+// deploy deploys sam.yaml to moto as stack, as `make deploy` would deploy it
+// to AWS.
+func deploy(t testing.TB, stack string) *deployedStack {
+	t.Helper()
+	endpoint := motoEndpoint(t)
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+		"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "BUCKET": "verify-tamper-artifacts",
+	} {
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_PROFILE", "") // restored after the test; a profile of the shell must not apply
+	os.Unsetenv("AWS_PROFILE")
+	if _, err := os.Stat("../../build/writer-arm64/bootstrap"); err != nil {
+		t.Fatalf("the writer is not built (run make build, or make test): %v", err)
+	}
+	ctx := context.Background()
+	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	check(t, err)
+	if exec.Command("aws", "s3api", "head-bucket", "--bucket", os.Getenv("BUCKET")).Run() != nil {
+		if out, err := exec.Command("aws", "s3api", "create-bucket", "--bucket", os.Getenv("BUCKET")).CombinedOutput(); err != nil {
+			t.Fatalf("create the bucket: %v\n%s", err, out)
+		}
+	}
+	if out, err := exec.Command("../../scripts/deploy", "../../sam.yaml", stack).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/deploy sam.yaml: %v\n%s", err, out)
+	}
+	s := &deployedStack{
+		name: stack,
+		kms:  kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), dynamodb: dynamodb.NewFromConfig(cfg), lambda: lambda.NewFromConfig(cfg),
+		physical: map[string]string{},
+	}
+	resources, err := cloudformation.NewFromConfig(cfg).ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: &stack})
+	check(t, err)
+	for _, r := range resources.StackResourceSummaries {
+		s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
+	}
+	key, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
+	check(t, err)
+	s.keyARN = *key.KeyMetadata.Arn
+	policy, err := s.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: &s.keyARN, PolicyName: aws.String("default")})
+	check(t, err)
+	s.keyPolicy = *policy.Policy
+	return s
+}
+
+// motoEndpoint is moto's endpoint; without it the test is skipped, except in
+// CI, where a skipped end-to-end test would hide a broken setup.
+func motoEndpoint(t testing.TB) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: skipped under -short")
+	}
+	endpoint := os.Getenv("MOTO_ENDPOINT")
+	if endpoint == "" {
+		const msg = "end-to-end: MOTO_ENDPOINT must be set; run `make test`, or `make build && scripts/with-moto go test ./cmd/verify`"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return endpoint
+}
+
+func check(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func keyPolicyEdit(edit func(string) string) func(*testing.T, *deployedStack) {
+	return func(t *testing.T, s *deployedStack) {
+		edited := edit(s.keyPolicy)
+		if edited == s.keyPolicy || !json.Valid([]byte(edited)) {
+			t.Fatalf("the edit left the policy as it was, or broke its JSON:\n%s", edited)
+		}
+		putKeyPolicy(t, s, edited)
+	}
+}
+
+func restoreKeyPolicy(t *testing.T, s *deployedStack) { putKeyPolicy(t, s, s.keyPolicy) }
+
+func putKeyPolicy(t *testing.T, s *deployedStack, policy string) {
+	t.Helper()
+	_, err := s.kms.PutKeyPolicy(context.Background(), &kms.PutKeyPolicyInput{KeyId: &s.keyARN, PolicyName: aws.String("default"), Policy: &policy})
+	check(t, err)
+}
+
+func putRolePolicy(t *testing.T, s *deployedStack, name, doc string) {
+	t.Helper()
+	_, err := s.iam.PutRolePolicy(context.Background(), &iam.PutRolePolicyInput{
+		RoleName: aws.String(s.physical["DynamoDbWriteFunctionRole"]), PolicyName: &name, PolicyDocument: &doc,
+	})
+	check(t, err)
+}
+
+func trustPolicy(principal string) func(*testing.T, *deployedStack) {
+	return func(t *testing.T, s *deployedStack) {
+		doc := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": ` + principal + `, "Action": "sts:AssumeRole"}]}`
+		_, err := s.iam.UpdateAssumeRolePolicy(context.Background(), &iam.UpdateAssumeRolePolicyInput{
+			RoleName: aws.String(s.physical["DynamoDbWriteFunctionRole"]), PolicyDocument: &doc,
+		})
+		check(t, err)
+	}
+}
+
+// recreateTable deletes the stack's table and creates it again under the same
+// name, encrypted with key: moto's UpdateTable leaves SSE as it was.
+func recreateTable(t *testing.T, s *deployedStack, key *string) {
+	t.Helper()
+	ctx, name := context.Background(), aws.String(s.physical["DynamoDbTable"])
+	_, err := s.dynamodb.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: name})
+	check(t, err)
+	_, err = s.dynamodb.CreateTable(ctx, &dynamodb.CreateTableInput{
+		TableName:            name,
+		AttributeDefinitions: []dbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: dbtypes.ScalarAttributeTypeS}},
+		KeySchema:            []dbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: dbtypes.KeyTypeHash}},
+		BillingMode:          dbtypes.BillingModePayPerRequest,
+		SSESpecification:     &dbtypes.SSESpecification{Enabled: aws.Bool(true), SSEType: dbtypes.SSETypeKms, KMSMasterKeyId: key},
+	})
+	check(t, err)
+}
+
+func setTableName(t *testing.T, s *deployedStack, table string) {
+	t.Helper()
+	ctx, fn := context.Background(), aws.String(s.physical["DynamoDbWriteFunction"])
+	current, err := s.lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: fn})
+	check(t, err)
+	vars := current.Environment.Variables
+	vars["TABLE_NAME"] = table
+	_, err = s.lambda.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: fn, Environment: &lambdatypes.Environment{Variables: vars}})
+	check(t, err)
+}

@@ -1,0 +1,73 @@
+package golden
+
+import (
+	"os"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/contract"
+	"github.com/dynamodb-sse-cmk/stack/handler"
+)
+
+// The environment each golden gives its Go writer is one the writer starts
+// with, and it names the key the writer's table has: the contract between
+// template and writer, proven without deploying.
+func TestEveryGoldenWriterEnvironmentSuitsTheWriter(t *testing.T) {
+	for _, c := range configurations {
+		t.Run(c.name, func(t *testing.T) {
+			src, err := os.ReadFile(c.golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tmpl, err := cfn.Parse(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writers := 0
+			for _, fn := range tmpl.Resources("AWS::Serverless::Function") {
+				if fn.Prop("Handler") != "bootstrap" { // the seed's inline Python is not our writer
+					continue
+				}
+				writers++
+				vars, _ := fn.Prop("Environment", "Variables").(map[string]any)
+				getenv := func(name string) string { return cfn.Text(vars[name]) }
+				if _, err := handler.KeySchemaFromEnv(getenv); err != nil {
+					t.Errorf("%s: the writer would not start: %v", fn.ID, err)
+				}
+				tableID, ok := cfn.RefTarget(vars[contract.EnvTableName])
+				table, isTable := tmpl.Resource(tableID)
+				if !ok || !isTable || table.Type != "AWS::DynamoDB::Table" {
+					t.Errorf("%s: %s is %s, not a table of the template", fn.ID, contract.EnvTableName, cfn.Text(vars[contract.EnvTableName]))
+					continue
+				}
+				assertKeyAttribute(t, fn.ID, table, "HASH", getenv(contract.EnvPartitionKey), getenv(contract.EnvPartitionKeyType))
+				assertKeyAttribute(t, fn.ID, table, "RANGE", getenv(contract.EnvSortKey), getenv(contract.EnvSortKeyType))
+			}
+			if c.golden != "seed.yaml" && writers == 0 {
+				t.Error("no Go writer in the template")
+			}
+		})
+	}
+}
+
+// assertKeyAttribute checks that the table's key of keyType (HASH or RANGE)
+// is the attribute name of type typ; an empty name means it has none.
+func assertKeyAttribute(t *testing.T, fn string, table cfn.Resource, keyType, name, typ string) {
+	t.Helper()
+	gotName, gotType := "", ""
+	schema, _ := table.Prop("KeySchema").([]any)
+	for _, k := range schema {
+		if cfn.At(k, "KeyType") == keyType {
+			gotName = cfn.Text(cfn.At(k, "AttributeName"))
+		}
+	}
+	attributes, _ := table.Prop("AttributeDefinitions").([]any)
+	for _, a := range attributes {
+		if gotName != "" && cfn.At(a, "AttributeName") == gotName {
+			gotType = cfn.Text(cfn.At(a, "AttributeType"))
+		}
+	}
+	if gotName != name || gotType != typ {
+		t.Errorf("%s is told the %s key is %q of type %q; %s's is %q of type %q", fn, keyType, name, typ, table.ID, gotName, gotType)
+	}
+}

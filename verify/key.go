@@ -1,0 +1,92 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/check"
+)
+
+func (v Verifier) keyState(ctx context.Context, s *stack, key string) Line {
+	subject := "key " + key
+	out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical[key])})
+	if err != nil {
+		return v.unanswered(subject, "state", fmt.Errorf("DescribeKey: %w", err))
+	}
+	if out.KeyMetadata == nil {
+		return Line{Fail, subject, "DescribeKey returned no metadata"}
+	}
+	if out.KeyMetadata.KeyState != kmstypes.KeyStateEnabled {
+		return Line{Fail, subject, fmt.Sprintf("state is %s, not Enabled: its tables become inaccessible", out.KeyMetadata.KeyState)}
+	}
+	return Line{Pass, subject, "Enabled"}
+}
+
+func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
+	subject := "key " + key
+	out, err := v.KMS.GetKeyRotationStatus(ctx, &kms.GetKeyRotationStatusInput{KeyId: aws.String(s.physical[key])})
+	if err != nil {
+		return v.unanswered(subject, "rotation", fmt.Errorf("GetKeyRotationStatus: %w", err))
+	}
+	if !out.KeyRotationEnabled {
+		return Line{Fail, subject, "rotation is off"}
+	}
+	promised, promisesPeriod := s.resource(key).Prop("RotationPeriodInDays").(float64)
+	switch {
+	case out.RotationPeriodInDays == nil && promisesPeriod:
+		return v.unanswered(subject, "rotation on; its period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))
+	case out.RotationPeriodInDays == nil:
+		return Line{Pass, subject, "rotation on"}
+	case promisesPeriod && int32(promised) != *out.RotationPeriodInDays:
+		return Line{Fail, subject, fmt.Sprintf("rotation on every %d days, the template says %g", *out.RotationPeriodInDays, promised)}
+	}
+	return Line{Pass, subject, fmt.Sprintf("rotation on, every %d days", *out.RotationPeriodInDays)}
+}
+
+// keyPolicy compares the deployed key policy with the template's, both ways,
+// and runs gen check's key rules on what is deployed.
+func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) []Line {
+	subject := "key " + key
+	promised, err := s.promisedKeyPolicy(key)
+	if err != nil {
+		return []Line{v.unanswered(subject, "the template's key policy", err)}
+	}
+	out, err := v.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(s.physical[key]), PolicyName: aws.String("default")})
+	if err != nil {
+		return []Line{v.unanswered(subject, "key policy", fmt.Errorf("GetKeyPolicy: %w", err))}
+	}
+	deployed, err := cfn.ReadPolicy(aws.ToString(out.Policy))
+	if err != nil {
+		return []Line{{Fail, subject, "deployed key policy: " + err.Error()}}
+	}
+	lines := policyLines(subject, "key policy", deployed, promised)
+	for _, f := range check.KeyPolicy(key, aws.ToString(out.Policy), check.Options{}) {
+		if f.Severity == check.Error {
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("deployed key policy: gen check %s: %s", f.Rule, f.Message)})
+		}
+	}
+	if len(lines) > 0 {
+		return lines
+	}
+	return []Line{{Pass, subject, "key policy as the template promised (" + sids(promised) + "), and gen check's key rules pass"}}
+}
+
+// promisedKeyPolicy is the template's key policy, resolved; a key without
+// one gets KMS's default, which lets the account root, and so IAM, manage
+// and use it.
+func (s *stack) promisedKeyPolicy(key string) (cfn.PolicyDocument, error) {
+	doc, ok := s.resource(key).Properties["KeyPolicy"]
+	if !ok {
+		root := fmt.Sprintf("arn:%s:iam::%s:root", s.values.Pseudo["AWS::Partition"], s.values.Pseudo["AWS::AccountId"])
+		return cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: []cfn.Statement{{
+			Sid: "Enable IAM User Permissions", Effect: cfn.Allow, Principal: map[string]any{"AWS": root}, Action: "kms:*", Resource: "*",
+		}}}, nil
+	}
+	return s.promisedPolicy(doc)
+}

@@ -1,0 +1,230 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// role checks a role's trust policy, its inline policies and its managed
+// policies against what the template grants it: anything more (an extra
+// inline policy, a wider statement, a managed policy attached by hand) or
+// anything less fails.
+func (v Verifier) role(ctx context.Context, s *stack, role string) []Line {
+	subject := "role " + role
+	name := s.physical[role]
+	out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+	if err != nil || out.Role == nil {
+		return []Line{v.unanswered(subject, "trust, inline and managed policies", fmt.Errorf("GetRole: %w", err))}
+	}
+	lines := v.trustPolicy(s, role, aws.ToString(out.Role.AssumeRolePolicyDocument))
+	lines = append(lines, v.inlinePolicies(ctx, s, role)...)
+	return append(lines, v.managedPolicies(ctx, s, role)...)
+}
+
+func (v Verifier) trustPolicy(s *stack, role, deployedDoc string) []Line {
+	subject := "role " + role
+	promised, err := s.promisedPolicy(s.resource(role).Prop("AssumeRolePolicyDocument"))
+	if err != nil {
+		return []Line{v.unanswered(subject, "the template's trust policy", err)}
+	}
+	deployed, err := readIAMPolicy(deployedDoc)
+	if err != nil {
+		return []Line{{Fail, subject, "deployed trust policy: " + err.Error()}}
+	}
+	if lines := policyLines(subject, "trust policy", deployed, promised); len(lines) > 0 {
+		return lines
+	}
+	return []Line{{Pass, subject, "trust policy as the template promised"}}
+}
+
+// readIAMPolicy reads a policy document as IAM returns it: URL-encoded JSON
+// (moto returns it plain).
+func readIAMPolicy(doc string) (cfn.PolicyDocument, error) {
+	if decoded, err := url.QueryUnescape(doc); err == nil {
+		doc = decoded
+	}
+	return cfn.ReadPolicy(doc)
+}
+
+func (v Verifier) inlinePolicies(ctx context.Context, s *stack, role string) []Line {
+	subject := "role " + role
+	promised, err := s.promisedInlinePolicies(role)
+	if err != nil {
+		return []Line{v.unanswered(subject, "the template's inline policies", err)}
+	}
+	deployed, err := v.deployedInlinePolicies(ctx, s.physical[role])
+	if err != nil {
+		return []Line{v.unanswered(subject, "inline policies", err)}
+	}
+	var lines []Line
+	for _, name := range sortedKeys(deployed) {
+		want, granted := promised[name]
+		if !granted {
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("inline policy %s is not in the template; it allows %s", name, allowed(deployed[name]))})
+			continue
+		}
+		lines = append(lines, policyLines(subject, "inline policy "+name, deployed[name], want)...)
+	}
+	for _, name := range sortedKeys(promised) {
+		if _, ok := deployed[name]; !ok {
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("inline policy %s, which the template grants, is not on the role", name)})
+		}
+	}
+	if len(lines) > 0 {
+		return lines
+	}
+	return []Line{{Pass, subject, "inline policies as the template promised: " + joinOr(sortedKeys(promised), "none")}}
+}
+
+// allowed says what a policy allows, for a policy the template never granted.
+func allowed(p cfn.PolicyDocument) string {
+	var what []string
+	for _, e := range cfn.Broader(p, cfn.PolicyDocument{}) {
+		what = append(what, e.String())
+	}
+	return joinOr(what, "nothing")
+}
+
+// promisedInlinePolicies gives the inline policies the template puts on a
+// role, by name: its own Policies, and each AWS::IAM::Policy or
+// AWS::IAM::RolePolicy that names it.
+func (s *stack) promisedInlinePolicies(role string) (map[string]cfn.PolicyDocument, error) {
+	out := map[string]cfn.PolicyDocument{}
+	add := func(name, doc any) error {
+		n, err := s.resolve(name)
+		if err != nil {
+			return err
+		}
+		p, err := s.promisedPolicy(doc)
+		if err != nil {
+			return fmt.Errorf("policy %s: %w", cfn.Text(n), err)
+		}
+		out[cfn.Text(n)] = p
+		return nil
+	}
+	own, _ := s.resource(role).Prop("Policies").([]any)
+	for _, p := range own {
+		if err := add(cfn.At(p, "PolicyName"), cfn.At(p, "PolicyDocument")); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range s.template.Resources("AWS::IAM::Policy", "AWS::IAM::RolePolicy") {
+		if !s.namesRole(r, role) {
+			continue
+		}
+		if err := add(r.Prop("PolicyName"), r.Prop("PolicyDocument")); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// namesRole reports whether a policy resource of the template attaches to
+// role: by Ref, or by the role's physical name.
+func (s *stack) namesRole(r cfn.Resource, role string) bool {
+	targets := []any{r.Prop("RoleName")}
+	if roles, ok := r.Prop("Roles").([]any); ok {
+		targets = roles
+	}
+	return slices.ContainsFunc(targets, func(t any) bool {
+		id, isRef := cfn.RefTarget(t)
+		return (isRef && id == role) || cfn.Text(t) == s.physical[role]
+	})
+}
+
+func (v Verifier) deployedInlinePolicies(ctx context.Context, role string) (map[string]cfn.PolicyDocument, error) {
+	out := map[string]cfn.PolicyDocument{}
+	pages := iam.NewListRolePoliciesPaginator(v.IAM, &iam.ListRolePoliciesInput{RoleName: &role})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("ListRolePolicies: %w", err)
+		}
+		for _, name := range page.PolicyNames {
+			got, err := v.IAM.GetRolePolicy(ctx, &iam.GetRolePolicyInput{RoleName: &role, PolicyName: &name})
+			if err != nil {
+				return nil, fmt.Errorf("GetRolePolicy %s: %w", name, err)
+			}
+			if out[name], err = readIAMPolicy(aws.ToString(got.PolicyDocument)); err != nil {
+				return nil, fmt.Errorf("inline policy %s: %w", name, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (v Verifier) managedPolicies(ctx context.Context, s *stack, role string) []Line {
+	subject := "role " + role
+	promised, err := s.promisedManagedPolicies(role)
+	if err != nil {
+		return []Line{v.unanswered(subject, "the template's managed policies", err)}
+	}
+	var attached []string
+	pages := iam.NewListAttachedRolePoliciesPaginator(v.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.physical[role])})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return []Line{v.unanswered(subject, "managed policies", fmt.Errorf("ListAttachedRolePolicies: %w", err))}
+		}
+		for _, p := range page.AttachedPolicies {
+			attached = append(attached, aws.ToString(p.PolicyArn))
+		}
+	}
+	var lines []Line
+	for _, arn := range attached {
+		if !slices.Contains(promised, arn) {
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("managed policy %s is attached but not in the template", arn)})
+		}
+	}
+	for _, arn := range promised {
+		if !slices.Contains(attached, arn) {
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("managed policy %s, which the template attaches, is not attached", arn)})
+		}
+	}
+	if len(lines) > 0 {
+		return lines
+	}
+	return []Line{{Pass, subject, "managed policies as the template promised: " + joinOr(promised, "none")}}
+}
+
+// promisedManagedPolicies gives the ARNs of the managed policies the template
+// attaches to a role: its ManagedPolicyArns, and each AWS::IAM::ManagedPolicy
+// that names it.
+func (s *stack) promisedManagedPolicies(role string) ([]string, error) {
+	arns, err := s.resolve(s.resource(role).Prop("ManagedPolicyArns"))
+	if err != nil {
+		return nil, err
+	}
+	out := cfn.Texts(arns)
+	for _, r := range s.template.Resources("AWS::IAM::ManagedPolicy") {
+		if s.namesRole(r, role) {
+			out = append(out, s.physical[r.ID])
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func joinOr(items []string, none string) string {
+	if len(items) == 0 {
+		return none
+	}
+	return strings.Join(items, ", ")
+}

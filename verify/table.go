@@ -1,0 +1,53 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// tableSSE checks that the table is encrypted with the key the template
+// gave it, and that the key belongs to the stack.
+func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
+	subject := "table " + table
+	keyID, ok := cfn.RefTarget(s.resource(table).Prop("SSESpecification", "KMSMasterKeyId"))
+	keyPhysical, inStack := s.physical[keyID]
+	if !ok || !inStack {
+		return Line{Fail, subject, "the template does not encrypt it with a key of the stack"}
+	}
+	out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.physical[table])})
+	if err != nil {
+		return Line{Fail, subject, fmt.Sprintf("DescribeTable: %v", err)}
+	}
+	if out.Table == nil {
+		return Line{Fail, subject, "DescribeTable returned no table"}
+	}
+	sse := out.Table.SSEDescription
+	if sse == nil {
+		return v.unanswered(subject, "SSE", errors.New("DescribeTable returned no SSEDescription (moto drops it for tables created through CloudFormation; on AWS it means an AWS owned key)"))
+	}
+	arn := aws.ToString(sse.KMSMasterKeyArn)
+	switch {
+	case sse.Status != dbtypes.SSEStatusEnabled:
+		return Line{Fail, subject, fmt.Sprintf("SSE is %s, not ENABLED", sse.Status)}
+	case sse.SSEType != dbtypes.SSETypeKms:
+		return Line{Fail, subject, fmt.Sprintf("SSE type is %s, not KMS", sse.SSEType)}
+	case !isKey(arn, keyPhysical):
+		return Line{Fail, subject, fmt.Sprintf("encrypted with %s, not the stack's key %s (%s)", arn, keyID, keyPhysical)}
+	}
+	return Line{Pass, subject, fmt.Sprintf("SSE ENABLED, type KMS, with the stack's key %s", keyID)}
+}
+
+// isKey reports whether arn names the key whose id is keyID: the key's ARN,
+// or the id itself, as moto echoes a key id given by !Ref. Key ids are
+// unique, so no other key's ARN ends in this one's.
+func isKey(arn, keyID string) bool {
+	return arn == keyID || strings.HasSuffix(arn, ":key/"+keyID)
+}
