@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/awslabs/goformation/v7"
@@ -12,7 +13,9 @@ import (
 	"github.com/awslabs/goformation/v7/intrinsics"
 	"github.com/pmezard/go-difflib/difflib"
 
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/config"
+	"github.com/dynamodb-sse-cmk/stack/diff"
 	"github.com/dynamodb-sse-cmk/stack/render"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
@@ -101,7 +104,7 @@ func TestGoldenFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run go test ./golden -update to create it)", err)
 			}
-			t.Errorf("output differs from %s (go test ./golden -update rewrites it):\n%s", c.golden, unifiedDiff(c.golden, want, got))
+			t.Errorf("output differs from %s (go test ./golden -update rewrites it):\n%s\n%s", c.golden, review(want, got), unifiedDiff(c.golden, want, got))
 		})
 	}
 }
@@ -116,7 +119,7 @@ func TestSamYAMLIsTheDefaultGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("sam.yaml is stale; run go generate ./...:\n%s", unifiedDiff("golden/default.yaml", want, got))
+		t.Errorf("sam.yaml is stale; run go generate ./...:\n%s\n%s", review(got, want), unifiedDiff("golden/default.yaml", want, got))
 	}
 }
 
@@ -129,6 +132,24 @@ func TestRenderingIsDeterministic(t *testing.T) {
 			}
 		}
 	}
+}
+
+// review is gen diff's review of the change from template old to new, which
+// a reviewer reads before the line diff: "DynamoDbTable: replaced, data loss".
+func review(old, new []byte) string {
+	o, err := cfn.Parse(old)
+	if err != nil {
+		return "gen diff: the old template does not parse: " + err.Error()
+	}
+	n, err := cfn.Parse(new)
+	if err != nil {
+		return "gen diff: the new template does not parse: " + err.Error()
+	}
+	var b strings.Builder
+	if err := diff.Compare(o, n).WriteText(&b); err != nil {
+		return err.Error()
+	}
+	return b.String()
 }
 
 func unifiedDiff(name string, want, got []byte) string {

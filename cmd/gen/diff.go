@@ -1,0 +1,102 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/diff"
+)
+
+var diffWriters = map[string]func(diff.Report, io.Writer) error{
+	"text":     diff.Report.WriteText,
+	"markdown": diff.Report.WriteMarkdown,
+	"json":     diff.Report.WriteJSON,
+}
+
+func runDiff(args []string, stdout, stderr io.Writer) int {
+	flags := flag.NewFlagSet("gen diff", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	format := flags.String("format", "text", "report format: text, markdown or json")
+	failOn := flags.String("fail-on", diff.ClassDataLoss+","+diff.ClassBroadening, "exit 1 when the change is of one of these classes: "+strings.Join(diff.Classes(), ", "))
+	gitRef := flags.String("git", "", "compare FILE as it is in git revision REF (gen diff -git REF FILE) with FILE as it is now")
+	if err := flags.Parse(args); err != nil {
+		return exitUsage
+	}
+	write, ok := diffWriters[*format]
+	if !ok {
+		fmt.Fprintf(stderr, "gen diff: -format: got %q, want text, markdown or json\n", *format)
+		return exitUsage
+	}
+	classes, err := diff.ParseClasses(*failOn)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen diff: -fail-on: %v\n", err)
+		return exitUsage
+	}
+	var oldName, newName string
+	var oldSrc []byte
+	switch {
+	case *gitRef != "" && flags.NArg() == 1:
+		newName = flags.Arg(0)
+		oldName = *gitRef + ":" + newName
+		oldSrc, err = gitShow(*gitRef, newName)
+	case *gitRef == "" && flags.NArg() == 2:
+		oldName, newName = flags.Arg(0), flags.Arg(1)
+		oldSrc, err = os.ReadFile(oldName)
+	default:
+		fmt.Fprintln(stderr, "gen diff: want OLD NEW, or -git REF FILE")
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gen diff: %v\n", err)
+		return exitUsage
+	}
+	old, err := cfn.Parse(oldSrc)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen diff: %s: %v\n", oldName, err)
+		return exitUsage
+	}
+	newSrc, err := os.ReadFile(newName)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen diff: %v\n", err)
+		return exitUsage
+	}
+	new, err := cfn.Parse(newSrc)
+	if err != nil {
+		fmt.Fprintf(stderr, "gen diff: %s: %v\n", newName, err)
+		return exitUsage
+	}
+	report := diff.Compare(old, new)
+	if err := write(report, stdout); err != nil {
+		fmt.Fprintf(stderr, "gen diff: %v\n", err)
+		return exitUsage
+	}
+	for _, c := range classes {
+		if report.Has(c) {
+			return exitInput
+		}
+	}
+	return exitOK
+}
+
+// gitShow reads file as it is in revision ref, the path taken from the
+// current directory as git show REF:./PATH does.
+func gitShow(ref, file string) ([]byte, error) {
+	path := filepath.ToSlash(file)
+	if !filepath.IsAbs(file) && !strings.HasPrefix(path, "./") && !strings.HasPrefix(path, "../") {
+		path = "./" + path
+	}
+	out, err := exec.Command("git", "show", ref+":"+path).Output()
+	if err != nil {
+		if exit, ok := err.(*exec.ExitError); ok {
+			return nil, fmt.Errorf("git show %s:%s: %s", ref, path, strings.TrimSpace(string(exit.Stderr)))
+		}
+		return nil, fmt.Errorf("git show %s:%s: %w", ref, path, err)
+	}
+	return out, nil
+}

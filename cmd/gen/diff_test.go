@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/config"
+	"github.com/dynamodb-sse-cmk/stack/render"
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+const corpus = "../../diff/testdata/"
+
+func TestDiffExitStatus(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		output string
+	}{
+		{"a format-only change", []string{corpus + "format-only/old.yaml", corpus + "format-only/new.json"}, exitOK, "gen diff: no change"},
+		{"data loss fails by default", []string{corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput, "[~] DynamoDbTable (AWS::DynamoDB::Table): DATA LOSS, replaced"},
+		{"broadening fails by default", []string{corpus + "principal-star/old.yaml", corpus + "principal-star/new.yaml"}, exitInput, "broadening DynamoDbTableKmsKey: key policy"},
+		{"a weakening passes by default", []string{corpus + "rotation-off/old.yaml", corpus + "rotation-off/new.yaml"}, exitOK, "weakening DynamoDbTableKmsKey: key rotation turned off"},
+		{"a weakening fails when asked", []string{"-fail-on", "weakening", corpus + "rotation-off/old.yaml", corpus + "rotation-off/new.yaml"}, exitInput, "posture: 1 weakening"},
+		{"a retained replacement passes data-loss", []string{corpus + "prod-key-schema-retained/old.yaml", corpus + "prod-key-schema-retained/new.yaml"}, exitOK, "DynamoDbTable: replaced;"},
+		{"and fails replacement", []string{"-fail-on", "replacement", corpus + "prod-key-schema-retained/old.yaml", corpus + "prod-key-schema-retained/new.yaml"}, exitInput, "replacement: always"},
+		{"any change fails any", []string{"-fail-on", "any", corpus + "function-memory-env/old.yaml", corpus + "function-memory-env/new.yaml"}, exitInput, "MemorySize: 128 → 256"},
+		{"markdown", []string{"-format", "markdown", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput, "| `[~]` | `DynamoDbTable` | AWS::DynamoDB::Table | always | **yes** |"},
+		{"an unknown class", []string{"-fail-on", "data-loss,typos", "a", "b"}, exitUsage, `-fail-on: got "typos", want a comma-separated list of data-loss, broadening, replacement, weakening, any`},
+		{"an unknown format", []string{"-format", "html", "a", "b"}, exitUsage, `-format: got "html", want text, markdown or json`},
+		{"one file", []string{"a"}, exitUsage, "want OLD NEW, or -git REF FILE"},
+		{"a missing file", []string{"missing.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "open missing.yaml"},
+		{"a file that is not a template", []string{"testdata/unparsable.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "testdata/unparsable.yaml: yaml: line 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(append([]string{"diff"}, tt.args...), &stdout, &stderr); code != tt.code {
+				t.Errorf("exit %d, want %d; stderr: %s", code, tt.code, &stderr)
+			}
+			if got := stdout.String() + stderr.String(); !strings.Contains(got, tt.output) {
+				t.Errorf("output does not say %q:\n%s", tt.output, got)
+			}
+		})
+	}
+}
+
+func TestDiffWritesTheJSONShape(t *testing.T) {
+	var stdout bytes.Buffer
+	run([]string{"diff", "-format", "json", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, &stdout, &bytes.Buffer{})
+	var report struct {
+		DataLoss, Broadening, Weakening bool
+		Resources                       []struct {
+			ID, Type, Change, Replacement string
+			DataLoss                      bool
+			Properties                    []struct{ Path, Replacement string }
+		}
+		Security []struct{ Resource, Kind, Detail string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("%v:\n%s", err, &stdout)
+	}
+	table := report.Resources[0]
+	if !report.DataLoss || table.ID != "DynamoDbTable" || table.Change != "modify" || table.Replacement != "always" || !table.DataLoss {
+		t.Errorf("got %+v", report)
+	}
+}
+
+// gen diff -git REF FILE compares FILE as committed at REF with FILE now.
+func TestDiffAgainstAGitRevision(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	gitRun := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@t", "-C", dir}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	gitRun("init", "-q")
+	file := filepath.Join(dir, "sam.yaml")
+	if err := os.WriteFile(file, readFile(t, corpus+"key-schema/old.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gitRun("add", "sam.yaml")
+	gitRun("commit", "-qm", "old")
+	if err := os.WriteFile(file, readFile(t, corpus+"key-schema/new.yaml"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"diff", "-git", "HEAD", "sam.yaml"}, &stdout, &stderr); code != exitInput {
+		t.Fatalf("exit %d, want %d: %s%s", code, exitInput, &stdout, &stderr)
+	}
+	if !strings.Contains(stdout.String(), "gen diff: DynamoDbTable: replaced, data loss") {
+		t.Errorf("stdout:\n%s", &stdout)
+	}
+	stderr.Reset()
+	if code := run([]string{"diff", "-git", "no-such-ref", "sam.yaml"}, &bytes.Buffer{}, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "git show no-such-ref:./sam.yaml") {
+		t.Errorf("exit %d, stderr %q", code, &stderr)
+	}
+}
+
+// BenchmarkDiffProcess times the whole gen diff process on two templates of
+// 33 tables, the most a stack holds, where every table gets a sort key: 33
+// replacements, their dependants and their policies to compare.
+func BenchmarkDiffProcess(b *testing.B) {
+	bin := buildGen(b)
+	dir := b.TempDir()
+	files := []string{filepath.Join(dir, "old.yaml"), filepath.Join(dir, "new.yaml")}
+	for i, withSortKey := range []bool{false, true} {
+		cfg := template.DefaultConfig()
+		cfg.Tables = nil
+		for n := range config.MaxTables {
+			table := template.TableConfig{Name: fmt.Sprintf("T%d", n), PartitionKey: template.Attribute{Name: "id", Type: "S"}}
+			if withSortKey {
+				table.SortKey = &template.Attribute{Name: "at", Type: "N"}
+			}
+			cfg.Tables = append(cfg.Tables, table)
+		}
+		stack, err := template.Build(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		src, err := render.YAML(stack)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(files[i], src, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		out, err := exec.Command(bin, "diff", "-fail-on", "weakening", files[0], files[1]).CombinedOutput()
+		if err != nil {
+			b.Fatalf("%v\n%s", err, out)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package diff
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*/want.json from the current output")
+
+// compareCase reviews testdata/<name>: old.yaml against new.yaml, or new.json.
+func compareCase(t *testing.T, name string) Report {
+	t.Helper()
+	dir := filepath.Join("testdata", name)
+	newFile := filepath.Join(dir, "new.yaml")
+	if _, err := os.Stat(newFile); err != nil {
+		newFile = filepath.Join(dir, "new.json")
+	}
+	return Compare(parseFile(t, filepath.Join(dir, "old.yaml")), parseFile(t, newFile))
+}
+
+func parseFile(t *testing.T, path string) *cfn.Template {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := cfn.Parse(src)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tmpl
+}
+
+// Each pair of testdata gives the review in its want.json; go test ./diff
+// -update rewrites them, to be read before they are committed.
+func TestCorpusGivesTheReviewInWantJSON(t *testing.T) {
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dirs {
+		t.Run(d.Name(), func(t *testing.T) {
+			var got bytes.Buffer
+			if err := compareCase(t, d.Name()).WriteJSON(&got); err != nil {
+				t.Fatal(err)
+			}
+			wantFile := filepath.Join("testdata", d.Name(), "want.json")
+			want, err := os.ReadFile(wantFile)
+			if bytes.Equal(got.Bytes(), want) {
+				return
+			}
+			if *update {
+				if err := os.WriteFile(wantFile, got.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("%v (go test ./diff -update writes it)", err)
+			}
+			t.Errorf("%s differs:\ngot\n%s", wantFile, got.Bytes())
+		})
+	}
+}
+
+// The verdict of each pair, written out by hand: the summary a reviewer reads
+// first, and the classes a pipeline fails on.
+func TestCorpusVerdicts(t *testing.T) {
+	tests := []struct {
+		name                            string
+		dataLoss, broadening, weakening bool
+		summary                         string
+	}{
+		{"key-schema", true, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name", true, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name-kept-key-schema-changed", true, false, false,
+			"DynamoDbTable: replaced, data loss, the update fails; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"rename", true, true, false, "DynamoDbTable: renamed to OrdersTable, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+			"OrdersTable: renamed from DynamoDbTable; security: 1 broadening, 1 narrowing; also changed: Outputs"},
+		{"key-switch", false, true, false, "DynamoDbTable: modified; NewTableKmsKey: added; security: 3 broadening"},
+		{"key-removed", true, false, true, "DynamoDbTableKmsKey: removed, data loss; DynamoDbTable: modified; DynamoDbTableKmsKeyAlias: removed; " +
+			"security: 3 narrowing; posture: 1 weakening; also changed: Outputs"},
+		{"format-only", false, false, false, "no change"},
+		{"reordered", false, false, false, "no change"},
+		{"principal-star", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"viaservice-removed", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"condition-widened", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-added", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-removed", false, false, false, "DynamoDbTableKmsKey: modified; security: 1 narrowing"},
+		{"managed-policy-added", false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"trust-broadened", false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"iam-resource-star", false, true, false, "DynamoDbWriteFunctionPolicy: modified; security: 1 broadening"},
+		{"rotation-off", false, false, true, "DynamoDbTableKmsKey: modified; posture: 1 weakening"},
+		{"sse-aws-managed", false, false, true, "DynamoDbTable: modified; posture: 1 weakening"},
+		{"function-memory-env", false, false, false, "DynamoDbWriteFunction: modified"},
+		{"function-name", true, false, false, "DynamoDbWriteFunctionLogGroup: replaced, data loss; DynamoDbWriteFunction: replaced"},
+		{"prod-key-schema-retained", false, false, false, "DynamoDbTable: replaced; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"prod-retain-to-delete", false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-recovery-off", false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-deny-removed", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"prod-table-removed-retained", false, true, false, "DynamoDbTable: removed; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+			"security: 1 broadening, 1 narrowing; also changed: Outputs"},
+	}
+	dirs, err := os.ReadDir("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) != len(tests) {
+		t.Errorf("%d pairs in testdata, %d verdicts here: every pair needs its verdict", len(dirs), len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := compareCase(t, tt.name)
+			if r.DataLoss != tt.dataLoss || r.Broadening != tt.broadening || r.Weakening != tt.weakening {
+				t.Errorf("dataLoss %v, broadening %v, weakening %v; want %v, %v, %v", r.DataLoss, r.Broadening, r.Weakening, tt.dataLoss, tt.broadening, tt.weakening)
+			}
+			if got := r.Summary(); got != tt.summary {
+				t.Errorf("summary\n got %q\nwant %q", got, tt.summary)
+			}
+		})
+	}
+}

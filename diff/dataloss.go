@@ -1,0 +1,121 @@
+package diff
+
+import (
+	"fmt"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// stateful are the types whose contents a deletion or a replacement
+// destroys: data stores, keys (what they encrypt cannot be read without
+// them), logs, queues and streams with messages in them, secrets, user
+// pools, registries and vaults.
+var stateful = map[string]bool{
+	"AWS::DynamoDB::Table": true, "AWS::DynamoDB::GlobalTable": true,
+	"AWS::KMS::Key": true, "AWS::KMS::ReplicaKey": true,
+	"AWS::Logs::LogGroup": true, "AWS::S3::Bucket": true, "AWS::S3Express::DirectoryBucket": true,
+	"AWS::RDS::DBInstance": true, "AWS::RDS::DBCluster": true, "AWS::Neptune::DBCluster": true, "AWS::DocDB::DBCluster": true,
+	"AWS::Redshift::Cluster": true, "AWS::ElastiCache::CacheCluster": true, "AWS::ElastiCache::ReplicationGroup": true,
+	"AWS::EFS::FileSystem": true, "AWS::FSx::FileSystem": true, "AWS::EC2::Volume": true,
+	"AWS::Kinesis::Stream": true, "AWS::SQS::Queue": true, "AWS::SecretsManager::Secret": true,
+	"AWS::Cognito::UserPool": true, "AWS::ECR::Repository": true, "AWS::Backup::BackupVault": true,
+	"AWS::OpenSearchService::Domain": true, "AWS::Elasticsearch::Domain": true,
+	"AWS::Timestream::Table": true, "AWS::QLDB::Ledger": true, "AWS::MSK::Cluster": true,
+}
+
+// snapshots are the types for which Snapshot keeps the data: CloudFormation
+// backs them up before deleting them.
+var snapshots = map[string]bool{
+	"AWS::RDS::DBInstance": true, "AWS::RDS::DBCluster": true, "AWS::Neptune::DBCluster": true, "AWS::DocDB::DBCluster": true,
+	"AWS::Redshift::Cluster": true, "AWS::ElastiCache::CacheCluster": true, "AWS::ElastiCache::ReplicationGroup": true,
+	"AWS::EC2::Volume": true,
+}
+
+// judgedType is the CloudFormation type a resource stands for: a SAM type's
+// main resource after the transform.
+func judgedType(typ string) string {
+	if sam, ok := samResources[typ]; ok {
+		return sam.target
+	}
+	return typ
+}
+
+// keeps reports whether a DeletionPolicy or UpdateReplacePolicy keeps the
+// data of a resource of type typ.
+func keeps(policy, typ string) bool {
+	switch policy {
+	case "Retain", "RetainExceptOnCreate":
+		return true
+	case "Snapshot":
+		return snapshots[typ]
+	}
+	return false
+}
+
+// deletionPolicy is the resource's DeletionPolicy, or CloudFormation's
+// default: Snapshot for an RDS cluster, and for an RDS instance outside one;
+// Delete for everything else.
+func deletionPolicy(r cfn.Resource) string {
+	if p := r.Policy("DeletionPolicy"); p != "" {
+		return p
+	}
+	if r.Type == "AWS::RDS::DBCluster" || (r.Type == "AWS::RDS::DBInstance" && r.Prop("DBClusterIdentifier") == nil) {
+		return "Snapshot"
+	}
+	return "Delete"
+}
+
+func updateReplacePolicy(r cfn.Resource) string {
+	if p := r.Policy("UpdateReplacePolicy"); p != "" {
+		return p
+	}
+	return "Delete"
+}
+
+// dataLoss reports whether a change destroys a stateful resource's data: it
+// is removed, and its DeletionPolicy does not keep it, or replaced, and the
+// new UpdateReplacePolicy does not keep the old one. A conditional
+// replacement counts: the reviewer cannot rule it out.
+func dataLoss(c ResourceChange, o, n cfn.Resource) bool {
+	switch typ := judgedType(c.Type); {
+	case !stateful[typ]:
+		return false
+	case c.Change == Remove:
+		return !keeps(deletionPolicy(o), typ)
+	case c.Change == Modify && c.Replacement != Never:
+		return !keeps(updateReplacePolicy(n), typ)
+	}
+	return false
+}
+
+// consequences says in words what a change does to a resource and its data.
+func consequences(c ResourceChange) []string {
+	var notes []string
+	switch {
+	case c.RenamedTo != "":
+		notes = append(notes, fmt.Sprintf("renamed to %s: CloudFormation deletes this resource and creates %s", c.RenamedTo, c.RenamedTo))
+	case c.RenamedFrom != "":
+		notes = append(notes, fmt.Sprintf("renamed from %s: a new resource, created empty", c.RenamedFrom))
+	}
+	typ := judgedType(c.Type)
+	if !stateful[typ] {
+		return notes
+	}
+	may := ""
+	if c.Replacement == Conditional {
+		may = "may be "
+	}
+	switch {
+	case c.Change == Remove && c.DataLoss && typ == "AWS::KMS::Key":
+		notes = append(notes, "the key is scheduled for deletion: everything it encrypts becomes unreadable when its pending window ends")
+	case c.Change == Remove && c.DataLoss:
+		notes = append(notes, "removed without DeletionPolicy Retain: its data is deleted")
+	case c.Change == Remove:
+		notes = append(notes, "removed from the stack but retained: it keeps its data, and its bill, outside the stack")
+	case c.Change == Modify && c.DataLoss:
+		notes = append(notes, fmt.Sprintf("%sreplaced without UpdateReplacePolicy Retain: the old resource and its data are deleted", may))
+	case c.Change == Modify && c.Replacement != Never:
+		notes = append(notes, fmt.Sprintf("%sreplaced: the old resource is retained outside the stack with its data; the new one starts empty", may))
+	}
+	return notes
+}

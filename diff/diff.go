@@ -1,0 +1,221 @@
+package diff
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// Change is what happens to a resource.
+type Change string
+
+// The changes a resource can go through.
+const (
+	Add    Change = "add"
+	Remove Change = "remove"
+	Modify Change = "modify"
+)
+
+// Report is the review of one change between two templates. Unchanged
+// resources are not listed.
+type Report struct {
+	DataLoss   bool             `json:"dataLoss"`
+	Broadening bool             `json:"broadening"`
+	Weakening  bool             `json:"weakening"`
+	Resources  []ResourceChange `json:"resources"`
+	Security   []SecurityChange `json:"security"`
+	Weakenings []Weakening      `json:"weakenings"`
+	// Sections names the other top-level sections that changed, such as
+	// Outputs or Parameters.
+	Sections []string `json:"sections,omitempty"`
+}
+
+// ResourceChange is one resource added, removed or modified.
+type ResourceChange struct {
+	ID          string           `json:"id"`
+	Type        string           `json:"type"`
+	Change      Change           `json:"change"`
+	Replacement Replacement      `json:"replacement"`
+	DataLoss    bool             `json:"dataLoss"`
+	Properties  []PropertyChange `json:"properties,omitempty"`
+	// RenamedFrom and RenamedTo link a removal and an addition whose bodies
+	// match: a logical id change, which CloudFormation carries out as both.
+	RenamedFrom string `json:"renamedFrom,omitempty"`
+	RenamedTo   string `json:"renamedTo,omitempty"`
+	// UpdateFails is true when the resource must be replaced but keeps a
+	// custom name: CloudFormation cannot create the replacement.
+	UpdateFails bool     `json:"updateFails,omitempty"`
+	Notes       []string `json:"notes,omitempty"`
+}
+
+// PropertyChange is one property, or attribute, whose value changes. Path
+// is dotted from the resource's entry: Properties.KeySchema.0.AttributeName,
+// DeletionPolicy.
+type PropertyChange struct {
+	Path        string      `json:"path"`
+	Old         any         `json:"old"`
+	New         any         `json:"new"`
+	Replacement Replacement `json:"replacement"`
+	// Cause names the replaced resource that this property refers to, when
+	// the property changes only because that resource gets a new identity.
+	Cause string `json:"cause,omitempty"`
+	// policy marks a policy document, which the security changes explain.
+	policy bool
+}
+
+// SecurityChange is one way a policy of a resource grows or shrinks.
+type SecurityChange struct {
+	Resource string `json:"resource"`
+	Kind     string `json:"kind"` // broadening or narrowing
+	Detail   string `json:"detail"`
+}
+
+// The kinds of security change.
+const (
+	Broadening = "broadening"
+	Narrowing  = "narrowing"
+)
+
+// Weakening is one way the encryption or recovery posture of a resource
+// gets weaker: key rotation, point-in-time recovery or deletion protection
+// turned off, Retain given up, SSE moved off a customer managed key.
+type Weakening struct {
+	Resource string `json:"resource"`
+	Detail   string `json:"detail"`
+}
+
+// Compare reviews the change from template old to template new.
+func Compare(old, new *cfn.Template) Report {
+	var r Report
+	byID := map[string]*ResourceChange{}
+	for _, id := range resourceIDs(old, new) {
+		o, inOld := old.Resource(id)
+		n, inNew := new.Resource(id)
+		var c *ResourceChange
+		switch {
+		case !inOld:
+			c = &ResourceChange{ID: id, Type: n.Type, Change: Add, Replacement: Never}
+		case !inNew:
+			c = &ResourceChange{ID: id, Type: o.Type, Change: Remove, Replacement: Never}
+		default:
+			c = modified(o, n)
+		}
+		if c != nil {
+			byID[id] = c
+		}
+		r.Security = append(r.Security, policyChanges(id, o, n)...)
+		if inOld && inNew {
+			r.Weakenings = append(r.Weakenings, weakenings(o, n)...)
+		}
+	}
+	findRenames(old, new, byID)
+	replaceDependants(new, byID)
+	for id, c := range byID {
+		o, _ := old.Resource(id)
+		n, _ := new.Resource(id)
+		c.DataLoss = dataLoss(*c, o, n)
+		c.Notes = append(c.Notes, consequences(*c)...)
+		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {
+			c.UpdateFails = true
+			c.Notes = append(c.Notes, fmt.Sprintf("the update fails: %s sets a custom name, and CloudFormation cannot create the replacement under the same name", nameProperty(n.Type)))
+		}
+		r.Resources = append(r.Resources, *c)
+	}
+	slices.SortFunc(r.Resources, byConcern)
+	r.Sections = changedSections(old, new)
+	for _, c := range r.Resources {
+		r.DataLoss = r.DataLoss || c.DataLoss
+	}
+	r.Broadening = slices.ContainsFunc(r.Security, func(s SecurityChange) bool { return s.Kind == Broadening })
+	r.Weakening = len(r.Weakenings) > 0
+	return r
+}
+
+// byConcern puts data loss first, then replacements, then the rest, each by id.
+func byConcern(a, b ResourceChange) int {
+	concern := func(c ResourceChange) int {
+		if c.DataLoss {
+			return 0
+		}
+		return 3 - c.Replacement.rank()
+	}
+	return cmp.Or(cmp.Compare(concern(a), concern(b)), cmp.Compare(a.ID, b.ID))
+}
+
+func resourceIDs(old, new *cfn.Template) []string {
+	var ids []string
+	for _, t := range []*cfn.Template{old, new} {
+		for id := range t.Section("Resources") {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// entryAttributes are a resource entry's keys other than Type and
+// Properties, compared as they are.
+var entryAttributes = []string{"Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "CreationPolicy", "UpdatePolicy"}
+
+// modified compares a resource present in both templates; nil when nothing
+// changed.
+func modified(o, n cfn.Resource) *ResourceChange {
+	c := &ResourceChange{ID: n.ID, Type: n.Type, Change: Modify, Replacement: Never}
+	if o.Type != n.Type {
+		c.Properties = append(c.Properties, PropertyChange{Path: "Type", Old: o.Type, New: n.Type, Replacement: Always})
+	}
+	for _, p := range changes([]string{"Properties"}, o.Properties, n.Properties, policyPaths(n.Type)) {
+		p.Replacement = propertyReplacement(n.Type, p.steps[1:])
+		c.Properties = append(c.Properties, p.PropertyChange)
+	}
+	for _, attribute := range entryAttributes {
+		for _, p := range changes([]string{attribute}, o.Entry[attribute], n.Entry[attribute], nil) {
+			p.Replacement = Never
+			c.Properties = append(c.Properties, p.PropertyChange)
+		}
+	}
+	if len(c.Properties) == 0 {
+		return nil
+	}
+	for _, p := range c.Properties {
+		c.Replacement = worst(c.Replacement, p.Replacement)
+	}
+	if _, _, known := rulesFor(n.Type); !known {
+		c.Notes = append(c.Notes, n.Type+" is not in the resource provider schemas: an update may replace it")
+	}
+	return c
+}
+
+// customNameKept reports whether the new resource sets its name property and
+// the change leaves it as it was.
+func customNameKept(c *ResourceChange, n cfn.Resource) bool {
+	name := nameProperty(n.Type)
+	if name == "" || n.Prop(name) == nil {
+		return false
+	}
+	return !slices.ContainsFunc(c.Properties, func(p PropertyChange) bool {
+		return p.Path == "Properties."+name || p.Path == "Type"
+	})
+}
+
+// changedSections names the top-level sections, other than Resources, whose
+// value changed.
+func changedSections(old, new *cfn.Template) []string {
+	var names []string
+	for k := range old.Value() {
+		names = append(names, k)
+	}
+	for k := range new.Value() {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out []string
+	for _, k := range slices.Compact(names) {
+		if k != "Resources" && !equal(old.Value()[k], new.Value()[k]) {
+			out = append(out, k)
+		}
+	}
+	return out
+}

@@ -1,0 +1,116 @@
+package diff
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+func compareYAML(t *testing.T, old, new string) Report {
+	t.Helper()
+	parse := func(src string) *cfn.Template {
+		tmpl, err := cfn.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tmpl
+	}
+	return Compare(parse(old), parse(new))
+}
+
+func reportText(t *testing.T, r Report) string {
+	t.Helper()
+	var b strings.Builder
+	if err := r.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// Each case is one resource's change, and the lines its review must hold.
+func TestCompareJudgesEachKindOfChange(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string
+		want     []string
+	}{
+		{"a changed type replaces the resource",
+			"Resources: {A: {Type: AWS::SQS::Queue}}", "Resources: {A: {Type: AWS::SNS::Topic}}",
+			[]string{"A: replaced", "Type: AWS::SQS::Queue → AWS::SNS::Topic (replacement: always)"}},
+		{"a type the schemas do not know may be replaced",
+			"Resources: {A: {Type: Custom::Thing, Properties: {Size: 1}}}", "Resources: {A: {Type: Custom::Thing, Properties: {Size: 2}}}",
+			[]string{"A: may be replaced", "note: Custom::Thing is not in the resource provider schemas: an update may replace it"}},
+		{"a number written as a string is no change",
+			"Resources: {A: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: 14}}}", "Resources: {A: {Type: AWS::Logs::LogGroup, Properties: {RetentionInDays: '14'}}}",
+			[]string{"gen diff: no change"}},
+		{"an RDS cluster removed without a policy is snapshotted",
+			"Resources: {DB: {Type: AWS::RDS::DBCluster}}", "Resources: {}",
+			[]string{"DB: removed", "removed from the stack but retained"}},
+		{"Snapshot does not keep a DynamoDB table",
+			"Resources: {T: {Type: AWS::DynamoDB::Table, DeletionPolicy: Snapshot}}", "Resources: {}",
+			[]string{"T: removed, data loss"}},
+		{"a conditional replacement of a stateful resource may lose data",
+			"Resources: {DB: {Type: AWS::RDS::DBInstance, Properties: {DBClusterIdentifier: c, Engine: mysql}}}",
+			"Resources: {DB: {Type: AWS::RDS::DBInstance, Properties: {DBClusterIdentifier: c, Engine: postgres}}}",
+			[]string{"DB: may be replaced, data loss", "may be replaced without UpdateReplacePolicy Retain"}},
+		{"a SAM simple table's primary key replaces it",
+			"Resources: {T: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: id, Type: String}}}}",
+			"Resources: {T: {Type: AWS::Serverless::SimpleTable, Properties: {PrimaryKey: {Name: pk, Type: String}}}}",
+			[]string{"T: replaced, data loss"}},
+		{"SSE turned off on a SAM simple table",
+			"Resources: {T: {Type: AWS::Serverless::SimpleTable, Properties: {SSESpecification: {SSEEnabled: true}}}}",
+			"Resources: {T: {Type: AWS::Serverless::SimpleTable}}",
+			[]string{"weakening T: SSE moved from the AWS managed key aws/dynamodb to an AWS owned key"}},
+		{"a global table replica moved to the AWS managed key",
+			"Resources: {G: {Type: AWS::DynamoDB::GlobalTable, Properties: {SSESpecification: {SSEEnabled: true, SSEType: KMS}, Replicas: [{Region: eu-west-1, SSESpecification: {KMSMasterKeyId: k}}]}}}",
+			"Resources: {G: {Type: AWS::DynamoDB::GlobalTable, Properties: {SSESpecification: {SSEEnabled: true, SSEType: KMS}, Replicas: [{Region: eu-west-1}]}}}",
+			[]string{"weakening G: SSE moved from a customer managed key to the AWS managed key aws/dynamodb"}},
+		{"a managed policy and a policy template added to a SAM function",
+			"Resources: {F: {Type: AWS::Serverless::Function, Properties: {Policies: [AWSLambdaBasicExecutionRole]}}}",
+			"Resources: {F: {Type: AWS::Serverless::Function, Properties: {Policies: [AWSLambdaBasicExecutionRole, AmazonS3FullAccess, {DynamoDBCrudPolicy: {TableName: t}}]}}}",
+			[]string{"broadening F: managed policy AmazonS3FullAccess attached", `broadening F: policy template {"DynamoDBCrudPolicy":{"TableName":"t"}} added`}},
+		{"a statement added to a SAM function's inline policy",
+			"Resources: {F: {Type: AWS::Serverless::Function, Properties: {Policies: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: '*'}]}}}}",
+			"Resources: {F: {Type: AWS::Serverless::Function, Properties: {Policies: [{Statement: [{Effect: Allow, Action: [s3:GetObject, s3:PutObject], Resource: '*'}]}]}}}",
+			[]string{"broadening F: inline policy: statement 1: action s3:putobject added"}},
+		{"a Lambda permission opened to every account",
+			"Resources: {P: {Type: AWS::Lambda::Permission, Properties: {Action: lambda:InvokeFunction, FunctionName: f, Principal: s3.amazonaws.com, SourceAccount: '111122223333'}}}",
+			"Resources: {P: {Type: AWS::Lambda::Permission, Properties: {Action: lambda:InvokeFunction, FunctionName: f, Principal: s3.amazonaws.com}}}",
+			[]string{"broadening P: invoke permission: statement 1: condition StringEquals aws:sourceaccount 111122223333 removed"}},
+		{"a policy that cannot be read is taken as broader when it changes",
+			"Resources: {K: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {'Fn::If': [C, {Statement: []}, {Statement: []}]}}}}",
+			"Resources: {K: {Type: AWS::KMS::Key, Properties: {KeyPolicy: {'Fn::If': [C, {Statement: []}, {Statement: [x]}]}}}}",
+			[]string{"broadening K: key policy: changed, and cannot be compared statement by statement"}},
+		{"a bucket policy statement for anyone",
+			"Resources: {B: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: {Statement: []}}}}",
+			"Resources: {B: {Type: AWS::S3::BucketPolicy, Properties: {PolicyDocument: {Statement: [{Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: '*'}]}}}}",
+			[]string{"broadening B: resource policy: statement 1: nothing in the other policy allows * s3:getobject on *"}},
+		{"a dependant whose reference cannot change in place is replaced in turn",
+			"Resources: {T: {Type: AWS::DynamoDB::Table, Properties: {KeySchema: [{AttributeName: a}]}}, G: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Sub 'logs-${T}'}}}",
+			"Resources: {T: {Type: AWS::DynamoDB::Table, Properties: {KeySchema: [{AttributeName: b}]}}, G: {Type: AWS::Logs::LogGroup, Properties: {LogGroupName: !Sub 'logs-${T}'}}}",
+			[]string{"G: replaced, data loss", "T: replaced, data loss", "Properties.LogGroupName: logs-${T} → logs-${T} (replacement: always; T is replaced)"}},
+		{"another section changed",
+			"Resources: {}\nOutputs: {A: {Value: 1}}", "Resources: {}\nOutputs: {A: {Value: 2}}",
+			[]string{"gen diff: also changed: Outputs"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := reportText(t, compareYAML(t, tt.old, tt.new))
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the review does not say %q:\n%s", w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestParseClasses(t *testing.T) {
+	if got, err := ParseClasses("data-loss, broadening"); err != nil || len(got) != 2 {
+		t.Errorf("got %v, %v", got, err)
+	}
+	if _, err := ParseClasses("data-loss,,"); err == nil {
+		t.Error("an empty class was accepted")
+	}
+}

@@ -1,0 +1,213 @@
+package diff
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// Summary says in one line what a reviewer must read first: each resource
+// changed, replacements and data loss first, then the security and posture
+// changes.
+func (r Report) Summary() string {
+	var parts []string
+	for _, c := range r.Resources {
+		what := []string{verb(c)}
+		if c.DataLoss {
+			what = append(what, "data loss")
+		}
+		if c.UpdateFails {
+			what = append(what, "the update fails")
+		}
+		parts = append(parts, c.ID+": "+strings.Join(what, ", "))
+	}
+	var security []string
+	for _, kind := range []string{Broadening, Narrowing} {
+		if n := r.count(kind); n > 0 {
+			security = append(security, fmt.Sprintf("%d %s", n, kind))
+		}
+	}
+	if len(security) > 0 {
+		parts = append(parts, "security: "+strings.Join(security, ", "))
+	}
+	if len(r.Weakenings) > 0 {
+		parts = append(parts, fmt.Sprintf("posture: %d weakening", len(r.Weakenings)))
+	}
+	if len(r.Sections) > 0 {
+		parts = append(parts, "also changed: "+strings.Join(r.Sections, ", "))
+	}
+	if len(parts) == 0 {
+		return "no change"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (r Report) count(kind string) int {
+	n := 0
+	for _, s := range r.Security {
+		if s.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+func verb(c ResourceChange) string {
+	switch {
+	case c.RenamedTo != "":
+		return "renamed to " + c.RenamedTo
+	case c.RenamedFrom != "":
+		return "renamed from " + c.RenamedFrom
+	case c.Change == Add:
+		return "added"
+	case c.Change == Remove:
+		return "removed"
+	case c.Replacement == Always:
+		return "replaced"
+	case c.Replacement == Conditional:
+		return "may be replaced"
+	}
+	return "modified"
+}
+
+var marks = map[Change]string{Add: "[+]", Remove: "[-]", Modify: "[~]"}
+
+// WriteText writes the report for a terminal: the summary, then each
+// resource with its changed properties, replacements and data loss first,
+// then the security and posture changes.
+func (r Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "gen diff: %s\n", r.Summary())
+	for _, c := range r.Resources {
+		fmt.Fprintf(&b, "%s %s (%s): %s\n", marks[c.Change], c.ID, c.Type, strings.Join(c.headline(), ", "))
+		for _, p := range c.Properties {
+			if p.policy {
+				fmt.Fprintf(&b, "    %s: the policy changes (below)\n", p.Path)
+				continue
+			}
+			fmt.Fprintf(&b, "    %s: %s → %s%s\n", p.Path, shorten(p.Old), shorten(p.New), p.aside())
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "    note: %s\n", n)
+		}
+	}
+	for _, s := range r.Security {
+		fmt.Fprintf(&b, "%s %s: %s\n", s.Kind, s.Resource, s.Detail)
+	}
+	for _, wk := range r.Weakenings {
+		fmt.Fprintf(&b, "weakening %s: %s\n", wk.Resource, wk.Detail)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// headline says what happens to the resource, loudest first.
+func (c ResourceChange) headline() []string {
+	var out []string
+	if c.DataLoss {
+		out = append(out, "DATA LOSS")
+	}
+	if c.UpdateFails {
+		out = append(out, "UPDATE FAILS")
+	}
+	out = append(out, verb(c))
+	if c.Change == Modify && c.Replacement != Never {
+		out = append(out, "replacement: "+string(c.Replacement))
+	}
+	return out
+}
+
+func (p PropertyChange) aside() string {
+	var notes []string
+	if p.Replacement != Never {
+		notes = append(notes, "replacement: "+string(p.Replacement))
+	}
+	if p.Cause != "" {
+		notes = append(notes, p.Cause+" is replaced")
+	}
+	if len(notes) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(notes, "; ") + ")"
+}
+
+// shorten writes a value on one line, as a reviewer reads it: text as text,
+// anything else as compact JSON, cut after 100 characters.
+func shorten(v any) string {
+	if v == nil {
+		return "(none)"
+	}
+	s := cfn.Text(v)
+	if s == "" {
+		s = `""`
+	}
+	if r := []rune(s); len(r) > 100 {
+		s = string(r[:100]) + "…"
+	}
+	return strings.ReplaceAll(s, "\n", `\n`)
+}
+
+// WriteMarkdown writes the report for a pull request comment: the summary,
+// a table of the resources, and the details collapsed.
+func (r Report) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**gen diff**: %s\n", r.Summary())
+	if len(r.Resources) > 0 {
+		b.WriteString("\n| | resource | type | replacement | data loss |\n|---|---|---|---|---|\n")
+		for _, c := range r.Resources {
+			loss := ""
+			if c.DataLoss {
+				loss = "**yes**"
+			}
+			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", marks[c.Change], c.ID, c.Type, c.Replacement, loss)
+		}
+	}
+	if len(r.Resources)+len(r.Security)+len(r.Weakenings) == 0 {
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	b.WriteString("\n<details><summary>Details</summary>\n\n")
+	for _, c := range r.Resources {
+		fmt.Fprintf(&b, "**`%s`** (%s): %s\n\n", c.ID, c.Type, strings.Join(c.headline(), ", "))
+		for _, p := range c.Properties {
+			if p.policy {
+				fmt.Fprintf(&b, "- `%s`: the policy changes (below)\n", p.Path)
+				continue
+			}
+			fmt.Fprintf(&b, "- `%s`: `%s` → `%s`%s\n", p.Path, codeSafe(shorten(p.Old)), codeSafe(shorten(p.New)), p.aside())
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "- %s\n", n)
+		}
+		b.WriteString("\n")
+	}
+	for _, s := range r.Security {
+		fmt.Fprintf(&b, "- %s `%s`: %s\n", s.Kind, s.Resource, s.Detail)
+	}
+	for _, wk := range r.Weakenings {
+		fmt.Fprintf(&b, "- weakening `%s`: %s\n", wk.Resource, wk.Detail)
+	}
+	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n\n</details>\n")
+	return err
+}
+
+func codeSafe(s string) string { return strings.ReplaceAll(s, "`", "'") }
+
+// WriteJSON writes the report for programs; lists are never null.
+func (r Report) WriteJSON(w io.Writer) error {
+	if r.Resources == nil {
+		r.Resources = []ResourceChange{}
+	}
+	if r.Security == nil {
+		r.Security = []SecurityChange{}
+	}
+	if r.Weakenings == nil {
+		r.Weakenings = []Weakening{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}

@@ -1,0 +1,156 @@
+package diff
+
+import (
+	_ "embed"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Replacement says whether an update replaces a resource: never (in place),
+// conditional (it may, depending on the values) or always.
+type Replacement string
+
+// The replacement classes, from least to most disruptive.
+const (
+	Never       Replacement = "never"
+	Conditional Replacement = "conditional"
+	Always      Replacement = "always"
+)
+
+func (r Replacement) rank() int { return slices.Index([]Replacement{Never, Conditional, Always}, r) }
+
+func worst(a, b Replacement) Replacement {
+	if b.rank() > a.rank() {
+		return b
+	}
+	return a
+}
+
+// replacementTSV is written by scripts/replacement-table from the resource
+// provider schemas in cfn-lint; its first lines say which version.
+//
+//go:embed replacement.tsv
+var replacementTSV string
+
+// typeRules is what replaces a resource of one type: the property paths
+// (steps below Properties, * for any list item) whose change always or may
+// replace it, and the property that names it, when a template may set it.
+type typeRules struct {
+	always, conditional [][]string
+	name                string
+}
+
+var replacementTable = sync.OnceValue(func() map[string]typeRules {
+	table := map[string]typeRules{}
+	for line := range strings.SplitSeq(replacementTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, "\t")
+		if len(fields) != 4 {
+			continue
+		}
+		table[fields[0]] = typeRules{always: splitPaths(fields[1]), conditional: splitPaths(fields[2]), name: fields[3]}
+	}
+	// What the registry schemas leave out: a table's key schema and local
+	// secondary indexes can only be set when it is created.
+	for _, t := range []string{"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"} {
+		r := table[t]
+		r.always = append(r.always, []string{"KeySchema"}, []string{"LocalSecondaryIndexes"})
+		table[t] = r
+	}
+	return table
+})
+
+func splitPaths(field string) [][]string {
+	var out [][]string
+	for p := range strings.SplitSeq(field, ",") {
+		if p != "" {
+			out = append(out, strings.Split(p, "/"))
+		}
+	}
+	return out
+}
+
+// samResource is what the SAM transform makes of a resource of a serverless
+// type: the CloudFormation type of its main resource, and the SAM
+// properties whose names differ there.
+type samResource struct {
+	target  string
+	renamed map[string]string
+}
+
+var samResources = map[string]samResource{
+	"AWS::Serverless::Function": {"AWS::Lambda::Function", map[string]string{
+		"CodeUri": "Code", "InlineCode": "Code", "ImageUri": "Code",
+	}},
+	"AWS::Serverless::SimpleTable":  {"AWS::DynamoDB::Table", map[string]string{"PrimaryKey": "KeySchema"}},
+	"AWS::Serverless::StateMachine": {"AWS::StepFunctions::StateMachine", map[string]string{"Name": "StateMachineName"}},
+	"AWS::Serverless::LayerVersion": {"AWS::Lambda::LayerVersion", map[string]string{"ContentUri": "Content"}},
+	"AWS::Serverless::Api":          {"AWS::ApiGateway::RestApi", nil},
+	"AWS::Serverless::HttpApi":      {"AWS::ApiGatewayV2::Api", nil},
+	"AWS::Serverless::Application":  {"AWS::CloudFormation::Stack", map[string]string{"Location": "TemplateURL"}},
+}
+
+// rulesFor gives the replacement rules of a type, a SAM type through what
+// it becomes, with the name of the type they come from; ok is false for a
+// type neither the schemas nor the SAM transform know.
+func rulesFor(typ string) (rules typeRules, judgedAs string, ok bool) {
+	judgedAs = typ
+	if sam, isSAM := samResources[typ]; isSAM {
+		judgedAs = sam.target
+	}
+	rules, ok = replacementTable()[judgedAs]
+	return rules, judgedAs, ok
+}
+
+// propertyReplacement says whether changing the property at path (steps
+// below Properties) replaces a resource of type typ. A type the schemas do
+// not know may be replaced: custom resources decide for themselves.
+func propertyReplacement(typ string, path []string) Replacement {
+	rules, _, ok := rulesFor(typ)
+	if !ok {
+		return Conditional
+	}
+	if sam, isSAM := samResources[typ]; isSAM && len(path) > 0 {
+		if renamed, found := sam.renamed[path[0]]; found {
+			path = append([]string{renamed}, path[1:]...)
+		}
+	}
+	switch {
+	case matchesAny(rules.always, path):
+		return Always
+	case matchesAny(rules.conditional, path):
+		return Conditional
+	}
+	return Never
+}
+
+// matchesAny reports whether path lies on one of patterns: one is a prefix
+// of the other, * matching any step.
+func matchesAny(patterns [][]string, path []string) bool {
+	return slices.ContainsFunc(patterns, func(p []string) bool {
+		for i := range min(len(p), len(path)) {
+			if p[i] != "*" && p[i] != path[i] {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// nameProperty is the property that names a resource of type typ, when a
+// template may set it; "" when it has none.
+func nameProperty(typ string) string {
+	rules, _, _ := rulesFor(typ)
+	name := rules.name
+	if sam, isSAM := samResources[typ]; isSAM {
+		for from, to := range sam.renamed {
+			if to == name {
+				name = from
+			}
+		}
+	}
+	return name
+}

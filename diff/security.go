@@ -1,0 +1,248 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// place is where a resource type holds a policy document: at path below
+// Properties or, for inline policies, in a list of {PolicyName,
+// PolicyDocument} at path.
+type place struct {
+	label  string
+	path   []string
+	inline bool
+}
+
+var (
+	keyPolicy      = place{"key policy", []string{"KeyPolicy"}, false}
+	policyDocument = place{"policy", []string{"PolicyDocument"}, false}
+	inlinePolicies = place{"inline policy", []string{"Policies"}, true}
+	resourcePolicy = func(path ...string) place { return place{"resource policy", path, false} }
+)
+
+// policyPlaces are the identity, key and resource policies each type holds.
+var policyPlaces = map[string][]place{
+	"AWS::KMS::Key":                       {keyPolicy},
+	"AWS::KMS::ReplicaKey":                {keyPolicy},
+	"AWS::IAM::Role":                      {{"trust policy", []string{"AssumeRolePolicyDocument"}, false}, inlinePolicies},
+	"AWS::IAM::User":                      {inlinePolicies},
+	"AWS::IAM::Group":                     {inlinePolicies},
+	"AWS::IAM::Policy":                    {policyDocument},
+	"AWS::IAM::ManagedPolicy":             {policyDocument},
+	"AWS::IAM::RolePolicy":                {policyDocument},
+	"AWS::IAM::UserPolicy":                {policyDocument},
+	"AWS::IAM::GroupPolicy":               {policyDocument},
+	"AWS::S3::BucketPolicy":               {resourcePolicy("PolicyDocument")},
+	"AWS::SQS::QueuePolicy":               {resourcePolicy("PolicyDocument")},
+	"AWS::SNS::TopicPolicy":               {resourcePolicy("PolicyDocument")},
+	"AWS::Logs::ResourcePolicy":           {resourcePolicy("PolicyDocument")},
+	"AWS::SecretsManager::ResourcePolicy": {resourcePolicy("ResourcePolicy")},
+	"AWS::ECR::Repository":                {resourcePolicy("RepositoryPolicyText")},
+	"AWS::DynamoDB::Table":                {resourcePolicy("ResourcePolicy", "PolicyDocument")},
+	"AWS::S3::AccessPoint":                {resourcePolicy("Policy")},
+	"AWS::EFS::FileSystem":                {resourcePolicy("FileSystemPolicy")},
+	"AWS::ApiGateway::RestApi":            {resourcePolicy("Policy")},
+	"AWS::OpenSearchService::Domain":      {resourcePolicy("AccessPolicies")},
+	"AWS::Elasticsearch::Domain":          {resourcePolicy("AccessPolicies")},
+	"AWS::Backup::BackupVault":            {resourcePolicy("AccessPolicy")},
+}
+
+// policyPaths are the paths below Properties of a type's policy documents,
+// which changes compares by what they allow.
+func policyPaths(typ string) [][]string {
+	var out [][]string
+	for _, p := range policyPlaces[typ] {
+		if p.inline {
+			out = append(out, append(slices.Clone(p.path), "*", "PolicyDocument"))
+		} else {
+			out = append(out, p.path)
+		}
+	}
+	if typ == "AWS::Serverless::Function" || typ == "AWS::Serverless::StateMachine" {
+		out = append(out, []string{"Policies"})
+	}
+	return out
+}
+
+// policyChanges tells how the policies of resource id grow or shrink from o
+// to n; either may be absent (the zero Resource).
+func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
+	typ := n.Type
+	if typ == "" {
+		typ = o.Type
+	}
+	var out []SecurityChange
+	for _, p := range policyPlaces[typ] {
+		if !p.inline {
+			out = append(out, comparePolicies(id, p.label, cfn.At(o.Properties, p.path...), cfn.At(n.Properties, p.path...))...)
+			continue
+		}
+		was, is := inlineDocuments(o, p.path), inlineDocuments(n, p.path)
+		for _, name := range unionKeys(was, is) {
+			out = append(out, comparePolicies(id, p.label+" "+name, was[name], is[name])...)
+		}
+	}
+	switch typ {
+	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
+		out = append(out, compareSets(id, "managed policy", "attached", "detached", cfn.Texts(o.Prop("ManagedPolicyArns")), cfn.Texts(n.Prop("ManagedPolicyArns")))...)
+	case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
+		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
+	case "AWS::Lambda::Permission":
+		out = append(out, comparePolicies(id, "invoke permission", permission(o), permission(n))...)
+	}
+	return out
+}
+
+// inlineDocuments reads a list of inline policies into documents by name.
+func inlineDocuments(r cfn.Resource, path []string) map[string]any {
+	out := map[string]any{}
+	list, _ := cfn.At(r.Properties, path...).([]any)
+	for _, p := range list {
+		out[cfn.Text(cfn.At(p, "PolicyName"))] = cfn.At(p, "PolicyDocument")
+	}
+	return out
+}
+
+// comparePolicies tells how policy document b allows more (broadening) or
+// less (narrowing) than a; an absent document allows nothing. A document
+// that cannot be read and changed is taken as broadened: never silence.
+func comparePolicies(id, label string, a, b any) []SecurityChange {
+	if a == nil && b == nil {
+		return nil
+	}
+	was, errA := readOrEmpty(a)
+	is, errB := readOrEmpty(b)
+	if errA != nil || errB != nil {
+		if equal(a, b) {
+			return nil
+		}
+		err := errB
+		if err == nil {
+			err = errA
+		}
+		return []SecurityChange{{id, Broadening, fmt.Sprintf("%s: changed, and cannot be compared statement by statement (%v): taken as broader", label, err)}}
+	}
+	var out []SecurityChange
+	for _, e := range cfn.Broader(is, was) {
+		out = append(out, SecurityChange{id, Broadening, label + ": " + e.String()})
+	}
+	for _, e := range cfn.Broader(was, is) {
+		out = append(out, SecurityChange{id, Narrowing, label + ": " + e.Statement + ": " + e.Reverse})
+	}
+	return out
+}
+
+func readOrEmpty(doc any) (cfn.PolicyDocument, error) {
+	if doc == nil {
+		return cfn.PolicyDocument{}, nil
+	}
+	return cfn.ReadPolicy(doc)
+}
+
+// compareSets tells which members of a set, such as managed policy ARNs,
+// came (broadening) or went (narrowing).
+func compareSets(id, what, came, went string, a, b []string) []SecurityChange {
+	var out []SecurityChange
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, SecurityChange{id, Broadening, fmt.Sprintf("%s %s %s", what, x, came)})
+		}
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			out = append(out, SecurityChange{id, Narrowing, fmt.Sprintf("%s %s %s", what, x, went)})
+		}
+	}
+	return out
+}
+
+// samPolicyChanges compares a SAM function's Policies: managed policy names
+// or ARNs, SAM policy templates, and inline documents, which the transform
+// puts on the function's role.
+func samPolicyChanges(id string, a, b any) []SecurityChange {
+	wasNames, wasTemplates, wasDoc := samPolicies(a)
+	isNames, isTemplates, isDoc := samPolicies(b)
+	out := compareSets(id, "managed policy", "attached", "detached", wasNames, isNames)
+	out = append(out, compareSets(id, "policy template", "added", "removed", wasTemplates, isTemplates)...)
+	return append(out, comparePolicies(id, "inline policy", wasDoc, isDoc)...)
+}
+
+// samPolicies splits a SAM Policies value into managed policy names, policy
+// templates (as canonical JSON) and the statements of its documents, merged.
+func samPolicies(v any) (names, templates []string, doc any) {
+	list, ok := v.([]any)
+	if !ok && v != nil {
+		list = []any{v}
+	}
+	var statements []any
+	for _, p := range list {
+		switch {
+		case cfn.At(p, "Statement") != nil:
+			if read, err := cfn.ReadPolicy(p); err == nil {
+				for _, s := range read.Statement {
+					statements = append(statements, statementValue(s))
+				}
+			}
+		case isMapping(p):
+			templates = append(templates, cfn.Text(p))
+		default:
+			names = append(names, cfn.Text(p))
+		}
+	}
+	if len(statements) > 0 {
+		doc = map[string]any{"Statement": statements}
+	}
+	return names, templates, doc
+}
+
+func isMapping(v any) bool {
+	_, ok := mapping(v)
+	return ok
+}
+
+// statementValue turns a read statement back into the value ReadPolicy takes.
+func statementValue(s cfn.Statement) map[string]any {
+	m := map[string]any{"Sid": s.Sid, "Effect": s.Effect}
+	for k, v := range map[string]any{
+		"Principal": s.Principal, "NotPrincipal": s.NotPrincipal, "Action": s.Action, "NotAction": s.NotAction,
+		"Resource": s.Resource, "NotResource": s.NotResource,
+	} {
+		if v != nil {
+			m[k] = v
+		}
+	}
+	if s.Condition != nil {
+		c := map[string]any{}
+		for op, tests := range s.Condition {
+			c[op] = tests
+		}
+		m["Condition"] = c
+	}
+	return m
+}
+
+// permission reads an AWS::Lambda::Permission as the statement it adds to
+// the function's resource policy; nil for an absent resource.
+func permission(r cfn.Resource) any {
+	if r.Properties == nil {
+		return nil
+	}
+	statement := map[string]any{
+		"Effect": cfn.Allow, "Principal": map[string]any{"AWS": r.Prop("Principal")},
+		"Action": r.Prop("Action"), "Resource": r.Prop("FunctionName"),
+	}
+	condition := map[string]any{}
+	if arn := r.Prop("SourceArn"); arn != nil {
+		condition["ArnLike"] = map[string]any{"AWS:SourceArn": arn}
+	}
+	if account := r.Prop("SourceAccount"); account != nil {
+		condition["StringEquals"] = map[string]any{"AWS:SourceAccount": account}
+	}
+	if len(condition) > 0 {
+		statement["Condition"] = condition
+	}
+	return map[string]any{"Statement": []any{statement}}
+}
