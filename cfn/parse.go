@@ -31,7 +31,9 @@ func Parse(src []byte) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Template{root: v.(map[string]any), node: root}, nil
+	t := &Template{root: v.(map[string]any), node: root}
+	t.applyTransforms()
+	return t, nil
 }
 
 // checkJSON refuses a JSON template that is not valid JSON: YAML, which

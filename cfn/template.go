@@ -3,6 +3,7 @@ package cfn
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -13,7 +14,25 @@ import (
 type Template struct {
 	root map[string]any
 	node *yaml.Node // the source's top-level mapping; nil for New
+	// origins maps a path whose value came from elsewhere in the source (a
+	// resource a Fn::ForEach loop made, a property from SAM's Globals) to
+	// the path it came from, keys joined by pathSeparator.
+	origins map[string][]string
+	skipped []Skip
 }
+
+// Skip is a part of a template the model leaves as written, and why: a
+// transform it does not apply, a loop whose collection cannot be known.
+// Whoever judges the template should say so rather than pass in silence.
+type Skip struct {
+	Path   []string
+	Reason string
+}
+
+// Skipped lists what the model left as written, in source order of paths.
+func (t *Template) Skipped() []Skip { return t.skipped }
+
+const pathSeparator = "\x00"
 
 // New makes a Template of plain values that has no source, such as a policy
 // read from an API, so that the same rules can judge it. Its positions are
@@ -117,6 +136,7 @@ func (t *Template) Pos(path ...string) Pos {
 	if n == nil {
 		return Pos{}
 	}
+	path = t.source(path)
 	at := Pos{n.Line, n.Column}
 	for _, step := range path {
 		for n.Kind == yaml.AliasNode {
@@ -129,6 +149,17 @@ func (t *Template) Pos(path ...string) Pos {
 		at, n = Pos{key.Line, key.Column}, value
 	}
 	return at
+}
+
+// source gives the path in the source of the value at path: through the
+// longest prefix that has an origin.
+func (t *Template) source(path []string) []string {
+	for i := len(path); i > 0; i-- {
+		if origin, ok := t.origins[strings.Join(path[:i], pathSeparator)]; ok {
+			return append(slices.Clone(origin), path[i:]...)
+		}
+	}
+	return path
 }
 
 // child finds the node a step leads to, and the node to point at for it: a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -34,7 +35,8 @@ func (s Severity) String() string {
 // MarshalJSON writes the severity's name.
 func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
 
-// Finding is one thing wrong with one resource.
+// Finding is one thing wrong with one resource, and where: the line and
+// column of the offending property, or of the resource's logical id.
 type Finding struct {
 	Rule     string   `json:"rule"`
 	Severity Severity `json:"severity"`
@@ -42,7 +44,18 @@ type Finding struct {
 	Message  string   `json:"message"`
 	Fix      string   `json:"fix"`
 	Auditors []string `json:"auditors,omitempty"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+	// Path is the offending property, dotted from the resource's entry:
+	// Properties.SSESpecification.KMSMasterKeyId; empty for the resource.
+	Path string `json:"path,omitempty"`
+	// Suppression is the reason given in the template for accepting the
+	// finding; a suppressed finding does not fail a build.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
+
+// Suppressed reports whether the template accepts the finding with a reason.
+func (f Finding) Suppressed() bool { return f.Suppression != nil }
 
 // Options set how strictly a template is judged.
 type Options struct {
@@ -61,59 +74,90 @@ type Rule struct {
 	Severity Severity
 	// StricterInProduction makes the rule an error under Options.Production.
 	StricterInProduction bool
-	Fix                  string
-	Auditors             []string
-	find                 func(*cfn.Template, Options) []hit
+	// Why says what is at stake, for a rule's full description.
+	Why      string
+	Fix      string
+	Auditors []string
+	find     func(*cfn.Template, Options) []hit
 }
 
-// hit is where a rule found a problem, and what exactly.
+// hit is where a rule found a problem, and what exactly. path leads from
+// the resource's entry to the offending property (from the top of the
+// template for the whole template); nil points at the resource itself.
 type hit struct {
 	resource string
+	path     []string
 	message  string
 }
 
-// Rules lists every rule, in the order the README documents them.
+// Rules lists every rule, in the order the rule table documents them.
 func Rules() []Rule {
-	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules)
+	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
 }
 
-// Run judges t by every rule. Findings come sorted by resource and rule, so
-// the same template always gives the same report.
+// Run judges t by every rule. Findings come sorted by resource, rule and
+// position, so the same template always gives the same report.
 func Run(t *cfn.Template, opts Options) []Finding {
-	return run(Rules(), t, opts)
+	findings := judgeBranches(t, slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, []Rule{templateRule}), opts)
+	findings = append(findings, skippedParts(t)...)
+	return suppress(t, findings)
 }
 
 // KeyPolicy judges a key policy by the key rules (KEY004 to KEY008) on its
-// own, as deployed: doc is a policy document as ReadPolicy takes it, such as
-// the JSON KMS's GetKeyPolicy returns. Findings name the key id.
+// own, as deployed: doc is a policy document as cfn.ReadPolicy takes it,
+// such as the JSON KMS's GetKeyPolicy returns. Findings name the key id.
 func KeyPolicy(id string, doc any, opts Options) []Finding {
 	t := cfn.New(map[string]any{"Resources": map[string]any{
 		id: map[string]any{"Type": "AWS::KMS::Key", "Properties": map[string]any{"KeyPolicy": doc}},
 	}})
-	return run(keyRules, t, opts)
+	return judge(t, keyRules, opts)
 }
 
-func run(rules []Rule, t *cfn.Template, opts Options) []Finding {
+// judge runs rules on one template.
+func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
 	var out []Finding
 	for _, r := range rules {
-		severity := r.Severity
-		if r.StricterInProduction && opts.Production {
-			severity = Error
-		}
 		for _, h := range r.find(t, opts) {
-			out = append(out, Finding{
-				Rule: r.ID, Severity: severity, Resource: h.resource,
-				Message: h.message, Fix: r.Fix, Auditors: r.Auditors,
-			})
+			out = append(out, r.finding(t, h, opts))
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule))
-	})
+	sortFindings(out)
 	return out
+}
+
+func (r Rule) finding(t *cfn.Template, h hit, opts Options) Finding {
+	severity := r.Severity
+	if r.StricterInProduction && opts.Production {
+		severity = Error
+	}
+	at := position(t, h.resource, h.path)
+	return Finding{
+		Rule: r.ID, Severity: severity, Resource: h.resource, Message: h.message, Fix: r.Fix, Auditors: r.Auditors,
+		Line: at.Line, Column: at.Column, Path: strings.Join(h.path, "."),
+	}
+}
+
+// position is where a finding points: the property at path below the
+// resource's entry, or the resource's logical id; for the whole template,
+// the part at path from the top, or its Resources section.
+func position(t *cfn.Template, resource string, path []string) cfn.Pos {
+	if resource != stackLevel {
+		return t.Pos(append([]string{"Resources", resource}, path...)...)
+	}
+	if path == nil {
+		path = []string{"Resources"}
+	}
+	return t.Pos(path...)
+}
+
+func sortFindings(findings []Finding) {
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule),
+			cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
+	})
 }
 
 // Source parses a template's source and judges it, its size included.
@@ -126,17 +170,29 @@ func Source(src []byte, opts Options) ([]Finding, error) {
 	return Run(t, opts), nil
 }
 
-// Count gives how many findings have the given severity.
+// Count gives how many findings have the given severity, suppressed ones
+// left out.
 func Count(findings []Finding, s Severity) int {
 	n := 0
 	for _, f := range findings {
-		if f.Severity == s {
+		if f.Severity == s && !f.Suppressed() {
 			n++
 		}
 	}
 	return n
 }
 
-func hitf(resource, format string, args ...any) hit {
-	return hit{resource: resource, message: fmt.Sprintf(format, args...)}
+// CountSuppressed gives how many findings the template accepts with a reason.
+func CountSuppressed(findings []Finding) int {
+	n := 0
+	for _, f := range findings {
+		if f.Suppressed() {
+			n++
+		}
+	}
+	return n
+}
+
+func hitf(resource string, path []string, format string, args ...any) hit {
+	return hit{resource: resource, path: path, message: fmt.Sprintf(format, args...)}
 }

@@ -2,20 +2,13 @@ package check
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-func isTrue(v any) bool {
-	switch v := v.(type) {
-	case bool:
-		return v
-	case string:
-		return strings.EqualFold(v, "true")
-	}
-	return false
-}
+func isTrue(v any) bool { return strings.EqualFold(cfn.Text(v), "true") }
 
 // number gives a literal number; parameters and intrinsics are not numbers.
 func number(v any) (float64, bool) {
@@ -23,13 +16,33 @@ func number(v any) (float64, bool) {
 	return f, ok
 }
 
-// statements reads a policy document; one that cannot be read has none.
-func statements(doc any) []cfn.Statement {
+// statement is a policy statement and its path below its resource's entry.
+type statement struct {
+	cfn.Statement
+	path []string
+}
+
+// statementsAt reads the policy document at path below r's entry; a
+// document that cannot be read has no statements, and a CHK001 finding says
+// so (unreadable).
+func statementsAt(r cfn.Resource, path []string) ([]statement, error) {
+	doc := cfn.At(r.Entry, path...)
 	p, err := cfn.ReadPolicy(doc)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return p.Statement
+	if name, _, ok := cfn.Intrinsic(doc); ok && name == "Fn::ToJsonString" {
+		path = append(slices.Clone(path), name)
+	}
+	out := make([]statement, len(p.Statement))
+	for i, s := range p.Statement {
+		at := append(slices.Clone(path), "Statement")
+		if _, isList := cfn.At(r.Entry, at...).([]any); isList || len(p.Statement) > 1 {
+			at = append(at, strconv.Itoa(i))
+		}
+		out[i] = statement{s, at}
+	}
+	return out, nil
 }
 
 func allows(s cfn.Statement) bool { return s.Effect == cfn.Allow }
@@ -42,9 +55,20 @@ func hasPrincipal(s cfn.Statement, match func(cfn.Principal) bool) bool {
 	return slices.ContainsFunc(s.Principals(), match)
 }
 
+// isAccountRoot reports whether a principal names a whole account: its root
+// ARN or its id, the account written out, as ${AWS::AccountId} or as any
+// other reference, such as a parameter.
 func isAccountRoot(p cfn.Principal) bool {
-	_, ok := cfn.AccountRoot(p)
-	return ok
+	if _, ok := cfn.AccountRoot(p); ok {
+		return true
+	}
+	return p.Kind == "AWS" && rootWithReference(p.ID)
+}
+
+func rootWithReference(arn string) bool {
+	parts := strings.Split(arn, ":")
+	return len(parts) == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[5] == "root" &&
+		strings.HasPrefix(parts[4], "${") && strings.HasSuffix(parts[4], "}")
 }
 
 // conditionKeys lists the condition keys a statement tests, in lower case,
@@ -55,4 +79,8 @@ func conditionKeys(s cfn.Statement) []string {
 		keys = append(keys, c.Key)
 	}
 	return keys
+}
+
+func unreadable(resource string, path []string, err error) hit {
+	return hitf(resource, path, "%s cannot be read as a policy (%v): it is not judged", strings.Join(path, "."), err)
 }

@@ -12,64 +12,80 @@ import (
 var keyRules = []Rule{
 	{
 		ID: "KEY001", Title: "table key does not rotate", Severity: Error,
+		Why:      "without rotation the same key material protects the table for as long as it exists",
 		Fix:      "set EnableKeyRotation: true on the key",
 		Auditors: []string{"checkov CKV_AWS_7", "Control Tower CT.KMS.PR.1", "Security Hub KMS.4"},
 		find:     tableKeysWithoutRotation,
 	},
 	{
 		ID: "KEY002", Title: "rotation period out of range", Severity: Error,
+		Why:  "KMS rejects a rotation period outside its range: the stack does not deploy",
 		Fix:  fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is 365)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
 		find: keysWithNumberOutside("RotationPeriodInDays", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
 	},
 	{
 		ID: "KEY003", Title: "pending window out of range", Severity: Error,
+		Why:  "KMS rejects a pending window outside its range: the stack does not deploy",
 		Fix:  fmt.Sprintf("set PendingWindowInDays between %d and %d", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
 		find: keysWithNumberOutside("PendingWindowInDays", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
 	},
 	{
 		ID: "KEY004", Title: "no account-root statement", Severity: Error,
+		Why:  "without the account root in its policy no IAM policy can grant the key, and if the principals it names are deleted no one can manage it again",
 		Fix:  "add an Allow of kms:* to arn:${AWS::Partition}:iam::${AWS::AccountId}:root, so IAM can always manage the key",
 		find: keysWithoutAccountRoot,
 	},
 	{
 		ID: "KEY005", Title: "* principal without a condition", Severity: Error,
+		Why:      "an Allow to the * principal without a condition lets anyone, in any account, use the key",
 		Fix:      "name the principals that use the key, or limit the statement with conditions",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
 		find:     wildcardPrincipals(false),
 	},
 	{
 		ID: "KEY006", Title: "* principal limited by conditions", Severity: Warning,
+		Why:      "an Allow to the * principal lets every principal that meets its conditions use the key, not only the one that needs it",
 		Fix:      "name the writer's role as the principal (gen -key-access writer), or delegate to IAM (gen -key-access iam)",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
 		find:     wildcardPrincipals(true),
 	},
 	{
 		ID: "KEY007", Title: "kms:* for a principal other than the account root", Severity: Error,
+		Why:  "kms:* lets a principal decrypt, re-grant and schedule the deletion of the key",
 		Fix:  "grant that principal only the actions it needs; administrators need no Encrypt or Decrypt",
 		find: fullAccessBeyondRoot,
 	},
 	{
 		ID: "KEY008", Title: "grants not limited to AWS resources", Severity: Info, StricterInProduction: true,
+		Why:      "a principal that may create grants can hand the key to anyone, unless grants are limited to AWS resources",
 		Fix:      "add a Deny of kms:CreateGrant with condition Bool kms:GrantIsForAWSResource: false",
 		Auditors: []string{"Control Tower CT.KMS.PR.3"},
 		find:     keysWithoutGrantLimit,
 	},
 }
 
+var keyPolicyPath = []string{"Properties", "KeyPolicy"}
+
 // keyPolicy is a key of the template with the statements of its key policy.
 type keyPolicy struct {
 	key        cfn.Resource
-	statements []cfn.Statement
+	statements []statement
 	explicit   bool
 }
 
 // keyPolicies gives each key of the template with its key policy. A key
-// without a KeyPolicy gets KMS's default, which names the account root.
+// without a KeyPolicy gets KMS's default, which names the account root; one
+// whose policy cannot be read is left to CHK001.
 func keyPolicies(t *cfn.Template) []keyPolicy {
 	var out []keyPolicy
 	for _, k := range t.Resources("AWS::KMS::Key") {
-		doc, explicit := k.Properties["KeyPolicy"]
-		out = append(out, keyPolicy{key: k, statements: statements(doc), explicit: explicit})
+		if k.Prop("KeyPolicy") == nil {
+			out = append(out, keyPolicy{key: k})
+			continue
+		}
+		if statements, err := statementsAt(k, keyPolicyPath); err == nil {
+			out = append(out, keyPolicy{key: k, statements: statements, explicit: true})
+		}
 	}
 	return out
 }
@@ -77,13 +93,13 @@ func keyPolicies(t *cfn.Template) []keyPolicy {
 func tableKeysWithoutRotation(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	seen := map[string]bool{}
-	for _, table := range t.Resources(tableTypes...) {
-		key, ok := tableKey(t, table)
-		if !ok || seen[key.ID] || isTrue(key.Properties["EnableKeyRotation"]) {
+	for _, tk := range tableKeys(t) {
+		if seen[tk.key.ID] || isTrue(tk.key.Prop("EnableKeyRotation")) {
 			continue
 		}
-		seen[key.ID] = true
-		hits = append(hits, hitf(key.ID, "encrypts table %s but EnableKeyRotation is not true: the same key material protects the table forever", table.ID))
+		seen[tk.key.ID] = true
+		hits = append(hits, hitf(tk.key.ID, pointable(tk.key, []string{"Properties", "EnableKeyRotation"}),
+			"encrypts table %s but EnableKeyRotation is not true: the same key material protects the table forever", tk.table.ID))
 	}
 	return hits
 }
@@ -92,8 +108,8 @@ func keysWithNumberOutside(property string, min, max int) func(*cfn.Template, Op
 	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
 		for _, k := range t.Resources("AWS::KMS::Key") {
-			if n, ok := number(k.Properties[property]); ok && (n < float64(min) || n > float64(max)) {
-				hits = append(hits, hitf(k.ID, "%s is %g; KMS accepts %d to %d", property, n, min, max))
+			if n, ok := number(k.Prop(property)); ok && (n < float64(min) || n > float64(max)) {
+				hits = append(hits, hitf(k.ID, []string{"Properties", property}, "%s is %g; KMS accepts %d to %d", property, n, min, max))
 			}
 		}
 		return hits
@@ -106,11 +122,11 @@ func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
 		if !kp.explicit {
 			continue
 		}
-		rootAdministers := slices.ContainsFunc(kp.statements, func(s cfn.Statement) bool {
-			return allows(s) && hasPrincipal(s, isAccountRoot) && hasAction(s, isKMSWildcard)
+		rootAdministers := slices.ContainsFunc(kp.statements, func(s statement) bool {
+			return allows(s.Statement) && hasPrincipal(s.Statement, isAccountRoot) && hasAction(s.Statement, isKMSWildcard)
 		})
 		if !rootAdministers {
-			hits = append(hits, hitf(kp.key.ID, "no statement allows kms:* to the account root: if the principals it names are deleted, nobody can manage the key again"))
+			hits = append(hits, hitf(kp.key.ID, keyPolicyPath, "no statement allows kms:* to the account root: if the principals it names are deleted, nobody can manage the key again"))
 		}
 	}
 	return hits
@@ -123,10 +139,10 @@ func wildcardPrincipals(withConditions bool) func(*cfn.Template, Options) []hit 
 		var hits []hit
 		for _, kp := range keyPolicies(t) {
 			for _, s := range kp.statements {
-				if !allows(s) || !slices.Contains(s.Principals(), cfn.Anyone) || (len(s.Condition) > 0) != withConditions {
+				if !allows(s.Statement) || !slices.Contains(s.Principals(), cfn.Anyone) || (len(s.Condition) > 0) != withConditions {
 					continue
 				}
-				hits = append(hits, hit{kp.key.ID, wildcardMessage(s)})
+				hits = append(hits, hit{kp.key.ID, s.path, wildcardMessage(s.Statement)})
 			}
 		}
 		return hits
@@ -148,12 +164,12 @@ func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
 		for _, s := range kp.statements {
-			if !allows(s) || !hasAction(s, isKMSWildcard) {
+			if !allows(s.Statement) || !hasAction(s.Statement, isKMSWildcard) {
 				continue
 			}
 			for _, p := range s.Principals() {
 				if !isAccountRoot(p) && p != cfn.Anyone {
-					hits = append(hits, hitf(kp.key.ID, "kms:* is allowed to %s, which may then decrypt, re-grant and delete the key", p))
+					hits = append(hits, hitf(kp.key.ID, s.path, "kms:* is allowed to %s, which may then decrypt, re-grant and delete the key", p))
 				}
 			}
 		}
@@ -164,12 +180,12 @@ func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
 func keysWithoutGrantLimit(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
-		limited := slices.ContainsFunc(kp.statements, func(s cfn.Statement) bool {
-			return s.Effect == cfn.Deny && hasAction(s, func(a string) bool { return a == "kms:creategrant" }) &&
-				slices.Contains(conditionKeys(s), "kms:grantisforawsresource")
+		limited := slices.ContainsFunc(kp.statements, func(s statement) bool {
+			return s.Effect == cfn.Deny && hasAction(s.Statement, func(a string) bool { return a == "kms:creategrant" }) &&
+				slices.Contains(conditionKeys(s.Statement), "kms:grantisforawsresource")
 		})
 		if !limited {
-			hits = append(hits, hitf(kp.key.ID, "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
+			hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
 		}
 	}
 	return hits

@@ -30,20 +30,19 @@ var runtimes = func() map[string]runtimeLife {
 var lambdaRules = []Rule{
 	{
 		ID: "LMB001", Title: "deprecated Lambda runtime", Severity: Error,
+		Why:      "Lambda blocks creating, then updating, functions on a deprecated runtime: the stack stops deploying",
 		Fix:      "move to the runtime's successor; a Go writer runs on provided.al2023",
 		Auditors: []string{"checkov CKV_AWS_363", "cfn-lint E2531/E2533"},
 		find:     deprecatedRuntimes,
 	},
 }
 
+// deprecatedRuntimes finds functions on a deprecated runtime; a SAM
+// function's runtime may come from Globals, which the model has merged in.
 func deprecatedRuntimes(t *cfn.Template, opts Options) []hit {
-	globalRuntime, _ := cfn.At(t.Section("Globals"), "Function", "Runtime").(string)
 	var hits []hit
 	for _, r := range t.Resources("AWS::Lambda::Function", "AWS::Serverless::Function") {
-		name, ok := r.Properties["Runtime"].(string)
-		if !ok && r.Type == "AWS::Serverless::Function" {
-			name = globalRuntime
-		}
+		name, _ := r.Prop("Runtime").(string)
 		life, known := runtimes[name]
 		if !known {
 			continue
@@ -56,7 +55,7 @@ func deprecatedRuntimes(t *cfn.Template, opts Options) []hit {
 		if life.Successor != "" {
 			successor = "; its successor is " + life.Successor
 		}
-		hits = append(hits, hitf(r.ID, "runtime %s is deprecated since %s: Lambda blocks creating, then updating, functions on it%s", name, life.Deprecated, successor))
+		hits = append(hits, hitf(r.ID, []string{"Properties", "Runtime"}, "runtime %s is deprecated since %s: Lambda blocks creating, then updating, functions on it%s", name, life.Deprecated, successor))
 	}
 	return hits
 }

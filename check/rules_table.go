@@ -1,7 +1,7 @@
 package check
 
 import (
-	"strings"
+	"strconv"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -9,56 +9,61 @@ import (
 var tableRules = []Rule{
 	{
 		ID: "SSE001", Title: "table not encrypted with a KMS key", Severity: Error,
+		Why:      "without SSE on a KMS key, DynamoDB encrypts the table with an AWS owned key: no one can audit its use, rotate it or revoke it",
 		Fix:      "add SSESpecification {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: <your key's ARN>}",
 		Auditors: []string{"checkov CKV_AWS_119"},
 		find:     tablesWithoutSSE,
 	},
 	{
 		ID: "SSE002", Title: "table encrypted with the AWS managed key", Severity: Error,
+		Why:      "the AWS managed key aws/dynamodb lets every principal of the account use it through DynamoDB, and its policy cannot be changed",
 		Fix:      "set KMSMasterKeyId to a customer managed key of the stack",
 		Auditors: []string{"checkov CKV_AWS_119"},
 		find:     tablesWithAWSManagedKey,
 	},
 	{
 		ID: "SSE003", Title: "KMSMasterKeyId without SSEType KMS", Severity: Error,
+		Why:  "CloudFormation rejects a KMSMasterKeyId without SSEType KMS: the stack does not deploy",
 		Fix:  "set SSEType: KMS; CloudFormation rejects KMSMasterKeyId without it",
 		find: keyIDWithoutSSETypeKMS,
 	},
 	{
+		ID: "SSE004", Title: "table key from a parameter", Severity: Info,
+		Why:  "a key given at deployment (a parameter or an import) cannot be proven customer managed from the template",
+		Fix:  "check the value the stack is deployed with, or make the key part of the stack",
+		find: tablesWithKeyFromParameter,
+	},
+	{
 		ID: "LIF001", Title: "retained table whose key is deleted", Severity: Error,
+		Why:  "once its key is deleted a table becomes inaccessible, and DynamoDB archives it after 7 days",
 		Fix:  "give the key the same DeletionPolicy and UpdateReplacePolicy (Retain) as its table",
 		find: retainedTablesWithDeletedKey,
 	},
 	{
 		ID: "DDB001", Title: "no point-in-time recovery", Severity: Info, StricterInProduction: true,
+		Why:      "without point-in-time recovery a bad write or delete cannot be undone",
 		Fix:      "set PointInTimeRecoverySpecification {PointInTimeRecoveryEnabled: true}",
 		Auditors: []string{"checkov CKV_AWS_28", "Control Tower CT.DYNAMODB.PR.1", "Security Hub DynamoDB.2"},
-		find:     tablesWithout("PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled", "point-in-time recovery is off: a bad write cannot be undone"),
+		find:     tablesWithout([]string{"PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"}, "point-in-time recovery is off: a bad write cannot be undone"),
 	},
 	{
 		ID: "DDB002", Title: "no deletion protection", Severity: Info, StricterInProduction: true,
+		Why:      "without deletion protection one API call deletes the table and its items",
 		Fix:      "set DeletionProtectionEnabled: true",
 		Auditors: []string{"Security Hub DynamoDB.6"},
-		find:     tablesWithout("DeletionProtectionEnabled", "deletion protection is off: one API call deletes the table"),
+		find:     tablesWithout([]string{"DeletionProtectionEnabled"}, "deletion protection is off: one API call deletes the table"),
 	},
-}
-
-// tableTypes are the resources that create a DynamoDB table.
-var tableTypes = []string{"AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable"}
-
-func sse(r cfn.Resource) map[string]any {
-	m, _ := r.Properties["SSESpecification"].(map[string]any)
-	return m
 }
 
 func tablesWithoutSSE(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
-		switch spec := sse(r); {
-		case spec == nil:
-			hits = append(hits, hitf(r.ID, "no SSESpecification: DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"))
-		case !isTrue(spec["SSEEnabled"]):
-			hits = append(hits, hitf(r.ID, "SSEEnabled is not true: DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"))
+		e := encryptionOf(r)
+		switch {
+		case cfn.At(r.Entry, e.ssePath...) == nil:
+			hits = append(hits, hitf(r.ID, nil, "no SSESpecification: DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"))
+		case !e.enabled:
+			hits = append(hits, hitf(r.ID, e.enabledPath, "SSEEnabled is not true: DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"))
 		}
 	}
 	return hits
@@ -67,16 +72,23 @@ func tablesWithoutSSE(t *cfn.Template, _ Options) []hit {
 func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
-		spec := sse(r)
-		if spec == nil || !isTrue(spec["SSEEnabled"]) {
+		e := encryptionOf(r)
+		if !e.enabled {
 			continue
 		}
-		key, set := spec["KMSMasterKeyId"]
-		switch {
-		case !set:
-			hits = append(hits, hitf(r.ID, "SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it"))
-		case strings.Contains(cfn.Text(key), "alias/aws/dynamodb"):
-			hits = append(hits, hitf(r.ID, "KMSMasterKeyId names the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it"))
+		if r.Type == "AWS::Serverless::SimpleTable" {
+			hits = append(hits, hitf(r.ID, e.enabledPath, "a SAM SimpleTable with SSE uses the AWS managed key aws/dynamodb and cannot take a customer managed key; use AWS::DynamoDB::Table"))
+			continue
+		}
+		for _, k := range e.keys {
+			switch kind, parameter := classify(t, k.value); {
+			case kind == noKey:
+				hits = append(hits, hitf(r.ID, e.keyPath(k), "%sSSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it", e.where(k)))
+			case kind == awsManaged && parameter != "":
+				hits = append(hits, hitf(r.ID, k.path, "%sKMSMasterKeyId comes from parameter %s, whose default is the AWS managed key aws/dynamodb", e.where(k), parameter))
+			case kind == awsManaged:
+				hits = append(hits, hitf(r.ID, k.path, "%sKMSMasterKeyId names the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it", e.where(k)))
+			}
 		}
 	}
 	return hits
@@ -85,9 +97,25 @@ func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
 func keyIDWithoutSSETypeKMS(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
-		spec := sse(r)
-		if _, set := spec["KMSMasterKeyId"]; set && spec["SSEType"] != "KMS" {
-			hits = append(hits, hitf(r.ID, "KMSMasterKeyId is set but SSEType is %v, not KMS", describe(spec["SSEType"])))
+		e := encryptionOf(r)
+		for _, k := range e.keys {
+			if k.value != nil && cfn.Text(e.sseType) != "KMS" {
+				hits = append(hits, hitf(r.ID, k.path, "KMSMasterKeyId is set but SSEType is %s, not KMS", describe(e.sseType)))
+				break
+			}
+		}
+	}
+	return hits
+}
+
+func tablesWithKeyFromParameter(t *cfn.Template, _ Options) []hit {
+	var hits []hit
+	for _, r := range t.Resources(tableTypes...) {
+		e := encryptionOf(r)
+		for _, k := range e.keys {
+			if kind, from := classify(t, k.value); e.enabled && kind == parameterKey {
+				hits = append(hits, hitf(r.ID, k.path, "%sKMSMasterKeyId comes from %s: the template cannot prove it is a customer managed key", e.where(k), from))
+			}
 		}
 	}
 	return hits
@@ -95,14 +123,10 @@ func keyIDWithoutSSETypeKMS(t *cfn.Template, _ Options) []hit {
 
 func retainedTablesWithDeletedKey(t *cfn.Template, _ Options) []hit {
 	var hits []hit
-	for _, table := range t.Resources(tableTypes...) {
-		key, ok := tableKey(t, table)
-		if !ok {
-			continue
-		}
+	for _, tk := range tableKeys(t) {
 		for _, policy := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
-			if retains(table.Policy(policy)) && !retains(key.Policy(policy)) {
-				hits = append(hits, hitf(table.ID, "%s retains the table but not its key %s: once the key is gone the table becomes inaccessible, and DynamoDB archives it after 7 days", policy, key.ID))
+			if retains(tk.table.Policy(policy)) && !retains(tk.key.Policy(policy)) {
+				hits = append(hits, hitf(tk.table.ID, []string{policy}, "%s retains the table but not its key %s: once the key is gone the table becomes inaccessible, and DynamoDB archives it after 7 days", policy, tk.key.ID))
 			}
 		}
 	}
@@ -113,36 +137,46 @@ func retains(policy string) bool {
 	return policy == "Retain" || policy == "RetainExceptOnCreate" || policy == "Snapshot"
 }
 
-// tablesWithout finds tables whose property at path (dotted) is not true.
-func tablesWithout(path, message string) func(*cfn.Template, Options) []hit {
+// tablesWithout finds tables whose property at path is not true; for a
+// global table, replicas whose property is not.
+func tablesWithout(path []string, message string) func(*cfn.Template, Options) []hit {
 	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
-		for _, r := range t.Resources("AWS::DynamoDB::Table") {
-			if !isTrue(r.Prop(strings.Split(path, ".")...)) {
-				hits = append(hits, hitf(r.ID, "%s", message))
+		for _, r := range t.Resources("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable") {
+			for _, at := range settingPaths(r, path) {
+				if !isTrue(cfn.At(r.Entry, at...)) {
+					hits = append(hits, hit{r.ID, pointable(r, at), message})
+				}
 			}
 		}
 		return hits
 	}
 }
 
-// tableKey finds the AWS::KMS::Key of the template that encrypts table,
-// following an alias.
-func tableKey(t *cfn.Template, table cfn.Resource) (cfn.Resource, bool) {
-	id, ok := cfn.RefTarget(sse(table)["KMSMasterKeyId"])
-	if !ok {
-		return cfn.Resource{}, false
+// settingPaths gives where a table's setting at path is: below Properties,
+// or below each replica's for a global table.
+func settingPaths(r cfn.Resource, path []string) [][]string {
+	if r.Type != "AWS::DynamoDB::GlobalTable" {
+		return [][]string{append([]string{"Properties"}, path...)}
 	}
-	r, ok := t.Resource(id)
-	if ok && r.Type == "AWS::KMS::Alias" {
-		if id, ok = cfn.RefTarget(r.Properties["TargetKeyId"]); ok {
-			r, ok = t.Resource(id)
-		}
+	replicas, _ := r.Prop("Replicas").([]any)
+	var out [][]string
+	for i := range replicas {
+		out = append(out, append([]string{"Properties", "Replicas", strconv.Itoa(i)}, path...))
 	}
-	if !ok || r.Type != "AWS::KMS::Key" {
-		return cfn.Resource{}, false
+	return out
+}
+
+// pointable shortens path to the part of it the resource has, so that a
+// missing setting points at where it would go, or at the resource.
+func pointable(r cfn.Resource, path []string) []string {
+	for len(path) > 0 && cfn.At(r.Entry, path...) == nil {
+		path = path[:len(path)-1]
 	}
-	return r, true
+	if len(path) == 1 && path[0] == "Properties" {
+		return nil
+	}
+	return path
 }
 
 func describe(v any) string {

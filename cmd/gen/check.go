@@ -10,22 +10,24 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
-var reportWriters = map[string]func(io.Writer, []check.Report) error{
-	"text": check.WriteText,
-	"json": check.WriteJSON,
+var reportWriters = map[string]func(w io.Writer, reports []check.Report, showSuppressed bool) error{
+	"text":  check.WriteText,
+	"json":  check.WriteJSON,
+	"sarif": func(w io.Writer, reports []check.Report, _ bool) error { return check.WriteSARIF(w, reports) },
 }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gen check", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	profile := flags.String("profile", string(template.ProfileDefault), "judge as this profile: one of "+template.ProfileNames()+"; production makes recovery and grant rules errors")
-	format := flags.String("format", "text", "report format: text or json")
+	format := flags.String("format", "text", "report format: text, json or sarif")
+	showSuppressed := flags.Bool("show-suppressed", false, "list the findings the templates suppress with a reason (SARIF always has them)")
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
 	}
 	write, ok := reportWriters[*format]
 	if !ok {
-		fmt.Fprintf(stderr, "gen check: -format: got %q, want text or json\n", *format)
+		fmt.Fprintf(stderr, "gen check: -format: got %q, want text, json or sarif\n", *format)
 		return exitUsage
 	}
 	if _, err := template.ParseProfile(*profile); err != nil {
@@ -33,12 +35,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if flags.NArg() == 0 {
-		fmt.Fprintln(stderr, "gen check: name at least one template file")
+		fmt.Fprintln(stderr, "gen check: name at least one template file or directory")
+		return exitUsage
+	}
+	files, err := check.Templates(flags.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "gen check: %v\n", err)
 		return exitUsage
 	}
 	opts := check.Options{Production: template.Profile(*profile) == template.ProfileProduction}
 	var reports []check.Report
-	for _, file := range flags.Args() {
+	for _, file := range files {
 		src, err := os.ReadFile(file)
 		if err != nil {
 			fmt.Fprintf(stderr, "gen check: %v\n", err)
@@ -51,7 +58,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		reports = append(reports, check.Report{File: file, Findings: findings})
 	}
-	if err := write(stdout, reports); err != nil {
+	if err := write(stdout, reports, *showSuppressed); err != nil {
 		fmt.Fprintf(stderr, "gen check: %v\n", err)
 		return exitInput
 	}

@@ -93,7 +93,7 @@ func refuseErrors(data []byte, production bool, out string, stderr io.Writer) er
 		return nil
 	}
 	shown := slices.DeleteFunc(findings, func(f check.Finding) bool { return f.Severity == check.Info })
-	if err := check.WriteText(stderr, []check.Report{{File: out, Findings: shown}}); err != nil {
+	if err := check.WriteText(stderr, []check.Report{{File: out, Findings: shown}}, false); err != nil {
 		return err
 	}
 	if errors > 0 {

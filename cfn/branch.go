@@ -1,0 +1,79 @@
+package cfn
+
+import "slices"
+
+// IfConditions lists the conditions that Fn::If tests in the resources,
+// sorted: the template is one template for each way they may hold.
+func (t *Template) IfConditions() []string {
+	var out []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if name, arg, ok := Intrinsic(v); ok && name == "Fn::If" {
+				if args, ok := arg.([]any); ok && len(args) == 3 {
+					if c, ok := args[0].(string); ok {
+						out = append(out, c)
+					}
+				}
+			}
+			for _, e := range v {
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(t.root["Resources"])
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Branch gives the template as it is when each condition of holds has that
+// truth value: every Fn::If on one of them replaced by its branch, and a
+// branch of Ref AWS::NoValue removed. Positions stay those of the source.
+func (t *Template) Branch(holds map[string]bool) *Template {
+	b := *t
+	b.root = branch(t.root, holds).(map[string]any)
+	return &b
+}
+
+func branch(v any, holds map[string]bool) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if name, arg, ok := Intrinsic(v); ok && name == "Fn::If" {
+			if args, ok := arg.([]any); ok && len(args) == 3 {
+				c, _ := args[0].(string)
+				if value, known := holds[c]; known {
+					if value {
+						return branch(args[1], holds)
+					}
+					return branch(args[2], holds)
+				}
+			}
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			if b := branch(e, holds); !isNoValue(b) {
+				out[k] = b
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(v))
+		for _, e := range v {
+			if b := branch(e, holds); !isNoValue(b) {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
+	return v
+}
+
+func isNoValue(v any) bool {
+	name, arg, ok := Intrinsic(v)
+	return ok && name == "Ref" && arg == "AWS::NoValue"
+}

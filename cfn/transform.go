@@ -1,0 +1,257 @@
+package cfn
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The transforms whose effect on resources the model applies.
+const (
+	LanguageExtensions = "AWS::LanguageExtensions"
+	SAM                = "AWS::Serverless-2016-10-31"
+)
+
+// Transforms lists the template's Transform names, as written.
+func (t *Template) Transforms() []string {
+	var out []string
+	for _, v := range listOf(t.root["Transform"]) {
+		if name, ok := v.(string); ok {
+			out = append(out, name)
+		} else {
+			out = append(out, Text(At(v, "Name")))
+		}
+	}
+	return out
+}
+
+func listOf(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return v
+	}
+	return []any{v}
+}
+
+// applyTransforms does to the resources what CloudFormation does before it
+// creates them, where their posture depends on it: it expands the Fn::ForEach
+// loops of AWS::LanguageExtensions and merges SAM's Globals into the
+// serverless resources. Other transforms are left undone, and said so.
+func (t *Template) applyTransforms() {
+	for _, name := range t.Transforms() {
+		switch name {
+		case LanguageExtensions:
+			t.expandLoops()
+		case SAM:
+			t.applyGlobals()
+		default:
+			t.skip([]string{"Transform"}, fmt.Sprintf("the transform %s is not applied: the resources are judged as written", name))
+		}
+	}
+}
+
+func (t *Template) skip(path []string, reason string) {
+	t.skipped = append(t.skipped, Skip{path, reason})
+}
+
+func (t *Template) origin(path, from []string) {
+	if t.origins == nil {
+		t.origins = map[string][]string{}
+	}
+	t.origins[strings.Join(path, pathSeparator)] = from
+}
+
+const loopPrefix = "Fn::ForEach::"
+
+// expandLoops replaces each Fn::ForEach loop of the Resources section with
+// the resources it makes, under their own logical ids.
+func (t *Template) expandLoops() {
+	resources := t.Section("Resources")
+	if resources == nil {
+		return
+	}
+	out := map[string]any{}
+	t.expandInto(out, resources, []string{"Resources"})
+	t.root["Resources"] = out
+}
+
+// expandInto copies the entries of section, written at source, into out,
+// with each loop replaced by what it makes.
+func (t *Template) expandInto(out, section map[string]any, source []string) {
+	for _, key := range sortedKeys(section) {
+		at := append(slices.Clone(source), key)
+		if !strings.HasPrefix(key, loopPrefix) {
+			t.put(out, key, section[key], at)
+			continue
+		}
+		identifier, items, body, err := t.loop(section[key])
+		if err != nil {
+			t.skip(at, fmt.Sprintf("%s is not expanded: %v", key, err))
+			continue
+		}
+		bodyAt := append(at, "2")
+		for _, item := range items {
+			for _, k := range sortedKeys(body) {
+				made, value := substituteLoop(k, identifier, item).(string), substituteLoop(body[k], identifier, item)
+				if strings.HasPrefix(made, loopPrefix) {
+					t.expandInto(out, map[string]any{made: value}, bodyAt)
+				} else {
+					t.put(out, made, value, append(slices.Clone(bodyAt), k))
+				}
+			}
+		}
+	}
+}
+
+// put adds a resource that source wrote, unless its logical id is taken.
+func (t *Template) put(out map[string]any, id string, entry any, source []string) {
+	if _, taken := out[id]; taken {
+		t.skip(source, fmt.Sprintf("the logical id %s is made twice; the second is left out", id))
+		return
+	}
+	out[id] = entry
+	if at := []string{"Resources", id}; !slices.Equal(source, at) {
+		t.origin(at, source)
+	}
+}
+
+// loop reads a Fn::ForEach loop: its identifier, the items of its collection
+// and the body it repeats.
+func (t *Template) loop(v any) (identifier string, items []string, body map[string]any, err error) {
+	args, ok := v.([]any)
+	if !ok || len(args) != 3 {
+		return "", nil, nil, fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
+	}
+	identifier, ok = args[0].(string)
+	body, isMap := args[2].(map[string]any)
+	if !ok || !isMap {
+		return "", nil, nil, fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
+	}
+	collection := args[1]
+	if name, arg, isRef := Intrinsic(collection); isRef && name == "Ref" {
+		param, _ := arg.(string)
+		collection = At(t.Section("Parameters"), param, "Default")
+		if s, isString := collection.(string); isString {
+			collection = splitList(s)
+		}
+	}
+	list, ok := collection.([]any)
+	if !ok || slices.ContainsFunc(list, isIntrinsic) {
+		return "", nil, nil, fmt.Errorf("its collection %s cannot be known before deployment", Text(args[1]))
+	}
+	for _, item := range list {
+		items = append(items, Text(item))
+	}
+	return identifier, items, body, nil
+}
+
+func splitList(s string) []any {
+	var out []any
+	for part := range strings.SplitSeq(s, ",") {
+		out = append(out, strings.TrimSpace(part))
+	}
+	return out
+}
+
+// substituteLoop puts item in place of the loop's identifier: ${Id} and, with
+// everything but letters and digits left out, &{Id} in strings and keys, and
+// a Ref to it.
+func substituteLoop(v any, identifier, item string) any {
+	switch v := v.(type) {
+	case string:
+		v = strings.ReplaceAll(v, "${"+identifier+"}", item)
+		return strings.ReplaceAll(v, "&{"+identifier+"}", alphanumeric(item))
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = substituteLoop(e, identifier, item)
+		}
+		return out
+	case map[string]any:
+		if name, arg, ok := Intrinsic(v); ok && name == "Ref" && arg == identifier {
+			return item
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[substituteLoop(k, identifier, item).(string)] = substituteLoop(e, identifier, item)
+		}
+		return out
+	}
+	return v
+}
+
+func alphanumeric(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// globalTypes are the SAM resource types that the sections of Globals apply to.
+var globalTypes = map[string]string{
+	"Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api", "HttpApi": "AWS::Serverless::HttpApi",
+	"SimpleTable": "AWS::Serverless::SimpleTable", "StateMachine": "AWS::Serverless::StateMachine",
+	"LayerVersion": "AWS::Serverless::LayerVersion",
+}
+
+// applyGlobals merges each section of SAM's Globals into the properties of
+// the resources of its type, as the transform does: a resource's own value
+// wins, mappings merge, lists add up.
+func (t *Template) applyGlobals() {
+	globals := t.Section("Globals")
+	for _, section := range sortedKeys(globals) {
+		properties, _ := globals[section].(map[string]any)
+		for _, r := range t.Resources(globalTypes[section]) {
+			own := r.Properties
+			if own == nil {
+				own = map[string]any{}
+				r.Entry["Properties"] = own
+			}
+			for _, k := range sortedKeys(properties) {
+				if _, set := own[k]; !set {
+					t.origin([]string{"Resources", r.ID, "Properties", k}, []string{"Globals", section, k})
+				}
+				own[k] = mergeGlobal(properties[k], own[k])
+			}
+		}
+	}
+}
+
+func mergeGlobal(global, own any) any {
+	if own == nil {
+		return global
+	}
+	gm, globalIsMap := global.(map[string]any)
+	om, ownIsMap := own.(map[string]any)
+	if globalIsMap && ownIsMap && !isIntrinsic(gm) && !isIntrinsic(om) {
+		out := map[string]any{}
+		for _, k := range sortedKeys(gm) {
+			out[k] = mergeGlobal(gm[k], om[k])
+		}
+		for _, k := range sortedKeys(om) {
+			if _, done := out[k]; !done {
+				out[k] = om[k]
+			}
+		}
+		return out
+	}
+	gl, globalIsList := global.([]any)
+	ol, ownIsList := own.([]any)
+	if globalIsList && ownIsList {
+		return append(slices.Clone(gl), ol...)
+	}
+	return own
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,134 @@
+package cfn
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const loopTemplate = `Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: 'Orders,Customers'}
+Resources:
+  Fn::ForEach::Tables:
+    - Name
+    - !Ref Names
+    - ${Name}Table:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          TableName: !Sub '${Name}-table'
+          Tags: [{Key: name, Value: !Ref Name}]
+  Fn::ForEach::Queues:
+    - Id
+    - [a-1, b-2]
+    - Queue&{Id}:
+        Type: AWS::SQS::Queue
+  Plain:
+    Type: AWS::SNS::Topic
+`
+
+func TestForEachLoopsAreExpandedUnderTheirOwnIDs(t *testing.T) {
+	tmpl := mustParse(t, loopTemplate)
+	var ids []string
+	for _, r := range tmpl.Resources() {
+		ids = append(ids, r.ID)
+	}
+	if got := fmt.Sprint(ids); got != "[CustomersTable OrdersTable Plain Queuea1 Queueb2]" {
+		t.Fatalf("resources %s", got)
+	}
+	orders, _ := tmpl.Resource("OrdersTable")
+	want := map[string]any{"TableName": map[string]any{"Fn::Sub": "Orders-table"}, "Tags": []any{map[string]any{"Key": "name", "Value": "Orders"}}}
+	if !reflect.DeepEqual(orders.Properties, want) {
+		t.Errorf("OrdersTable's properties %v, want %v", orders.Properties, want)
+	}
+	// An expanded resource points at the body of its loop.
+	if got := tmpl.Pos("Resources", "OrdersTable", "Properties", "TableName"); got != (Pos{11, 11}) {
+		t.Errorf("Pos of OrdersTable's TableName = %v, want {11 11}", got)
+	}
+	if got := tmpl.Pos("Resources", "Plain"); got != (Pos{18, 3}) {
+		t.Errorf("Pos of Plain = %v, want {18 3}", got)
+	}
+}
+
+func TestALoopThatCannotBeExpandedIsSaidSkipped(t *testing.T) {
+	tmpl := mustParse(t, `Transform: [AWS::LanguageExtensions, AWS::Include]
+Resources:
+  Fn::ForEach::Zones:
+    - Zone
+    - !GetAZs ''
+    - Subnet${Zone}: {Type: AWS::EC2::Subnet}
+`)
+	var reasons []string
+	for _, s := range tmpl.Skipped() {
+		reasons = append(reasons, strings.Join(s.Path, "/")+": "+s.Reason)
+	}
+	want := "Resources/Fn::ForEach::Zones: Fn::ForEach::Zones is not expanded: its collection {\"Fn::GetAZs\":\"\"} cannot be known before deployment; " +
+		"Transform: the transform AWS::Include is not applied: the resources are judged as written"
+	if got := strings.Join(reasons, "; "); got != want {
+		t.Errorf("skipped:\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestSAMGlobalsApplyToTheirResources(t *testing.T) {
+	tmpl := mustParse(t, `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.7
+    Environment: {Variables: {A: global, B: global}}
+    Layers: [g]
+  SimpleTable:
+    SSESpecification: {SSEEnabled: true}
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Environment: {Variables: {B: own}}
+      Layers: [own]
+  Other:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: provided.al2023}
+  Table:
+    Type: AWS::Serverless::SimpleTable
+`)
+	fn, _ := tmpl.Resource("Fn")
+	want := map[string]any{
+		"Runtime":     "python3.7",
+		"Environment": map[string]any{"Variables": map[string]any{"A": "global", "B": "own"}},
+		"Layers":      []any{"g", "own"},
+	}
+	if !reflect.DeepEqual(fn.Properties, want) {
+		t.Errorf("Fn's properties %v\nwant %v", fn.Properties, want)
+	}
+	if other, _ := tmpl.Resource("Other"); other.Prop("Runtime") != "provided.al2023" {
+		t.Errorf("a resource's own Runtime lost to the global one")
+	}
+	if table, _ := tmpl.Resource("Table"); table.Prop("SSESpecification", "SSEEnabled") != true {
+		t.Errorf("the SimpleTable global did not apply")
+	}
+	if got := tmpl.Pos("Resources", "Fn", "Properties", "Runtime"); got != (Pos{4, 5}) {
+		t.Errorf("a property from Globals points at %v, want its place in Globals {4 5}", got)
+	}
+}
+
+func TestBranchResolvesIfByTheConditionsGiven(t *testing.T) {
+	tmpl := mustParse(t, `Resources:
+  T:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      SSESpecification:
+        SSEEnabled: !If [Prod, true, false]
+        KMSMasterKeyId: !If [Prod, !Ref Key, !Ref AWS::NoValue]
+`)
+	if got := fmt.Sprint(tmpl.IfConditions()); got != "[Prod]" {
+		t.Fatalf("IfConditions = %s", got)
+	}
+	prod, _ := tmpl.Branch(map[string]bool{"Prod": true}).Resource("T")
+	dev, _ := tmpl.Branch(map[string]bool{"Prod": false}).Resource("T")
+	if got := fmt.Sprint(prod.Prop("SSESpecification")); got != "map[KMSMasterKeyId:map[Ref:Key] SSEEnabled:true]" {
+		t.Errorf("Prod: %s", got)
+	}
+	if got := fmt.Sprint(dev.Prop("SSESpecification")); got != "map[SSEEnabled:false]" {
+		t.Errorf("not Prod: %s", got)
+	}
+}

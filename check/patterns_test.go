@@ -1,0 +1,113 @@
+package check
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The templates people write, one pattern each in testdata/patterns, with
+// every finding they must give and where it must point.
+func TestTemplatesPeopleWrite(t *testing.T) {
+	const (
+		awsManaged   = "whose policy lets every principal in the account use it"
+		owned        = "DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"
+		viaService   = "a policy allows KMS data actions on a key that can encrypt a table, without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB"
+		noGrantLimit = "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"
+	)
+	tests := []struct {
+		file string
+		want []string
+	}{
+		{"global-table.yaml", []string{
+			"29:3: error KEY001 Key: encrypts table ManagedReplica but EnableKeyRotation is not true: the same key material protects the table forever",
+			"26:11: error SSE002 ManagedReplica: replica 2 (us-east-1): SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, " + awsManaged,
+			"3:3: error SSE001 Unencrypted: no SSESpecification: " + owned,
+		}},
+		{"simple-table.yaml", []string{
+			"9:7: error SSE002 FromGlobals: a SAM SimpleTable with SSE uses the AWS managed key aws/dynamodb and cannot take a customer managed key; use AWS::DynamoDB::Table",
+			"15:9: error SSE001 Plain: SSEEnabled is not true: " + owned,
+			"6:5: error LMB001 Writer: runtime python3.7 is deprecated since 2023-12-04: Lambda blocks creating, then updating, functions on it; its successor is python3.14",
+		}},
+		{"foreach.yaml", []string{
+			`17:3: warning CHK001 (template): Fn::ForEach::Zones is not expanded: its collection {"Fn::GetAZs":""} cannot be known before deployment`,
+			"8:7: error SSE001 CustomersTable: no SSESpecification: " + owned,
+			"8:7: error SSE001 OrdersTable: no SSESpecification: " + owned,
+		}},
+		{"parameters.yaml", []string{
+			"18:58: error SSE002 OnManagedDefault: KMSMasterKeyId comes from parameter ManagedKey, whose default is the AWS managed key aws/dynamodb",
+			"27:58: info SSE004 OnUnknownKey: KMSMasterKeyId comes from SomeKey: the template cannot prove it is a customer managed key",
+		}},
+		{"managed-key-spellings.yaml", []string{
+			"14:58: error SSE002 ByARN: KMSMasterKeyId names the AWS managed key aws/dynamodb, " + awsManaged,
+			"8:58: error SSE002 ByAlias: KMSMasterKeyId names the AWS managed key aws/dynamodb, " + awsManaged,
+			"32:9: error SSE002 ByJoin: KMSMasterKeyId names the AWS managed key aws/dynamodb, " + awsManaged,
+			"23:9: error SSE002 BySub: KMSMasterKeyId names the AWS managed key aws/dynamodb, " + awsManaged,
+		}},
+		{"conditions.yaml", []string{
+			"25:7: error SSE002 Table: SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, " + awsManaged + " (when condition UseOwnKey is false)",
+		}},
+		{"root-principals.yaml", nil},
+		{"kms-precision.yaml", []string{
+			"39:17: warning IAM003 Reader: " + viaService,
+			"42:17: warning IAM003 Reader: " + viaService,
+			"45:17: warning IAM003 Reader: " + viaService,
+			"11:3: info KEY008 StreamKey: " + noGrantLimit,
+			"7:3: info KEY008 TableKey: " + noGrantLimit,
+		}},
+		{"suppressions.yaml", []string{
+			"13:13: error CHK002 Key: cfn_nag suppresses F76 without a reason: it suppresses nothing until it gives one",
+			"22:13: suppressed warning KEY006 Key: an Allow statement with the * principal, limited by kms:CallerAccount and kms:ViaService, lets every principal in the account use the key through the service: the pattern of an AWS managed key",
+			"16:7: info KEY008 Key: " + noGrantLimit,
+			"37:13: error CHK002 Table: gen-check suppresses DDB002 without a reason: it suppresses nothing until it gives one",
+			"30:3: suppressed info DDB001 Table: point-in-time recovery is off: a bad write cannot be undone",
+			"30:3: info DDB002 Table: deletion protection is off: one API call deletes the table",
+		}},
+		{"other-transform.yaml", []string{
+			"2:1: warning CHK001 (template): the transform MyCompany::Macro is not applied: the resources are judged as written",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			var got []string
+			for _, f := range Run(parseFile(t, filepath.Join("testdata/patterns", tt.file)), Options{Today: today}) {
+				severity := f.Severity.String()
+				if f.Suppressed() {
+					severity = "suppressed " + severity
+				}
+				got = append(got, fmt.Sprintf("%d:%d: %s %s %s: %s", f.Line, f.Column, severity, f.Rule, f.Resource, f.Message))
+			}
+			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
+				t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
+
+// A suppression names its tool, id and reason on the finding it accepts.
+func TestASuppressedFindingCarriesItsReason(t *testing.T) {
+	for _, f := range Run(parseFile(t, "testdata/patterns/suppressions.yaml"), Options{Today: today}) {
+		if f.Rule == "KEY006" {
+			if got := f.Suppression.String(); got != "checkov CKV_AWS_33: every principal of the account, only through DynamoDB" {
+				t.Errorf("suppression %q", got)
+			}
+			return
+		}
+	}
+	t.Error("no KEY006 finding")
+}
+
+// What the AWS CDK synthesizes for the same design: its role may decrypt
+// with the table's key without kms:ViaService.
+func TestTheCDKTemplateFindings(t *testing.T) {
+	var got []string
+	for _, f := range Run(parseFile(t, "../reference/cdk/table-cmk.template.json"), Options{Today: today}) {
+		got = append(got, fmt.Sprintf("%d:%d %s %s %s", f.Line, f.Column, f.Severity, f.Rule, f.Resource))
+	}
+	want := "39:3 info DDB001 TableCD117FA1, 39:3 info DDB002 TableCD117FA1, 7:5 info KEY008 TableKeyF581D96F, " +
+		"123:7 warning IAM003 WriterFunctionServiceRoleDefaultPolicyCB7AE64F"
+	if strings.Join(got, ", ") != want {
+		t.Errorf("got  %s\nwant %s", strings.Join(got, ", "), want)
+	}
+}
