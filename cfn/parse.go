@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -13,8 +14,12 @@ import (
 // Parse reads a CloudFormation or SAM template in YAML or JSON (yaml.v3 reads
 // both). Errors name the line.
 func Parse(src []byte) (*Template, error) {
-	if err := checkJSON(src); err != nil {
+	isJSON, err := checkJSON(src)
+	if err != nil {
 		return nil, err
+	}
+	if isJSON {
+		src = escapeForYAML(src)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
@@ -36,19 +41,42 @@ func Parse(src []byte) (*Template, error) {
 	return t, nil
 }
 
-// checkJSON refuses a JSON template that is not valid JSON: YAML, which
-// reads the rest, would take {"A": } for a null.
-func checkJSON(src []byte) error {
+// checkJSON tells whether src is JSON, and refuses JSON that is not valid:
+// YAML, which reads the rest, would take {"A": } for a null.
+func checkJSON(src []byte) (bool, error) {
 	if trimmed := bytes.TrimSpace(src); len(trimmed) == 0 || trimmed[0] != '{' {
-		return nil
+		return false, nil
 	}
 	var v any
 	err := json.Unmarshal(src, &v)
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		return fmt.Errorf("line %d: %w", 1+bytes.Count(src[:syntax.Offset], []byte("\n")), err)
+		return true, fmt.Errorf("line %d: %w", 1+bytes.Count(src[:syntax.Offset], []byte("\n")), err)
 	}
-	return err
+	return true, err
+}
+
+// escapeForYAML writes the characters JSON strings may hold as they are but
+// YAML may not (DEL, the C1 controls, U+FEFF, U+FFFE, U+FFFF) as \u escapes,
+// which both read alike; every other byte, and so every line, stays.
+func escapeForYAML(src []byte) []byte {
+	var out []byte
+	for i, r := range string(src) {
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff || r == 0xfffe || r == 0xffff {
+			if out == nil {
+				out = append(out, src[:i]...)
+			}
+			out = fmt.Appendf(out, "\\u%04x", r)
+			continue
+		}
+		if out != nil {
+			out = utf8.AppendRune(out, r)
+		}
+	}
+	if out == nil {
+		return src
+	}
+	return out
 }
 
 // maxAliasExpansions bounds the nodes that aliases may add: templates rarely

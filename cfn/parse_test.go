@@ -62,6 +62,14 @@ func TestJSONAndYAMLOfOneTemplateAreOneValue(t *testing.T) {
 	}
 }
 
+// JSON strings may hold DEL and the C1 controls as they are; YAML may not.
+func TestJSONWithCharactersYAMLRefusesIsRead(t *testing.T) {
+	tmpl := mustParse(t, "{\"Description\": \"a\x7fb\u0085c\"}")
+	if got := tmpl.Value()["Description"]; got != "a\x7fb\u0085c" {
+		t.Errorf("Description = %q", got)
+	}
+}
+
 func TestPositionsPointAtKeysAndItems(t *testing.T) {
 	yamlSrc := `Resources:
   Key:

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
+
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/render"
 )
 
 // Severity says how bad a finding is.
@@ -158,6 +161,17 @@ func sortFindings(findings []Finding) {
 		return cmp.Or(cmp.Compare(a.Resource, b.Resource), cmp.Compare(a.Rule, b.Rule),
 			cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column), cmp.Compare(a.Message, b.Message))
 	})
+}
+
+// Template judges a template built with goformation, such as one a table
+// was added to with template.AddTable: as gen check judges the YAML that
+// render.YAML writes of it.
+func Template(t *cloudformation.Template, opts Options) ([]Finding, error) {
+	src, err := render.YAML(t)
+	if err != nil {
+		return nil, err
+	}
+	return Source(src, opts)
 }
 
 // Source parses a template's source and judges it, its size included.

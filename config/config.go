@@ -15,7 +15,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -23,10 +22,6 @@ import (
 //
 //go:embed default.yaml
 var Default []byte
-
-// MaxTables is how many tables fit in one stack: CloudFormation's limits on
-// resources and outputs, over what each table adds.
-const MaxTables = min(cfn.MaxResources/template.ResourcesPerTable, cfn.MaxOutputs/template.OutputsPerTable)
 
 // Overrides are settings given on the command line, which win over the file.
 type Overrides struct {
@@ -158,10 +153,6 @@ func (f *File) Config() (template.Config, error) {
 	if err := cfg.Validate(); err != nil {
 		return template.Config{}, err
 	}
-	if len(cfg.Tables) > MaxTables {
-		return template.Config{}, fmt.Errorf("tables: got %d tables, want at most %d: each adds %d resources and %d outputs, and a stack holds %d resources and %d outputs",
-			len(cfg.Tables), MaxTables, template.ResourcesPerTable, template.OutputsPerTable, cfn.MaxResources, cfn.MaxOutputs)
-	}
 	return cfg, nil
 }
 
@@ -179,21 +170,15 @@ func (f *File) applyTables(cfg *template.Config) error {
 	if f.Tables == nil {
 		return nil
 	}
-	profileTable := cfg.Tables[0]
 	cfg.Tables = make([]template.TableConfig, len(f.Tables))
 	for i, t := range f.Tables {
 		if t.PartitionKey == nil {
 			return fmt.Errorf("tables[%d].partitionKey: missing; want {name: ..., type: S|N|B}", i)
 		}
-		table := template.TableConfig{
-			Name:                t.Name,
-			PartitionKey:        template.Attribute(*t.PartitionKey),
-			PointInTimeRecovery: or(t.PointInTimeRecovery, profileTable.PointInTimeRecovery),
-			DeletionProtection:  or(t.DeletionProtection, profileTable.DeletionProtection),
-			TTLAttribute:        t.TTLAttribute,
-			Stream:              t.Stream,
-			TableClass:          t.TableClass,
-		}
+		table := cfg.Table(t.Name, template.Attribute(*t.PartitionKey))
+		table.PointInTimeRecovery = or(t.PointInTimeRecovery, table.PointInTimeRecovery)
+		table.DeletionProtection = or(t.DeletionProtection, table.DeletionProtection)
+		table.TTLAttribute, table.Stream, table.TableClass = t.TTLAttribute, t.Stream, t.TableClass
 		if t.SortKey != nil {
 			sortKey := template.Attribute(*t.SortKey)
 			table.SortKey = &sortKey

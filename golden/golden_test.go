@@ -80,7 +80,7 @@ func rendered(t *testing.T, configuration func() (template.Config, error)) []byt
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := render.YAML(s)
+	out, err := render.YAML(s.Template, render.Order(s.ResourceOrder, s.OutputOrder))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/dynamodb-sse-cmk/stack/template"
+	"github.com/awslabs/goformation/v7/cloudformation"
 )
 
-// JSON renders the stack as indented JSON in the same key order as [YAML].
-func JSON(s *template.Stack) ([]byte, error) {
-	tree, err := orderedTree(s)
+// JSON renders the template as indented JSON, intrinsics in long form, in
+// the same key order as [YAML].
+func JSON(t *cloudformation.Template, opts ...Option) ([]byte, error) {
+	tree, err := orderedTree(t, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,7 @@ import (
 
 func renderYAML(t *testing.T, s *template.Stack) string {
 	t.Helper()
-	out, err := YAML(s)
+	out, err := YAML(s.Template, Order(s.ResourceOrder, s.OutputOrder))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +103,19 @@ func TestResourcesAndOutputsInTheOrderTheyWereAdded(t *testing.T) {
 	assertKeysInOrder(t, renderYAML(t, s), "  Zeta:", "  Alpha:", "  Mid:", "  Second:", "  First:")
 }
 
+// Without Order, resources and outputs come by logical id.
+func TestAnyTemplateRendersWithItsResourcesByLogicalID(t *testing.T) {
+	tmpl := cloudformation.NewTemplate()
+	for _, id := range []string{"Zeta", "Alpha", "Mid"} {
+		tmpl.Resources[id] = aliasTo(id)
+	}
+	out, err := YAML(tmpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertKeysInOrder(t, string(out), "  Alpha:", "  Mid:", "  Zeta:")
+}
+
 func TestMultiLineStringsAreBlockLiterals(t *testing.T) {
 	got := renderYAML(t, stackWith([]string{"A"}, aliasTo("line one\nline two\n")))
 	want := "AliasName: |\n        line one\n        line two\n"
@@ -113,7 +126,7 @@ func TestMultiLineStringsAreBlockLiterals(t *testing.T) {
 
 func TestJSONKeepsTheSameKeyOrderInLongForm(t *testing.T) {
 	s := stackWith([]string{"Zeta", "Alpha"}, aliasTo(cloudformation.Ref("K")), aliasTo("<a&b>"))
-	out, err := JSON(s)
+	out, err := JSON(s.Template, Order(s.ResourceOrder, s.OutputOrder))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/awslabs/goformation/v7"
@@ -9,42 +10,55 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 	"github.com/awslabs/goformation/v7/intrinsics"
 
-	"github.com/dynamodb-sse-cmk/stack/template"
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // keepIntrinsics makes goformation keep intrinsics as intrinsics; without it
 // parsing replaces them with made-up values.
 var keepIntrinsics = &intrinsics.ProcessorOptions{IntrinsicHandlerOverrides: cloudformation.EncoderIntrinsics}
 
-// assertParsesBackToTheSameTemplate renders s in both formats, parses each
-// with goformation, and compares the result with s.
-func assertParsesBackToTheSameTemplate(t *testing.T, s *template.Stack) {
+// assertParsesBackToTheSameTemplate renders t in both formats, and parses
+// each back with goformation (as a Go user of the output would, intrinsics
+// kept) and with cfn (as gen check, gen diff and verify do): both must give
+// t again.
+func assertParsesBackToTheSameTemplate(t *testing.T, tmpl *cloudformation.Template) {
 	t.Helper()
-	want, err := s.Template.JSON()
+	want, err := tmpl.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := cfn.Parse(want)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, format := range map[string]struct {
-		render func(*template.Stack) ([]byte, error)
+		render func(*cloudformation.Template, ...Option) ([]byte, error)
 		parse  func([]byte, *intrinsics.ProcessorOptions) (*cloudformation.Template, error)
 	}{
 		"yaml": {YAML, goformation.ParseYAMLWithOptions},
 		"json": {JSON, goformation.ParseJSONWithOptions},
 	} {
-		rendered, err := format.render(s)
+		rendered, err := format.render(tmpl)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		parsed, err := format.parse(rendered, keepIntrinsics)
 		if err != nil {
-			t.Fatalf("%s: parse rendered template: %v\n%s", name, err, rendered)
+			t.Fatalf("%s: goformation cannot parse the rendered template: %v\n%s", name, err, rendered)
 		}
 		got, err := parsed.JSON()
 		if err != nil {
 			t.Fatal(err)
 		}
 		if string(got) != string(want) {
-			t.Errorf("%s: rendered\n%s\nparses back to\n%s\nwant\n%s", name, rendered, got, want)
+			t.Errorf("%s: rendered\n%s\nparses back with goformation to\n%s\nwant\n%s", name, rendered, got, want)
+		}
+		back, err := cfn.Parse(rendered)
+		if err != nil {
+			t.Fatalf("%s: cfn cannot parse the rendered template: %v\n%s", name, err, rendered)
+		}
+		if !reflect.DeepEqual(back.Value(), model.Value()) {
+			t.Errorf("%s: rendered\n%s\nparses back with cfn to\n%v\nwant\n%v", name, rendered, back.Value(), model.Value())
 		}
 	}
 }
@@ -68,6 +82,6 @@ func FuzzRenderParsesBack(f *testing.F) {
 			Variables: map[string]string{"V": variable},
 		}}
 		tmpl.Outputs["Out"] = cloudformation.Output{Value: output}
-		assertParsesBackToTheSameTemplate(t, &template.Stack{Template: tmpl, ResourceOrder: []string{"Key", "Alias", "Fn"}, OutputOrder: []string{"Out"}})
+		assertParsesBackToTheSameTemplate(t, tmpl)
 	})
 }

@@ -1,6 +1,27 @@
 package render
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// yaml.v3 on its own writes YAML 1.1's booleans plain, and CloudFormation's
+// YAML 1.1 reader then takes a tag value "yes" for true: one reason this
+// package writes its YAML itself.
+func TestYAMLv3WritesYesPlain(t *testing.T) {
+	var b bytes.Buffer
+	if err := yaml.NewEncoder(&b).Encode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "yes"}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != "yes\n" {
+		t.Errorf("yaml.v3 now writes %q: the reason to quote YAML 1.1 keywords ourselves is gone", b.String())
+	}
+	if got := quoted("yes"); got != "'yes'" {
+		t.Errorf("quoted(yes) = %s", got)
+	}
+}
 
 func TestScalarsArePlainOnlyWhenTheyReadBackAsThemselves(t *testing.T) {
 	tests := []struct {

@@ -10,8 +10,6 @@ import (
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
-
-	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
 // object is a JSON object whose members keep the order they are rendered in.
@@ -32,19 +30,38 @@ var (
 	statementOrder = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
 
-// orderedTree turns the stack into a tree of objects, lists and scalars in
-// rendering order.
-func orderedTree(s *template.Stack) (object, error) {
-	top, err := decode(s.Template)
+// Option changes how a template is rendered.
+type Option func(*options)
+
+type options struct {
+	resources, outputs []string
+}
+
+// Order puts the resources and outputs it names first, in its order, such as
+// the order a builder added them in; the rest follow by logical id.
+func Order(resources, outputs []string) Option {
+	return func(o *options) {
+		o.resources, o.outputs = resources, outputs
+	}
+}
+
+// orderedTree turns the template into a tree of objects, lists and scalars
+// in rendering order.
+func orderedTree(t *cloudformation.Template, opts []Option) (object, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	top, err := decode(t)
 	if err != nil {
 		return nil, err
 	}
 	out := orderMap(top, topLevelOrder, func(key string, v any) any {
 		switch key {
 		case "Resources":
-			return orderChildren(v, s.ResourceOrder, resourceOrder)
+			return orderChildren(v, o.resources, resourceOrder)
 		case "Outputs":
-			return orderChildren(v, s.OutputOrder, outputOrder)
+			return orderChildren(v, o.outputs, outputOrder)
 		}
 		return order(v)
 	})

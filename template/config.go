@@ -24,7 +24,7 @@ const (
 )
 
 // Profiles lists every profile, in the order help texts show them.
-var Profiles = []Profile{ProfileDefault, ProfileProduction, ProfileSeed}
+func Profiles() []Profile { return []Profile{ProfileDefault, ProfileProduction, ProfileSeed} }
 
 // Config is everything a stack is built from.
 type Config struct {
@@ -96,7 +96,7 @@ const (
 )
 
 // KeyAccesses lists the key access models.
-var KeyAccesses = []KeyAccess{AccessWriter, AccessIAM, AccessAccount}
+func KeyAccesses() []KeyAccess { return []KeyAccess{AccessWriter, AccessIAM, AccessAccount} }
 
 // WriterConfig sets the Lambda function that writes items into each table.
 type WriterConfig struct {
@@ -132,12 +132,18 @@ func DefaultConfig() Config {
 func ProductionConfig() Config {
 	cfg := DefaultConfig()
 	cfg.Profile = ProfileProduction
-	cfg.Tables[0].PointInTimeRecovery = true
-	cfg.Tables[0].DeletionProtection = true
+	cfg.Tables = []TableConfig{cfg.Table(DefaultTable().Name, DefaultTable().PartitionKey)}
 	cfg.Key.PendingWindowInDays = 30
 	cfg.Key.LimitGrantsToAWSResources = true
 	cfg.Writer.LogRetentionInDays = 365
 	return cfg
+}
+
+// Table is a table with the profile's defaults: in production, deletion
+// protection and point-in-time recovery are on.
+func (c Config) Table(name string, partitionKey Attribute) TableConfig {
+	production := c.Profile == ProfileProduction
+	return TableConfig{Name: name, PartitionKey: partitionKey, PointInTimeRecovery: production, DeletionProtection: production}
 }
 
 // SeedConfig is the configuration of the seed profile. Only the profile is
@@ -148,7 +154,7 @@ func SeedConfig() Config {
 
 // ParseProfile checks a profile name.
 func ParseProfile(name string) (Profile, error) {
-	if !slices.Contains(Profiles, Profile(name)) {
+	if !slices.Contains(Profiles(), Profile(name)) {
 		return "", errProfile(name)
 	}
 	return Profile(name), nil
@@ -156,7 +162,7 @@ func ParseProfile(name string) (Profile, error) {
 
 // ParseKeyAccess checks a key access model's name.
 func ParseKeyAccess(name string) (KeyAccess, error) {
-	if !slices.Contains(KeyAccesses, KeyAccess(name)) {
+	if !slices.Contains(KeyAccesses(), KeyAccess(name)) {
 		return "", fmt.Errorf("key.access: got %q, want one of %s", name, KeyAccessNames())
 	}
 	return KeyAccess(name), nil
@@ -181,10 +187,10 @@ func ConfigFor(profile string) (Config, error) {
 func (c Config) retains() bool { return c.Profile == ProfileProduction }
 
 // ProfileNames lists the profiles for messages and help texts.
-func ProfileNames() string { return joinNames(Profiles) }
+func ProfileNames() string { return joinNames(Profiles()) }
 
 // KeyAccessNames lists the key access models for messages and help texts.
-func KeyAccessNames() string { return joinNames(KeyAccesses) }
+func KeyAccessNames() string { return joinNames(KeyAccesses()) }
 
 func joinNames[T ~string](values []T) string {
 	names := make([]string, len(values))

@@ -6,7 +6,7 @@ import (
 )
 
 func TestConfigForKnowsEveryProfile(t *testing.T) {
-	for _, p := range Profiles {
+	for _, p := range Profiles() {
 		cfg, err := ConfigFor(string(p))
 		if err != nil {
 			t.Errorf("ConfigFor(%q): %v", p, err)

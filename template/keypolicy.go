@@ -119,7 +119,7 @@ func denyGrantsNotForAWSResources() cfn.Statement {
 }
 
 // keyPolicy assembles the key policy of a table's key.
-func keyPolicy(id ids, cfg KeyConfig) cfn.PolicyDocument {
+func keyPolicy(id TableIDs, cfg KeyConfig) cfn.PolicyDocument {
 	statements := []cfn.Statement{accountRootAdministers()}
 	switch cfg.Access {
 	case AccessWriter:

@@ -2,24 +2,29 @@ package template
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // samTransform makes CloudFormation expand AWS::Serverless::* resources.
-const samTransform = "AWS::Serverless-2016-10-31"
+const samTransform = cfn.SAM
 
-// What each table adds to the stack: 7 resources once CloudFormation has
+// What each table adds to a stack: 7 resources once CloudFormation has
 // applied the SAM transform (key, alias, table, role, policy, function, log
-// group) and 6 outputs.
+// group) and 6 outputs; and so the tables one stack holds, within
+// CloudFormation's 500 resources and 200 outputs.
 const (
 	ResourcesPerTable = 7
 	OutputsPerTable   = 6
+	MaxTables         = min(cfn.MaxResources/ResourcesPerTable, cfn.MaxOutputs/OutputsPerTable)
 )
 
 // Stack is a built template together with the order its resources and
 // outputs were added in, which the template's maps do not keep and a
-// readable rendering needs.
+// readable rendering needs (render.Order).
 type Stack struct {
 	Template      *cloudformation.Template
 	ResourceOrder []string
@@ -28,8 +33,8 @@ type Stack struct {
 
 func newStack(description string) *Stack {
 	t := cloudformation.NewTemplate()
-	t.Transform = &cloudformation.Transform{String: cloudformation.String(samTransform)}
 	t.Description = description
+	addSAMTransform(t)
 	return &Stack{Template: t}
 }
 
@@ -38,12 +43,8 @@ func (s *Stack) add(id string, r cloudformation.Resource) {
 	s.ResourceOrder = append(s.ResourceOrder, id)
 }
 
-func (s *Stack) output(id, description, value string) {
-	s.Template.Outputs[id] = cloudformation.Output{Description: cloudformation.String(description), Value: value}
-	s.OutputOrder = append(s.OutputOrder, id)
-}
-
-// Build builds the stack that cfg describes.
+// Build builds the stack that cfg describes: a new template, and AddTable
+// for each of its tables.
 func Build(cfg Config) (*Stack, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
@@ -51,19 +52,39 @@ func Build(cfg Config) (*Stack, error) {
 	if cfg.Profile == ProfileSeed {
 		return buildSeed(), nil
 	}
-	return buildTables(cfg), nil
+	description := "DynamoDB table encrypted at rest with a customer managed KMS key, and its writer"
+	if len(cfg.Tables) > 1 {
+		description = "DynamoDB tables, each encrypted at rest with its own customer managed KMS key, and their writers"
+	}
+	s := newStack(description)
+	for _, table := range cfg.Tables {
+		ids, err := AddTable(s.Template, cfg, table)
+		if err != nil {
+			return nil, err
+		}
+		s.ResourceOrder = append(s.ResourceOrder, ids.Resources()...)
+		s.OutputOrder = append(s.OutputOrder, ids.Outputs...)
+	}
+	return s, nil
 }
 
-// ids are the logical ids of one table's resources.
-type ids struct {
+// TableIDs names what AddTable added for one table: the logical ids of its
+// resources and the names of its outputs, all derived from the table's name.
+type TableIDs struct {
 	Key, Alias, Table, Role, Policy, Function, LogGroup string
+	Outputs                                             []string
 }
 
-// idsFor derives a table's logical ids from its name. A renamed logical id
+// Resources lists the logical ids, in the order AddTable adds them.
+func (ids TableIDs) Resources() []string {
+	return []string{ids.Key, ids.Alias, ids.Table, ids.Role, ids.Policy, ids.Function, ids.LogGroup}
+}
+
+// tableIDs derives a table's logical ids from its name. A renamed logical id
 // makes CloudFormation replace the resource, and a replaced table loses its
 // items: the default table's name, DynamoDb, gives the reference's ids.
-func idsFor(table string) ids {
-	return ids{
+func tableIDs(table string) TableIDs {
+	return TableIDs{
 		Key:      table + "TableKmsKey",
 		Alias:    table + "TableKmsKeyAlias",
 		Table:    table + "Table",
@@ -71,37 +92,94 @@ func idsFor(table string) ids {
 		Policy:   table + "WriteFunctionPolicy",
 		Function: table + "WriteFunction",
 		LogGroup: table + "WriteFunctionLogGroup",
+		Outputs: []string{
+			table + "TableName", table + "TableArn", table + "KeyArn", table + "KeyAlias",
+			table + "WriterFunctionName", table + "WriterFunctionArn",
+		},
 	}
 }
 
-func buildTables(cfg Config) *Stack {
-	description := "DynamoDB table encrypted at rest with a customer managed KMS key, and its writer"
-	if len(cfg.Tables) > 1 {
-		description = "DynamoDB tables, each encrypted at rest with its own customer managed KMS key, and their writers"
+// AddTable adds one table to any goformation template t: the table with its
+// own key, alias and key policy, and its writer (function, role, policy and
+// log group), and their outputs, so each writer may touch one table and one
+// key only. It adds the SAM transform, keeping the template's others. It
+// refuses, leaving t as it was, an invalid table or config, the seed profile
+// (the reference template, which has no table to add), a logical id or
+// output t already has, and a table that would take t past CloudFormation's
+// limits on resources or outputs.
+func AddTable(t *cloudformation.Template, cfg Config, table TableConfig) (TableIDs, error) {
+	if err := cfg.validateForTable(table); err != nil {
+		return TableIDs{}, fmt.Errorf("table %q: %w", table.Name, err)
 	}
-	s := newStack(description)
-	for _, table := range cfg.Tables {
-		addTable(s, cfg, table)
+	ids := tableIDs(table.Name)
+	if err := fits(t, ids); err != nil {
+		return TableIDs{}, fmt.Errorf("table %q: %w", table.Name, err)
 	}
-	return s
+	resources := []cloudformation.Resource{
+		key(ids, cfg), alias(ids), tableResource(ids, table, cfg),
+		writerRole(cfg.Tags), writerPolicy(ids, cfg.Key.Access), writerFunction(ids, table, cfg), writerLogGroup(ids, cfg),
+	}
+	for i, id := range ids.Resources() {
+		t.Resources[id] = resources[i]
+	}
+	outputs := []cloudformation.Output{
+		output("Name of the encrypted table "+table.Name, cloudformation.Ref(ids.Table)),
+		output("ARN of the encrypted table "+table.Name, cloudformation.GetAtt(ids.Table, "Arn")),
+		output("ARN of the customer managed key that encrypts "+table.Name, cloudformation.GetAtt(ids.Key, "Arn")),
+		output("Alias of the customer managed key of "+table.Name, cloudformation.Ref(ids.Alias)),
+		output("Name of the writer of "+table.Name+"; pass it to aws lambda invoke", cloudformation.Ref(ids.Function)),
+		output("ARN of the writer of "+table.Name, cloudformation.GetAtt(ids.Function, "Arn")),
+	}
+	for i, name := range ids.Outputs {
+		t.Outputs[name] = outputs[i]
+	}
+	addSAMTransform(t)
+	return ids, nil
 }
 
-// addTable adds one table with its own key and its own writer, so each
-// writer may touch one table and one key only.
-func addTable(s *Stack, cfg Config, t TableConfig) {
-	id := idsFor(t.Name)
-	s.add(id.Key, key(id, cfg))
-	s.add(id.Alias, alias(id))
-	s.add(id.Table, table(id, t, cfg))
-	s.add(id.Role, writerRole(cfg.Tags))
-	s.add(id.Policy, writerPolicy(id, cfg.Key.Access))
-	s.add(id.Function, writerFunction(id, t, cfg))
-	s.add(id.LogGroup, writerLogGroup(id, cfg))
+func output(description, value string) cloudformation.Output {
+	return cloudformation.Output{Description: cloudformation.String(description), Value: value}
+}
 
-	s.output(t.Name+"TableName", "Name of the encrypted table "+t.Name, cloudformation.Ref(id.Table))
-	s.output(t.Name+"TableArn", "ARN of the encrypted table "+t.Name, cloudformation.GetAtt(id.Table, "Arn"))
-	s.output(t.Name+"KeyArn", "ARN of the customer managed key that encrypts "+t.Name, cloudformation.GetAtt(id.Key, "Arn"))
-	s.output(t.Name+"KeyAlias", "Alias of the customer managed key of "+t.Name, cloudformation.Ref(id.Alias))
-	s.output(t.Name+"WriterFunctionName", "Name of the writer of "+t.Name+"; pass it to aws lambda invoke", cloudformation.Ref(id.Function))
-	s.output(t.Name+"WriterFunctionArn", "ARN of the writer of "+t.Name, cloudformation.GetAtt(id.Function, "Arn"))
+// fits refuses ids that t already uses, and a table t has no room for.
+func fits(t *cloudformation.Template, ids TableIDs) error {
+	for _, id := range ids.Resources() {
+		if _, taken := t.Resources[id]; taken {
+			return fmt.Errorf("the template already has a resource %s", id)
+		}
+	}
+	for _, name := range ids.Outputs {
+		if _, taken := t.Outputs[name]; taken {
+			return fmt.Errorf("the template already has an output %s", name)
+		}
+	}
+	if n := len(t.Resources) + ResourcesPerTable; n > cfn.MaxResources {
+		return fmt.Errorf("the template would have %d resources; CloudFormation allows %d", n, cfn.MaxResources)
+	}
+	if n := len(t.Outputs) + OutputsPerTable; n > cfn.MaxOutputs {
+		return fmt.Errorf("the template would have %d outputs; CloudFormation allows %d", n, cfn.MaxOutputs)
+	}
+	return nil
+}
+
+// addSAMTransform adds the SAM transform to the template's transforms, after
+// the others: AWS::LanguageExtensions, for one, must run first.
+func addSAMTransform(t *cloudformation.Template) {
+	var names []string
+	switch {
+	case t.Transform == nil:
+	case t.Transform.StringArray != nil:
+		names = *t.Transform.StringArray
+	case t.Transform.String != nil:
+		names = []string{*t.Transform.String}
+	}
+	if slices.Contains(names, samTransform) {
+		return
+	}
+	if len(names) == 0 {
+		t.Transform = &cloudformation.Transform{String: cloudformation.String(samTransform)}
+		return
+	}
+	names = append(slices.Clone(names), samTransform)
+	t.Transform = &cloudformation.Transform{StringArray: &names}
 }

@@ -27,7 +27,7 @@ func (c Config) statefulPolicy() string {
 	return Delete
 }
 
-func key(id ids, cfg Config) *kms.Key {
+func key(id TableIDs, cfg Config) *kms.Key {
 	return &kms.Key{
 		Description:                          cloudformation.String("Encrypts " + id.Table + " at rest"),
 		EnableKeyRotation:                    cloudformation.Bool(true),
@@ -42,14 +42,14 @@ func key(id ids, cfg Config) *kms.Key {
 
 // alias names the key after the stack and the table, so a person finds it in
 // the KMS console; the alias goes when the stack goes.
-func alias(id ids) *kms.Alias {
+func alias(id TableIDs) *kms.Alias {
 	return &kms.Alias{
 		AliasName:   cloudformation.Sub("alias/${AWS::StackName}/" + id.Table),
 		TargetKeyId: cloudformation.Ref(id.Key),
 	}
 }
 
-func table(id ids, t TableConfig, cfg Config) *dynamodb.Table {
+func tableResource(id TableIDs, t TableConfig, cfg Config) *dynamodb.Table {
 	attributes := []dynamodb.Table_AttributeDefinition{{AttributeName: t.PartitionKey.Name, AttributeType: t.PartitionKey.Type}}
 	schema := []dynamodb.Table_KeySchema{{AttributeName: t.PartitionKey.Name, KeyType: "HASH"}}
 	if t.SortKey != nil {

@@ -34,16 +34,16 @@ func TestEachTableGetsItsOwnKeyAndWriter(t *testing.T) {
 	if got := len(s.Template.Resources); got != 2*ResourcesPerTable {
 		t.Fatalf("%d resources, want %d", got, 2*ResourcesPerTable)
 	}
-	for _, name := range []string{"Orders", "Customers"} {
-		id := idsFor(name)
-		key := s.Template.Resources[id.Key].(*kms.Key)
-		if got := key.KeyPolicy.(cfn.PolicyDocument).Statement[1].Principal.(map[string]any)["AWS"]; got != writerUsesKeyThroughDynamoDB(id.Role).Principal.(map[string]any)["AWS"] {
-			t.Errorf("%s's key policy names %v, not %s", name, got, id.Role)
-		}
-		policy := s.Template.Resources[id.Policy].(*iam.Policy)
-		assertRendersAs(t, policy.PolicyDocument.(cfn.PolicyDocument).Statement[0].Resource, `{"Fn::GetAtt": ["`+id.Table+`", "Arn"]}`)
-		table := s.Template.Resources[id.Table].(*dynamodb.Table)
-		assertRendersAs(t, table.SSESpecification.KMSMasterKeyId, `{"Fn::GetAtt": ["`+id.Key+`", "Arn"]}`)
+	for _, want := range []struct{ key, role, policy, table string }{
+		{"OrdersTableKmsKey", "OrdersWriteFunctionRole", "OrdersWriteFunctionPolicy", "OrdersTable"},
+		{"CustomersTableKmsKey", "CustomersWriteFunctionRole", "CustomersWriteFunctionPolicy", "CustomersTable"},
+	} {
+		key := s.Template.Resources[want.key].(*kms.Key)
+		assertRendersAs(t, key.KeyPolicy.(cfn.PolicyDocument).Statement[1].Principal, `{"AWS": {"Fn::GetAtt": ["`+want.role+`", "Arn"]}}`)
+		policy := s.Template.Resources[want.policy].(*iam.Policy)
+		assertRendersAs(t, policy.PolicyDocument.(cfn.PolicyDocument).Statement[0].Resource, `{"Fn::GetAtt": ["`+want.table+`", "Arn"]}`)
+		table := s.Template.Resources[want.table].(*dynamodb.Table)
+		assertRendersAs(t, table.SSESpecification.KMSMasterKeyId, `{"Fn::GetAtt": ["`+want.key+`", "Arn"]}`)
 	}
 }
 
@@ -119,7 +119,7 @@ func TestTheKeyIsRetainedWheneverItsTableIs(t *testing.T) {
 	for _, cfg := range []Config{DefaultConfig(), ProductionConfig(), twoTables()} {
 		s := build(t, cfg)
 		for _, table := range cfg.Tables {
-			id := idsFor(table.Name)
+			id := tableIDs(table.Name)
 			tbl := s.Template.Resources[id.Table].(*dynamodb.Table)
 			key := s.Template.Resources[id.Key].(*kms.Key)
 			if tbl.AWSCloudFormationDeletionPolicy == Retain && key.AWSCloudFormationDeletionPolicy != Retain ||

@@ -3,9 +3,11 @@ package template
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
@@ -30,19 +32,46 @@ func errProfile(got string) error {
 }
 
 // Validate reports every field that is out of range, each naming the field
-// path, what is allowed and what it got.
+// path, what is allowed and what it got: more tables than a stack holds,
+// and, for the seed profile, any setting it would ignore, included.
 func (c Config) Validate() error {
 	if _, err := ParseProfile(string(c.Profile)); err != nil {
 		return err
 	}
 	if c.Profile == ProfileSeed {
-		return nil
+		return c.onlySeedSettings()
 	}
 	v := &validation{}
 	v.tables(c.Tables)
 	v.key(c.Key)
 	v.writer(c.Writer)
 	return errors.Join(v.errs...)
+}
+
+// validateForTable checks what AddTable takes: the profile, key and writer
+// settings, and the one table.
+func (c Config) validateForTable(t TableConfig) error {
+	if _, err := ParseProfile(string(c.Profile)); err != nil {
+		return err
+	}
+	if c.Profile == ProfileSeed {
+		return errors.New("profile: seed is the reference template, which has no table to add; choose default or production")
+	}
+	v := &validation{}
+	v.table("table", t)
+	v.key(c.Key)
+	v.writer(c.Writer)
+	return errors.Join(v.errs...)
+}
+
+// onlySeedSettings refuses what the seed profile would ignore: it
+// reproduces the reference template, whose one table is the default table.
+func (c Config) onlySeedSettings() error {
+	tables := len(c.Tables) == 0 || (len(c.Tables) == 1 && reflect.DeepEqual(c.Tables[0], DefaultTable()))
+	if !tables || !reflect.DeepEqual(c.Key, KeyConfig{}) || !reflect.DeepEqual(c.Writer, WriterConfig{}) || len(c.Tags) > 0 {
+		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer or tags; remove them, or choose default or production")
+	}
+	return nil
 }
 
 type validation struct{ errs []error }
@@ -64,35 +93,43 @@ func (v *validation) oneOf(field, got string, allowed []string) {
 }
 
 func (v *validation) tables(tables []TableConfig) {
-	if len(tables) == 0 {
+	switch {
+	case len(tables) == 0:
 		v.fail("tables: got none, want at least one")
+	case len(tables) > MaxTables:
+		v.fail("tables: got %d tables, want at most %d: each adds %d resources and %d outputs, and a stack holds %d resources and %d outputs",
+			len(tables), MaxTables, ResourcesPerTable, OutputsPerTable, cfn.MaxResources, cfn.MaxOutputs)
 	}
 	seen := map[string]int{}
 	for i, t := range tables {
 		path := fmt.Sprintf("tables[%d]", i)
-		if !tableName.MatchString(t.Name) {
-			v.fail("%s.name: got %q, want a letter, then up to 63 letters and digits", path, t.Name)
-		}
 		if first, dup := seen[t.Name]; dup {
 			v.fail("%s.name: got %q, already the name of tables[%d]", path, t.Name, first)
 		}
 		seen[t.Name] = i
-		v.attribute(path+".partitionKey", t.PartitionKey)
-		if t.SortKey != nil {
-			v.attribute(path+".sortKey", *t.SortKey)
-			if t.SortKey.Name == t.PartitionKey.Name {
-				v.fail("%s.sortKey.name: got %q, the partition key's name; want another attribute", path, t.SortKey.Name)
-			}
+		v.table(path, t)
+	}
+}
+
+func (v *validation) table(path string, t TableConfig) {
+	if !tableName.MatchString(t.Name) {
+		v.fail("%s.name: got %q, want a letter, then up to 63 letters and digits", path, t.Name)
+	}
+	v.attribute(path+".partitionKey", t.PartitionKey)
+	if t.SortKey != nil {
+		v.attribute(path+".sortKey", *t.SortKey)
+		if t.SortKey.Name == t.PartitionKey.Name {
+			v.fail("%s.sortKey.name: got %q, the partition key's name; want another attribute", path, t.SortKey.Name)
 		}
-		if len(t.TTLAttribute) > maxAttributeBytes {
-			v.fail("%s.ttlAttribute: got %d bytes, want at most %d", path, len(t.TTLAttribute), maxAttributeBytes)
-		}
-		if t.Stream != "" {
-			v.oneOf(path+".stream", t.Stream, streamViewTypes)
-		}
-		if t.TableClass != "" {
-			v.oneOf(path+".tableClass", t.TableClass, tableClasses)
-		}
+	}
+	if len(t.TTLAttribute) > maxAttributeBytes {
+		v.fail("%s.ttlAttribute: got %d bytes, want at most %d", path, len(t.TTLAttribute), maxAttributeBytes)
+	}
+	if t.Stream != "" {
+		v.oneOf(path+".stream", t.Stream, streamViewTypes)
+	}
+	if t.TableClass != "" {
+		v.oneOf(path+".tableClass", t.TableClass, tableClasses)
 	}
 }
 

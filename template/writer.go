@@ -45,7 +45,7 @@ func writerRole(tags map[string]string) *iam.Role {
 // which the writer uses for batches, is authorised by the actions inside it.
 // Where the key policy delegates to IAM, the policy also grants the key's use
 // through DynamoDB.
-func writerPolicy(id ids, access KeyAccess) *iam.Policy {
+func writerPolicy(id TableIDs, access KeyAccess) *iam.Policy {
 	statements := []cfn.Statement{{
 		Sid:      "PutItemsIntoTable",
 		Effect:   cfn.Allow,
@@ -65,7 +65,7 @@ func writerPolicy(id ids, access KeyAccess) *iam.Policy {
 // useTableKeyThroughDynamoDB is what AWS CDK's grantWriteData gives a role
 // on a table's key, plus the kms:ViaService condition CDK leaves out: without
 // it the role could decrypt with the key directly.
-func useTableKeyThroughDynamoDB(id ids) cfn.Statement {
+func useTableKeyThroughDynamoDB(id TableIDs) cfn.Statement {
 	return cfn.Statement{
 		Sid:       "UseTableKeyThroughDynamoDB",
 		Effect:    cfn.Allow,
@@ -77,7 +77,7 @@ func useTableKeyThroughDynamoDB(id ids) cfn.Statement {
 
 // writerFunction tells the writer its table and the table's key attributes
 // through its environment, so one binary serves every table.
-func writerFunction(id ids, t TableConfig, cfg Config) *serverless.Function {
+func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function {
 	env := map[string]string{
 		contract.EnvTableName:        cloudformation.Ref(id.Table),
 		contract.EnvPartitionKey:     t.PartitionKey.Name,
@@ -106,7 +106,7 @@ func writerFunction(id ids, t TableConfig, cfg Config) *serverless.Function {
 
 // writerLogGroup is owned by the stack so delete-stack removes the logs;
 // otherwise Lambda creates the group on first invoke and it outlives the stack.
-func writerLogGroup(id ids, cfg Config) *logs.LogGroup {
+func writerLogGroup(id TableIDs, cfg Config) *logs.LogGroup {
 	return &logs.LogGroup{
 		LogGroupName:                         cloudformation.String(cloudformation.Sub("/aws/lambda/${" + id.Function + "}")),
 		RetentionInDays:                      cloudformation.Int(cfg.Writer.LogRetentionInDays),

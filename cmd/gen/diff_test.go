@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dynamodb-sse-cmk/stack/config"
 	"github.com/dynamodb-sse-cmk/stack/render"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
@@ -120,7 +119,7 @@ func BenchmarkDiffProcess(b *testing.B) {
 	for i, withSortKey := range []bool{false, true} {
 		cfg := template.DefaultConfig()
 		cfg.Tables = nil
-		for n := range config.MaxTables {
+		for n := range template.MaxTables {
 			table := template.TableConfig{Name: fmt.Sprintf("T%d", n), PartitionKey: template.Attribute{Name: "id", Type: "S"}}
 			if withSortKey {
 				table.SortKey = &template.Attribute{Name: "at", Type: "N"}
@@ -131,7 +130,7 @@ func BenchmarkDiffProcess(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		src, err := render.YAML(stack)
+		src, err := render.YAML(stack.Template, render.Order(stack.ResourceOrder, stack.OutputOrder))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"slices"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
+
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/config"
 	"github.com/dynamodb-sse-cmk/stack/internal/atomicfile"
@@ -14,7 +16,7 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
-var renderers = map[string]func(*template.Stack) ([]byte, error){
+var renderers = map[string]func(*cloudformation.Template, ...render.Option) ([]byte, error){
 	"yaml": render.YAML,
 	"json": render.JSON,
 }
@@ -61,12 +63,12 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 
 var errPostureFailed = errors.New("the template fails the posture check; nothing written")
 
-func generate(cfg template.Config, renderer func(*template.Stack) ([]byte, error), out string, stdout, stderr io.Writer) error {
+func generate(cfg template.Config, renderer func(*cloudformation.Template, ...render.Option) ([]byte, error), out string, stdout, stderr io.Writer) error {
 	stack, err := template.Build(cfg)
 	if err != nil {
 		return err
 	}
-	data, err := renderer(stack)
+	data, err := renderer(stack.Template, render.Order(stack.ResourceOrder, stack.OutputOrder))
 	if err != nil {
 		return err
 	}

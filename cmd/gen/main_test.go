@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,8 +11,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
 	"gopkg.in/yaml.v3"
 
+	"github.com/dynamodb-sse-cmk/stack/render"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -146,26 +147,6 @@ func build(tb testing.TB, pkg, name string) string {
 	return bin
 }
 
-// Go randomises map iteration per process, so determinism is checked across
-// processes, not only within one.
-func TestGenWritesTheSameBytesInEveryProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs gen 100 times")
-	}
-	bin := buildGen(t)
-	hashes := map[[32]byte]int{}
-	for range 100 {
-		out, err := exec.Command(bin, "-o", "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		hashes[sha256.Sum256(out)]++
-	}
-	if len(hashes) != 1 {
-		t.Errorf("100 runs gave %d different outputs", len(hashes))
-	}
-}
-
 // BenchmarkGenProcess times the whole gen process, as go generate runs it,
 // beside an empty Go program and, where CDK_APP names the reference CDK app
 // with its packages installed (make bench-cdk), beside `cdk synth` of the
@@ -230,7 +211,7 @@ func TestGenRefusesToWriteATemplateWithAnErrorFinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	reference := readFile(t, "../../reference/seed-template.yaml")
-	renderReference := func(*template.Stack) ([]byte, error) { return reference, nil }
+	renderReference := func(*cloudformation.Template, ...render.Option) ([]byte, error) { return reference, nil }
 	var stderr bytes.Buffer
 	err := generate(template.DefaultConfig(), renderReference, out, &bytes.Buffer{}, &stderr)
 	if !errors.Is(err, errPostureFailed) {

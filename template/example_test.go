@@ -1,0 +1,51 @@
+package template_test
+
+import (
+	"fmt"
+
+	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/s3"
+
+	"github.com/dynamodb-sse-cmk/stack/template"
+)
+
+// Add an encrypted table, with its own key and writer, to a template you
+// already build with goformation.
+func ExampleAddTable() {
+	t := cloudformation.NewTemplate()
+	t.Transform = &cloudformation.Transform{String: cloudformation.String("AWS::LanguageExtensions")}
+	t.Resources["Uploads"] = &s3.Bucket{}
+
+	cfg := template.ProductionConfig()
+	orders := cfg.Table("Orders", template.Attribute{Name: "orderId", Type: "S"}) // deletion protection and PITR on
+	ids, err := template.AddTable(t, cfg, orders)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(ids.Resources())
+	fmt.Println(ids.Outputs[0], len(t.Resources), *t.Transform.StringArray)
+
+	// A table of the same name would take the same logical ids: refused, and
+	// the template stays as it was.
+	_, err = template.AddTable(t, cfg, orders)
+	fmt.Println(err, len(t.Resources))
+	// Output:
+	// [OrdersTableKmsKey OrdersTableKmsKeyAlias OrdersTable OrdersWriteFunctionRole OrdersWriteFunctionPolicy OrdersWriteFunction OrdersWriteFunctionLogGroup]
+	// OrdersTableName 8 [AWS::LanguageExtensions AWS::Serverless-2016-10-31]
+	// table "Orders": the template already has a resource OrdersTableKmsKey 8
+}
+
+// Build the whole stack a configuration describes, as gen does.
+func ExampleBuild() {
+	cfg := template.DefaultConfig()
+	cfg.Tables = append(cfg.Tables, template.TableConfig{Name: "Events", PartitionKey: template.Attribute{Name: "id", Type: "S"}})
+	s, err := template.Build(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(s.ResourceOrder), s.ResourceOrder[7], len(s.OutputOrder))
+	// Output:
+	// 14 EventsTableKmsKey 12
+}
