@@ -123,6 +123,28 @@ func canonicalJSON(v any) string {
 	return string(b)
 }
 
+// SubNames lists the names a Fn::Sub string refers to, as ${Name} or
+// ${Name.Attribute} (the part before the dot), in order; ${!Literal} is
+// left out.
+func SubNames(s string) []string {
+	var out []string
+	for {
+		start := strings.Index(s, "${")
+		if start < 0 {
+			return out
+		}
+		end := strings.IndexByte(s[start:], '}')
+		if end < 0 {
+			return out
+		}
+		name, _, _ := strings.Cut(s[start+2:start+end], ".")
+		if name != "" && !strings.HasPrefix(name, "!") {
+			out = append(out, name)
+		}
+		s = s[start+end+1:]
+	}
+}
+
 // substitute fills in the ${Name} variables of a Fn::Sub string with lookup;
 // ${!Literal} becomes ${Literal}, and a variable lookup does not know stays
 // as written.

@@ -1,6 +1,9 @@
 package cfn
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func TestTextReadsValuesAsAReviewerDoes(t *testing.T) {
 	tests := []struct {
@@ -44,5 +47,12 @@ func TestRefTargetFollowsRefAndGetAtt(t *testing.T) {
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("RefTarget(%s) = %q, %v; want %q, %v", tt.yaml, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+func TestSubNamesListsWhatASubStringRefersTo(t *testing.T) {
+	got := SubNames("arn:${AWS::Partition}:kms:${Key.Arn}/${!Literal}/${Table}${}")
+	if fmt.Sprint(got) != "[AWS::Partition Key Table]" {
+		t.Errorf("SubNames = %v", got)
 	}
 }

@@ -176,7 +176,7 @@ func encryptsTable(t *cfn.Template, r cfn.Resource) bool {
 // referencesTableKeyOrParameter reports whether a Sub or Join's text names
 // (as ${X} or ${X.Arn}) a key that encrypts a table, or a parameter.
 func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
-	for _, name := range references(text) {
+	for _, name := range cfn.SubNames(text) {
 		if strings.HasPrefix(name, "AWS::") {
 			continue
 		}
@@ -186,24 +186,6 @@ func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
 		}
 	}
 	return false
-}
-
-// references lists the names a text refers to as ${Name} or ${Name.Attr}.
-func references(text string) []string {
-	var out []string
-	for {
-		start := strings.Index(text, "${")
-		if start < 0 {
-			return out
-		}
-		end := strings.IndexByte(text[start:], '}')
-		if end < 0 {
-			return out
-		}
-		name, _, _ := strings.Cut(text[start+2:start+end], ".")
-		out = append(out, name)
-		text = text[start+end+1:]
-	}
 }
 
 // namedByTable reports whether a key ARN or id is the KMSMasterKeyId a table

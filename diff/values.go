@@ -177,24 +177,15 @@ func intrinsicTargets(name string, arg any) []string {
 }
 
 // subTargets lists the resources a Fn::Sub string names: ${X} and ${X.Attr},
-// but not its own variables, pseudo parameters or ${!Literal}.
+// but not its own variables or pseudo parameters.
 func subTargets(s string, vars map[string]any) []string {
 	var out []string
-	for {
-		start := strings.Index(s, "${")
-		if start < 0 {
-			return out
-		}
-		end := strings.IndexByte(s[start:], '}')
-		if end < 0 {
-			return out
-		}
-		name, _, _ := strings.Cut(s[start+2:start+end], ".")
-		if _, isVar := vars[name]; !isVar && name != "" && !strings.HasPrefix(name, "!") && !strings.HasPrefix(name, "AWS::") {
+	for _, name := range cfn.SubNames(s) {
+		if _, isVar := vars[name]; !isVar && !strings.HasPrefix(name, "AWS::") {
 			out = append(out, name)
 		}
-		s = s[start+end+1:]
 	}
+	return out
 }
 
 // findRenames links each removed resource to an added one of the same type

@@ -38,37 +38,25 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen diff: -fail-on: %v\n", err)
 		return exitUsage
 	}
-	var oldName, newName string
-	var oldSrc []byte
+	var old, new *cfn.Template
 	switch {
 	case *gitRef != "" && flags.NArg() == 1:
-		newName = flags.Arg(0)
-		oldName = *gitRef + ":" + newName
-		oldSrc, err = gitShow(*gitRef, newName)
+		file := flags.Arg(0)
+		old, err = readTemplate(*gitRef+":"+file, func() ([]byte, error) { return gitShow(*gitRef, file) })
+		if err == nil {
+			new, err = readTemplate(file, func() ([]byte, error) { return os.ReadFile(file) })
+		}
 	case *gitRef == "" && flags.NArg() == 2:
-		oldName, newName = flags.Arg(0), flags.Arg(1)
-		oldSrc, err = os.ReadFile(oldName)
+		old, err = readTemplate(flags.Arg(0), func() ([]byte, error) { return os.ReadFile(flags.Arg(0)) })
+		if err == nil {
+			new, err = readTemplate(flags.Arg(1), func() ([]byte, error) { return os.ReadFile(flags.Arg(1)) })
+		}
 	default:
 		fmt.Fprintln(stderr, "gen diff: want OLD NEW, or -git REF FILE")
 		return exitUsage
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gen diff: %v\n", err)
-		return exitUsage
-	}
-	old, err := cfn.Parse(oldSrc)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen diff: %s: %v\n", oldName, err)
-		return exitUsage
-	}
-	newSrc, err := os.ReadFile(newName)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen diff: %v\n", err)
-		return exitUsage
-	}
-	new, err := cfn.Parse(newSrc)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen diff: %s: %v\n", newName, err)
 		return exitUsage
 	}
 	report := diff.Compare(old, new)
@@ -82,6 +70,19 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
+}
+
+// readTemplate reads a template with read and parses it; errors name it.
+func readTemplate(name string, read func() ([]byte, error)) (*cfn.Template, error) {
+	src, err := read()
+	if err != nil {
+		return nil, err
+	}
+	t, err := cfn.Parse(src)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return t, nil
 }
 
 // gitShow reads file as it is in revision ref, the path taken from the
