@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -75,6 +76,34 @@ func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) []Line {
 		return lines
 	}
 	return []Line{{Pass, subject, "key policy as the template promised (" + sids(promised) + "), and gen check's key rules pass"}}
+}
+
+// keyGrants checks that no one holds a grant on the key but DynamoDB, which
+// makes its own for the tables the key encrypts: a grant gives its grantee
+// the key whatever the key policy says, and a template cannot declare one.
+func (v Verifier) keyGrants(ctx context.Context, s *stack, key string) Line {
+	subject := "key " + key
+	region := s.values.Pseudo["AWS::Region"]
+	var dynamoDB, others []string
+	pages := kms.NewListGrantsPaginator(v.KMS, &kms.ListGrantsInput{KeyId: aws.String(s.physical[key])})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return v.unanswered(subject, "grants", fmt.Errorf("ListGrants: %w", err))
+		}
+		for _, g := range page.Grants {
+			switch grantee := aws.ToString(g.GranteePrincipal); grantee {
+			case "dynamodb.amazonaws.com", "dynamodb." + region + ".amazonaws.com":
+				dynamoDB = append(dynamoDB, aws.ToString(g.GrantId))
+			default:
+				others = append(others, fmt.Sprintf("%s lets %s %v", aws.ToString(g.GrantId), grantee, g.Operations))
+			}
+		}
+	}
+	if len(others) > 0 {
+		return Line{Fail, subject, "grants the template does not make: " + strings.Join(others, "; ")}
+	}
+	return Line{Pass, subject, fmt.Sprintf("no grant but DynamoDB's (%d)", len(dynamoDB))}
 }
 
 // promisedKeyPolicy is the template's key policy, resolved; a key without

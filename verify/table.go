@@ -45,6 +45,42 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 	return Line{Pass, subject, fmt.Sprintf("SSE ENABLED, type KMS, with the stack's key %s", keyID)}
 }
 
+// tablePolicy compares the table's resource policy with the template's:
+// one the template does not give, a wider one or a narrower one fails.
+func (v Verifier) tablePolicy(ctx context.Context, s *stack, table string) []Line {
+	subject := "table " + table
+	arn, ok := s.values.Attribute(table, "Arn")
+	if !ok {
+		return []Line{v.unanswered(subject, "resource policy", errors.New("DescribeTable gave no ARN"))}
+	}
+	promised := cfn.PolicyDocument{}
+	if doc := s.resource(table).Prop("ResourcePolicy", "PolicyDocument"); doc != nil {
+		var err error
+		if promised, err = s.promisedPolicy(doc); err != nil {
+			return []Line{v.unanswered(subject, "the template's resource policy", err)}
+		}
+	}
+	deployed := cfn.PolicyDocument{}
+	out, err := v.DynamoDB.GetResourcePolicy(ctx, &dynamodb.GetResourcePolicyInput{ResourceArn: &arn})
+	var none *dbtypes.PolicyNotFoundException
+	switch {
+	case errors.As(err, &none):
+	case err != nil:
+		return []Line{v.unanswered(subject, "resource policy", fmt.Errorf("GetResourcePolicy: %w", err))}
+	default:
+		if deployed, err = cfn.ReadPolicy(aws.ToString(out.Policy)); err != nil {
+			return []Line{{Fail, subject, "deployed resource policy: " + err.Error()}}
+		}
+	}
+	if lines := policyLines(subject, "resource policy", deployed, promised); len(lines) > 0 {
+		return lines
+	}
+	if len(promised.Statement) == 0 {
+		return []Line{{Pass, subject, "no resource policy, as the template gives none"}}
+	}
+	return []Line{{Pass, subject, "resource policy as the template promised (" + sids(promised) + ")"}}
+}
+
 // isKey reports whether arn names the key whose id is keyID: the key's ARN,
 // or the id itself, as moto echoes a key id given by !Ref. Key ids are
 // unique, so no other key's ARN ends in this one's.

@@ -25,11 +25,13 @@ type (
 	}
 	DynamoDB interface {
 		DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
+		GetResourcePolicy(context.Context, *dynamodb.GetResourcePolicyInput, ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error)
 	}
 	KMS interface {
 		DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error)
 		GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error)
 		GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error)
+		ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error)
 	}
 	Lambda interface {
 		GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
@@ -111,10 +113,12 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	lines := templatePosture(s)
 	for _, table := range s.ofType["AWS::DynamoDB::Table"] {
 		lines = append(lines, v.tableSSE(ctx, s, table))
+		lines = append(lines, v.tablePolicy(ctx, s, table)...)
 	}
 	for _, key := range s.ofType["AWS::KMS::Key"] {
 		lines = append(lines, v.keyState(ctx, s, key), v.keyRotation(ctx, s, key))
 		lines = append(lines, v.keyPolicy(ctx, s, key)...)
+		lines = append(lines, v.keyGrants(ctx, s, key))
 	}
 	for _, role := range s.ofType["AWS::IAM::Role"] {
 		lines = append(lines, v.role(ctx, s, role)...)

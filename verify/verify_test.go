@@ -43,6 +43,8 @@ type deployed struct {
 	inline      map[string]string
 	attached    []string
 	env         map[string]string
+	tablePolicy string // "" for none
+	grants      []kmstypes.GrantListEntry
 }
 
 func healthy(t *testing.T) *deployed {
@@ -68,7 +70,22 @@ func healthy(t *testing.T) *deployed {
 			{"Sid": "PutItemsIntoTable", "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "` + tableARN + `"}]}`},
 		attached: []string{basicRole},
 		env:      map[string]string{"TABLE_NAME": "stack-table-1", "PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S"},
+		grants: []kmstypes.GrantListEntry{{
+			GrantId: aws.String("g-dynamodb"), GranteePrincipal: aws.String("dynamodb.us-east-1.amazonaws.com"),
+			Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationEncrypt},
+		}},
 	}
+}
+
+func (d *deployed) GetResourcePolicy(context.Context, *dynamodb.GetResourcePolicyInput, ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error) {
+	if d.tablePolicy == "" {
+		return nil, &dbtypes.PolicyNotFoundException{Message: aws.String("Resource-based policy not found")}
+	}
+	return &dynamodb.GetResourcePolicyOutput{Policy: &d.tablePolicy}, nil
+}
+
+func (d *deployed) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	return &kms.ListGrantsOutput{Grants: d.grants}, nil
 }
 
 func (d *deployed) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
@@ -158,9 +175,11 @@ func TestAHealthyStackPassesEveryCheck(t *testing.T) {
 	want := []string{
 		"PASS template: gen check finds no error (0 warnings)",
 		"PASS table DynamoDbTable: SSE ENABLED, type KMS, with the stack's key DynamoDbTableKmsKey",
+		"PASS table DynamoDbTable: no resource policy, as the template gives none",
 		"PASS key DynamoDbTableKmsKey: Enabled",
 		"PASS key DynamoDbTableKmsKey: rotation on, every 365 days",
 		"PASS key DynamoDbTableKmsKey: key policy as the template promised (AccountRootAdministers, WriterUsesKeyThroughDynamoDB, DynamoDBDescribesKey), and gen check's key rules pass",
+		"PASS key DynamoDbTableKmsKey: no grant but DynamoDB's (1)",
 		"PASS role DynamoDbWriteFunctionRole: trust policy as the template promised",
 		"PASS role DynamoDbWriteFunctionRole: inline policies as the template promised: PutItemsIntoTable",
 		"PASS role DynamoDbWriteFunctionRole: managed policies as the template promised: " + basicRole,
@@ -230,6 +249,13 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		{"anyone may assume the writer's role", func(d *deployed) {
 			d.trust = strings.Replace(d.trust, `{"Service": "lambda.amazonaws.com"}`, `{"AWS": "*"}`, 1)
 		}, []string{role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:assumerole"}},
+		{"a grant letting another account decrypt", func(d *deployed) {
+			d.grants = append(d.grants, kmstypes.GrantListEntry{GrantId: aws.String("g-1"), GranteePrincipal: aws.String("arn:aws:iam::444455556666:root"),
+				Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})
+		}, []string{key + "grants the template does not make: g-1 lets arn:aws:iam::444455556666:root [Decrypt]"}},
+		{"a table resource policy for another account", func(d *deployed) {
+			d.tablePolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetItem", "Resource": "` + tableARN + `"}]}`
+		}, []string{table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on " + tableARN}},
 		{"the writer pointed at another table", func(d *deployed) { d.env["TABLE_NAME"] = "other" },
 			[]string{`FAIL function DynamoDbWriteFunction: TABLE_NAME is "other", the template says "stack-table-1"`}},
 		{"the stack updated to the AWS managed key", func(d *deployed) {

@@ -18,6 +18,7 @@ import (
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
@@ -38,6 +39,11 @@ type deployedStack struct {
 	physical  map[string]string
 	keyPolicy string
 	keyARN    string
+	grant     string // the grant a test made, to revoke
+}
+
+func (s *deployedStack) tableARN() string {
+	return "arn:aws:dynamodb:us-east-1:123456789012:table/" + s.physical["DynamoDbTable"]
 }
 
 func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
@@ -125,6 +131,25 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 			recreateTable(t, s, aws.String("alias/aws/dynamodb"))
 		}, func(t *testing.T, s *deployedStack) { recreateTable(t, s, &s.keyARN) },
 			table + "encrypted with alias/aws/dynamodb, not the stack's key DynamoDbTableKmsKey"},
+		{"a grant letting another account decrypt", func(t *testing.T, s *deployedStack) {
+			grant, err := s.kms.CreateGrant(context.Background(), &kms.CreateGrantInput{
+				KeyId: aws.String(s.physical["DynamoDbTableKmsKey"]), GranteePrincipal: aws.String("arn:aws:iam::444455556666:root"),
+				Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt},
+			})
+			check(t, err)
+			s.grant = aws.ToString(grant.GrantId)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.kms.RevokeGrant(context.Background(), &kms.RevokeGrantInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"]), GrantId: &s.grant})
+			check(t, err)
+		}, "FAIL key DynamoDbTableKmsKey: grants the template does not make: "},
+		{"a table resource policy for another account", func(t *testing.T, s *deployedStack) {
+			policy := `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetItem", "Resource": "` + s.tableARN() + `"}]}`
+			_, err := s.dynamodb.PutResourcePolicy(context.Background(), &dynamodb.PutResourcePolicyInput{ResourceArn: aws.String(s.tableARN()), Policy: &policy})
+			check(t, err)
+		}, func(t *testing.T, s *deployedStack) {
+			_, err := s.dynamodb.DeleteResourcePolicy(context.Background(), &dynamodb.DeleteResourcePolicyInput{ResourceArn: aws.String(s.tableARN())})
+			check(t, err)
+		}, table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on "},
 		{"the writer pointed at another table", func(t *testing.T, s *deployedStack) {
 			setTableName(t, s, "another-table")
 		}, func(t *testing.T, s *deployedStack) { setTableName(t, s, s.physical["DynamoDbTable"]) },
