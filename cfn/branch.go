@@ -1,6 +1,10 @@
 package cfn
 
-import "slices"
+import (
+	"maps"
+	"slices"
+	"strconv"
+)
 
 // IfConditions lists the conditions that Fn::If tests in the resources,
 // sorted: the template is one template for each way they may hold.
@@ -33,14 +37,17 @@ func (t *Template) IfConditions() []string {
 
 // Branch gives the template as it is when each condition of holds has that
 // truth value: every Fn::If on one of them replaced by its branch, and a
-// branch of Ref AWS::NoValue removed. Positions stay those of the source.
+// branch of Ref AWS::NoValue removed. Positions, and Source, stay those of
+// the source: a list item after a removed one still points where it was
+// written.
 func (t *Template) Branch(holds map[string]bool) *Template {
 	b := *t
-	b.root = branch(t.root, holds).(map[string]any)
+	b.origins = maps.Clone(t.origins)
+	b.root = b.branch(t.root, holds, nil).(map[string]any)
 	return &b
 }
 
-func branch(v any, holds map[string]bool) any {
+func (t *Template) branch(v any, holds map[string]bool, path []string) any {
 	switch v := v.(type) {
 	case map[string]any:
 		if name, arg, ok := Intrinsic(v); ok && name == "Fn::If" {
@@ -48,25 +55,30 @@ func branch(v any, holds map[string]bool) any {
 				c, _ := args[0].(string)
 				if value, known := holds[c]; known {
 					if value {
-						return branch(args[1], holds)
+						return t.branch(args[1], holds, path)
 					}
-					return branch(args[2], holds)
+					return t.branch(args[2], holds, path)
 				}
 			}
 		}
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			if b := branch(e, holds); !isNoValue(b) {
+			if b := t.branch(e, holds, append(slices.Clip(path), k)); !isNoValue(b) {
 				out[k] = b
 			}
 		}
 		return out
 	case []any:
 		out := make([]any, 0, len(v))
-		for _, e := range v {
-			if b := branch(e, holds); !isNoValue(b) {
-				out = append(out, b)
+		for i, e := range v {
+			b := t.branch(e, holds, append(slices.Clip(path), strconv.Itoa(i)))
+			if isNoValue(b) {
+				continue
 			}
+			if moved := len(out); moved != i {
+				t.origin(append(slices.Clip(path), strconv.Itoa(moved)), t.source(append(slices.Clip(path), strconv.Itoa(i))))
+			}
+			out = append(out, b)
 		}
 		return out
 	}

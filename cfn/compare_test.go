@@ -227,6 +227,11 @@ func TestConditionImplication(t *testing.T) {
 		{cond("NumericLessThan", "5"), cond("NumericLessThan", "5"), true},
 		{cond("NumericLessThan", "10"), cond("NumericLessThan", "5"), false},
 		{cond("ForAnyValue:StringEquals", "a"), cond("StringEquals", "a"), false},
+		// Negated operators pass what matches none of their values.
+		{cond("NotIpAddress", "10.0.0.0/8", "192.168.0.0/16"), cond("NotIpAddress", "10.0.0.0/8"), true},
+		{cond("NotIpAddress", "10.0.0.0/8"), cond("NotIpAddress", "10.0.0.0/8", "192.168.0.0/16"), false},
+		{cond("NumericNotEquals", "1"), cond("NumericNotEquals", "1", "2"), false},
+		{cond("IpAddress", "10.0.0.0/8"), cond("IpAddress", "10.0.0.0/8", "192.168.0.0/16"), true},
 	}
 	for _, tt := range tests {
 		if got := implies(tt.c, tt.d); got != tt.implies {

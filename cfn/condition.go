@@ -60,7 +60,21 @@ func implies(c, d Condition) bool {
 		// c excludes at least what d excludes.
 		return allMatched(d.Values, negate(dm), c.Values, negate(cm))
 	}
-	return co.base == do.base && isSubset(c.Values, d.Values)
+	if co.base != do.base {
+		return false
+	}
+	if negated(do.base) {
+		// NotIpAddress, NumericNotEquals and the like pass a request that
+		// matches none of their values: more values, fewer requests.
+		return isSubset(d.Values, c.Values)
+	}
+	return isSubset(c.Values, d.Values)
+}
+
+// negated reports whether an operator passes what matches none of its
+// values: NotIpAddress, NumericNotEquals, DateNotEquals, BinaryNotEquals.
+func negated(base string) bool {
+	return strings.HasPrefix(base, "Not") || strings.Contains(base, "NotEquals")
 }
 
 func negate(m matching) matching {

@@ -1,12 +1,24 @@
 package cfn
 
+import "strings"
+
 // The policy language's wildcards: * matches any run of characters, ? any
-// one character. These answer questions about patterns, not just strings.
+// one character; ${*}, ${?} and ${$} are the characters themselves. These
+// answer questions about patterns, not just strings.
+
+// literals stands in for the escaped characters while patterns are compared:
+// bytes no policy text holds, which match only themselves.
+var literals = strings.NewReplacer("${*}", "\x01", "${?}", "\x02", "${$}", "$")
+
+// Covers reports whether every string pattern q matches is matched by
+// pattern p, by the policy language's wildcards, case and all.
+func Covers(p, q string) bool { return covers(p, q) }
 
 // covers reports whether every string pattern q matches is matched by
 // pattern p. It never says yes wrongly; for a few contrived pairs it may say
 // no where the answer is yes, which reads as broader: the safe side.
 func covers(p, q string) bool {
+	p, q = literals.Replace(p), literals.Replace(q)
 	memo := map[[2]int]bool{}
 	var at func(i, j int) bool
 	at = func(i, j int) bool {
@@ -33,6 +45,7 @@ func covers(p, q string) bool {
 
 // overlaps reports whether some string matches both patterns.
 func overlaps(p, q string) bool {
+	p, q = literals.Replace(p), literals.Replace(q)
 	memo := map[[2]int]bool{}
 	var at func(i, j int) bool
 	at = func(i, j int) bool {

@@ -43,8 +43,9 @@ func RefTarget(v any) (string, bool) {
 // Text gives the text a value stands for, as a reviewer reads it: a string
 // as is, a number or boolean as written in JSON, Ref and GetAtt as ${X} and
 // ${X.Attr}, Sub as its string with its variables filled in, Join as its
-// parts joined. Any other intrinsic is written as canonical JSON, so that two
-// different values never read the same.
+// parts joined; so !Ref X and !Sub '${X}' read alike, as they give the same
+// value. Any other intrinsic is written as canonical JSON, so that it never
+// reads like a value that differs from it.
 func Text(v any) string {
 	switch v := v.(type) {
 	case string:
@@ -95,6 +96,30 @@ func Text(v any) string {
 		}
 	}
 	return canonicalJSON(v)
+}
+
+// List reads a value or a list of them, as policies and Transform write
+// them, as a list; nil is the empty list.
+func List(v any) []any {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		return v
+	}
+	return []any{v}
+}
+
+// IsTrue reports whether a value is true as CloudFormation reads a boolean:
+// true, or the string "true" in any case.
+func IsTrue(v any) bool {
+	switch v := v.(type) {
+	case bool:
+		return v
+	case string:
+		return strings.EqualFold(v, "true")
+	}
+	return false
 }
 
 // Texts reads a string or a list of values, as policies write principals,

@@ -175,6 +175,26 @@ func (s Statement) Actions() []string { return lowerSet(s.Action) }
 // NotActions reads NotAction like Actions.
 func (s Statement) NotActions() []string { return lowerSet(s.NotAction) }
 
+// CoversAction reports whether the statement takes in every action that
+// pattern matches: its Action covers it, or its NotAction leaves it all in.
+func (s Statement) CoversAction(pattern string) bool {
+	p := strings.ToLower(pattern)
+	if s.NotAction != nil {
+		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return overlaps(x, p) })
+	}
+	return patternCovered(p, s.Actions())
+}
+
+// TouchesAction reports whether the statement takes in some action that
+// pattern matches.
+func (s Statement) TouchesAction(pattern string) bool {
+	p := strings.ToLower(pattern)
+	if s.NotAction != nil {
+		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return covers(x, p) })
+	}
+	return slices.ContainsFunc(s.Actions(), func(x string) bool { return overlaps(x, p) })
+}
+
 // Resources reads Resource as a set of patterns, sorted.
 func (s Statement) Resources() []string { return set(Texts(s.Resource)) }
 

@@ -123,6 +123,10 @@ func TestWildcardPatterns(t *testing.T) {
 		{"kms:generatedatakey*", "kms:generatedatakeywithoutplaintext", true, true},
 		{"kms:get*", "kms:describe*", false, false},
 		{"a*c", "ab*", false, true},
+		// ${*} is a literal asterisk, not a wildcard.
+		{"b/${*}", "b/${aws:username}", false, false},
+		{"b/*", "b/${*}", true, true},
+		{"b/${*}", "b/${*}", true, true},
 	}
 	for _, tt := range tests {
 		if got := covers(tt.p, tt.q); got != tt.covers {
@@ -131,5 +135,31 @@ func TestWildcardPatterns(t *testing.T) {
 		if got := overlaps(tt.p, tt.q); got != tt.overlaps {
 			t.Errorf("overlaps(%q, %q) = %v", tt.p, tt.q, got)
 		}
+	}
+}
+
+func TestStatementActionsAreJudgedByPattern(t *testing.T) {
+	tests := []struct {
+		name            string
+		s               Statement
+		pattern         string
+		covers, touches bool
+	}{
+		{"a wildcard action", Statement{Action: "dynamodb*"}, "dynamodb:*", true, true},
+		{"one action of the service", Statement{Action: "dynamodb:PutItem"}, "dynamodb:*", false, true},
+		{"another service", Statement{Action: []any{"s3:*"}}, "dynamodb:*", false, false},
+		{"NotAction of another service", Statement{NotAction: "iam:*"}, "dynamodb:*", true, true},
+		{"NotAction of one action of the service", Statement{NotAction: "dynamodb:DeleteTable"}, "dynamodb:*", false, true},
+		{"NotAction of the whole service", Statement{NotAction: "dynamodb:*"}, "dynamodb:PutItem", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.CoversAction(tt.pattern); got != tt.covers {
+				t.Errorf("CoversAction(%s) = %v", tt.pattern, got)
+			}
+			if got := tt.s.TouchesAction(tt.pattern); got != tt.touches {
+				t.Errorf("TouchesAction(%s) = %v", tt.pattern, got)
+			}
+		})
 	}
 }

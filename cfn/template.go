@@ -151,6 +151,11 @@ func (t *Template) Pos(path ...string) Pos {
 	return at
 }
 
+// Source gives the path in the source of the value at path: where a loop's
+// body, a SAM global or, in a Branch, a list item before a removed one was
+// written; path itself for everything else.
+func (t *Template) Source(path ...string) []string { return t.source(path) }
+
 // source gives the path in the source of the value at path: through the
 // longest prefix that has an origin.
 func (t *Template) source(path []string) []string {

@@ -15,7 +15,7 @@ const (
 // Transforms lists the template's Transform names, as written.
 func (t *Template) Transforms() []string {
 	var out []string
-	for _, v := range listOf(t.root["Transform"]) {
+	for _, v := range List(t.root["Transform"]) {
 		if name, ok := v.(string); ok {
 			out = append(out, name)
 		} else {
@@ -23,16 +23,6 @@ func (t *Template) Transforms() []string {
 		}
 	}
 	return out
-}
-
-func listOf(v any) []any {
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case []any:
-		return v
-	}
-	return []any{v}
 }
 
 // applyTransforms does to the resources what CloudFormation does before it
@@ -91,6 +81,9 @@ func (t *Template) expandInto(out, section map[string]any, source []string) {
 			t.skip(at, fmt.Sprintf("%s is not expanded: %v", key, err))
 			continue
 		}
+		if param, fromParameter := parameterCollection(section[key]); fromParameter {
+			t.skip(at, fmt.Sprintf("%s is expanded over the default of parameter %s (%s): a deployment may give it other values", key, param, strings.Join(items, ", ")))
+		}
 		bodyAt := append(at, "2")
 		for _, item := range items {
 			for _, k := range sortedKeys(body) {
@@ -145,6 +138,13 @@ func (t *Template) loop(v any) (identifier string, items []string, body map[stri
 		items = append(items, Text(item))
 	}
 	return identifier, items, body, nil
+}
+
+// parameterCollection gives the parameter a loop's collection comes from.
+func parameterCollection(loop any) (string, bool) {
+	name, arg, ok := Intrinsic(At(loop, "1"))
+	param, _ := arg.(string)
+	return param, ok && name == "Ref"
 }
 
 func splitList(s string) []any {

@@ -139,8 +139,22 @@ func (r Rule) finding(t *cfn.Template, h hit, opts Options) Finding {
 	at := position(t, h.resource, h.path)
 	return Finding{
 		Rule: r.ID, Severity: severity, Resource: h.resource, Message: h.message, Fix: r.Fix, Auditors: r.Auditors,
-		Line: at.Line, Column: at.Column, Path: strings.Join(h.path, "."),
+		Line: at.Line, Column: at.Column, Path: strings.Join(writtenPath(t, h), "."),
 	}
+}
+
+// writtenPath is a hit's path as the resource's entry was written: in a
+// branch of the template, a list item after one the branch removed keeps
+// its index, so that the same statement is the same finding in every branch.
+func writtenPath(t *cfn.Template, h hit) []string {
+	if h.resource == stackLevel {
+		return h.path
+	}
+	source := t.Source(append([]string{"Resources", h.resource}, h.path...)...)
+	if len(source) >= 2 && source[0] == "Resources" && source[1] == h.resource {
+		return source[2:]
+	}
+	return h.path
 }
 
 // position is where a finding points: the property at path below the

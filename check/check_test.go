@@ -167,15 +167,17 @@ func TestATemplateOverTheInlineLimitIsAWarning(t *testing.T) {
 	}
 }
 
-func TestKMSDataActionsAreFoundThroughWildcards(t *testing.T) {
+func TestKeyMaterialActionsAreFoundThroughWildcards(t *testing.T) {
 	for action, want := range map[string]bool{
 		"kms:Decrypt": true, "kms:*": true, "kms:Re*": true, "kms:Decrypt?": false, "KMS:GENERATEDATAKEY*": true,
-		"kms:Describe*": false, "kms:CreateGrant": false, "s3:*": false, "*": false,
+		"kms:Describe*": false, "kms:CreateGrant": true, "s3:*": false, "*": true,
 	} {
-		// Statements give their actions in lower case.
-		if got := isKMSDataAction(strings.ToLower(action)); got != want {
-			t.Errorf("isKMSDataAction(%q) = %v, want %v", action, got, want)
+		if got := touchesKeyMaterial(cfn.Statement{Action: action}); got != want {
+			t.Errorf("touchesKeyMaterial(%q) = %v, want %v", action, got, want)
 		}
+	}
+	if !touchesKeyMaterial(cfn.Statement{NotAction: "iam:*"}) || touchesKeyMaterial(cfn.Statement{NotAction: "kms:*"}) {
+		t.Error("NotAction is not judged by what it leaves in")
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-func isTrue(v any) bool { return strings.EqualFold(cfn.Text(v), "true") }
-
 // number gives a literal number; parameters and intrinsics are not numbers.
 func number(v any) (float64, bool) {
 	f, ok := v.(float64)
@@ -26,18 +24,24 @@ type statement struct {
 // document that cannot be read has no statements, and a CHK001 finding says
 // so (unreadable).
 func statementsAt(r cfn.Resource, path []string) ([]statement, error) {
-	doc := cfn.At(r.Entry, path...)
+	return policyStatements(cfn.At(r.Entry, path...), path)
+}
+
+// policyStatements reads a policy document written at path, and gives each
+// statement its own path.
+func policyStatements(doc any, path []string) ([]statement, error) {
 	p, err := cfn.ReadPolicy(doc)
 	if err != nil {
 		return nil, err
 	}
-	if name, _, ok := cfn.Intrinsic(doc); ok && name == "Fn::ToJsonString" {
-		path = append(slices.Clone(path), name)
+	if name, arg, ok := cfn.Intrinsic(doc); ok && name == "Fn::ToJsonString" {
+		path, doc = append(slices.Clone(path), name), arg
 	}
+	_, isList := cfn.At(doc, "Statement").([]any)
 	out := make([]statement, len(p.Statement))
 	for i, s := range p.Statement {
 		at := append(slices.Clone(path), "Statement")
-		if _, isList := cfn.At(r.Entry, at...).([]any); isList || len(p.Statement) > 1 {
+		if isList {
 			at = append(at, strconv.Itoa(i))
 		}
 		out[i] = statement{s, at}
@@ -46,10 +50,6 @@ func statementsAt(r cfn.Resource, path []string) ([]statement, error) {
 }
 
 func allows(s cfn.Statement) bool { return s.Effect == cfn.Allow }
-
-func hasAction(s cfn.Statement, match func(string) bool) bool {
-	return slices.ContainsFunc(s.Actions(), match)
-}
 
 func hasPrincipal(s cfn.Statement, match func(cfn.Principal) bool) bool {
 	return slices.ContainsFunc(s.Principals(), match)

@@ -64,6 +64,26 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"30:3: suppressed info DDB001 Table: point-in-time recovery is off: a bad write cannot be undone",
 			"30:3: info DDB002 Table: deletion protection is off: one API call deletes the table",
 		}},
+		{"conditional-statement.yaml", []string{
+			"20:13: error IAM001 Policy: a policy allows every DynamoDB action",
+		}},
+		{"broad-statements.yaml", []string{
+			"39:13: error IAM001 Broad: a policy allows every action but those NotAction lists, every DynamoDB action among them",
+			"42:13: error IAM001 Broad: a policy allows every DynamoDB action",
+			"39:13: error IAM002 Broad: a policy allows DynamoDB actions on every table in the account",
+			"42:13: error IAM002 Broad: a policy allows DynamoDB actions on every table in the account",
+			"39:13: warning IAM003 Broad: " + viaService,
+			"45:13: warning IAM003 Broad: " + viaService,
+			"15:13: error KEY005 Key: an Allow statement with NotPrincipal lets every principal but those it names use the key",
+			"19:13: error KEY007 Key: every KMS action but kms:schedulekeydeletion is allowed to arn:aws:iam::111122223333:role/Admin, which may then decrypt, re-grant and delete the key",
+			"9:7: info KEY008 Key: " + noGrantLimit,
+		}},
+		{"sam-policy-templates.yaml", []string{
+			"25:11: warning CHK001 Reader: Properties.Policies.3 cannot be read as a policy (the SAM policy template MadeUpPolicy is not one gen check knows): it is not judged",
+			"24:11: error IAM002 Reader: a policy allows DynamoDB actions on every table in the account",
+			"23:11: warning IAM003 Reader: " + viaService,
+			"5:3: info KEY008 TableKey: " + noGrantLimit,
+		}},
 		{"other-transform.yaml", []string{
 			"2:1: warning CHK001 (template): the transform MyCompany::Macro is not applied: the resources are judged as written",
 		}},

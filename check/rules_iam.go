@@ -1,7 +1,8 @@
 package check
 
 import (
-	"path"
+	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,10 @@ var iamRules = []Rule{
 		Why: "dynamodb:* lets a principal delete tables, change their encryption and read every item",
 		Fix: "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
 		find: iamStatements(func(_ *cfn.Template, s statement) (string, bool) {
-			if hasAction(s.Statement, func(a string) bool { return a == "*" || a == "dynamodb:*" }) {
+			switch {
+			case s.NotAction != nil && s.CoversAction("dynamodb:*"):
+				return "a policy allows every action but those NotAction lists, every DynamoDB action among them", true
+			case s.CoversAction("dynamodb:*"):
 				return "a policy allows every DynamoDB action", true
 			}
 			return "", false
@@ -26,18 +30,18 @@ var iamRules = []Rule{
 		Why: "DynamoDB actions on Resource '*' reach every table in the account, not only the stack's",
 		Fix: "set Resource to the table's ARN (!GetAtt Table.Arn)",
 		find: iamStatements(func(_ *cfn.Template, s statement) (string, bool) {
-			if hasAction(s.Statement, isDynamoDBAction) && slices.Contains(s.Resources(), "*") {
-				return "a policy allows DynamoDB actions on Resource '*', every table in the account", true
+			if s.TouchesAction("dynamodb:*") && reachesEveryTable(s.Statement) {
+				return "a policy allows DynamoDB actions on every table in the account", true
 			}
 			return "", false
 		}),
 	},
 	{
 		ID: "IAM003", Title: "KMS data actions without kms:ViaService", Severity: Warning,
-		Why: "without kms:ViaService a principal can decrypt with a table's key directly, not only through DynamoDB",
+		Why: "without kms:ViaService a principal can decrypt with a table's key directly, or grant it, not only use it through DynamoDB",
 		Fix: "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
 		find: iamStatements(func(t *cfn.Template, s statement) (string, bool) {
-			if hasAction(s.Statement, isKMSDataAction) && !slices.Contains(conditionKeys(s.Statement), "kms:viaservice") && reachesTableKey(t, s.Statement) {
+			if touchesKeyMaterial(s.Statement) && !throughAService(s.Statement) && reachesTableKey(t, s.Statement) {
 				return "a policy allows KMS data actions on a key that can encrypt a table, without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB", true
 			}
 			return "", false
@@ -51,7 +55,7 @@ func iamStatements(match func(*cfn.Template, statement) (string, bool)) func(*cf
 	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
 		for _, p := range iamPolicies(t) {
-			statements, err := statementsAt(p.resource, p.path)
+			statements, err := p.statements()
 			if err != nil {
 				continue // CHK001 says so
 			}
@@ -65,11 +69,24 @@ func iamStatements(match func(*cfn.Template, statement) (string, bool)) func(*cf
 	}
 }
 
-// iamPolicy is an identity policy document of the template: its resource and
-// its path below the resource's entry.
+// iamPolicy is an identity policy document of the template: its resource,
+// its path below the resource's entry, and, for a SAM policy template, the
+// document the template stands for.
 type iamPolicy struct {
 	resource cfn.Resource
 	path     []string
+	expanded any
+	err      error // a SAM policy template gen check does not know
+}
+
+func (p iamPolicy) statements() ([]statement, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	if p.expanded != nil {
+		return policyStatements(p.expanded, p.path)
+	}
+	return statementsAt(p.resource, p.path)
 }
 
 // iamPolicies finds every identity policy document in the template: the IAM
@@ -80,49 +97,90 @@ func iamPolicies(t *cfn.Template) []iamPolicy {
 	for _, r := range t.Resources() {
 		switch r.Type {
 		case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::IAM::RolePolicy", "AWS::IAM::UserPolicy", "AWS::IAM::GroupPolicy":
-			out = append(out, iamPolicy{r, []string{"Properties", "PolicyDocument"}})
+			out = append(out, iamPolicy{resource: r, path: []string{"Properties", "PolicyDocument"}})
 		case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 			inline, _ := r.Prop("Policies").([]any)
 			for i := range inline {
-				out = append(out, iamPolicy{r, []string{"Properties", "Policies", strconv.Itoa(i), "PolicyDocument"}})
+				out = append(out, iamPolicy{resource: r, path: []string{"Properties", "Policies", strconv.Itoa(i), "PolicyDocument"}})
 			}
 		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
-			switch policies := r.Prop("Policies").(type) {
-			case map[string]any:
-				if policies["Statement"] != nil {
-					out = append(out, iamPolicy{r, []string{"Properties", "Policies"}})
-				}
-			case []any:
-				for i, p := range policies {
-					if cfn.At(p, "Statement") != nil { // not a managed policy's name, nor a SAM policy template
-						out = append(out, iamPolicy{r, []string{"Properties", "Policies", strconv.Itoa(i)}})
-					}
-				}
-			}
+			out = append(out, samPolicies(r)...)
 		}
 	}
 	return out
 }
 
-func isDynamoDBAction(action string) bool {
-	return strings.HasPrefix(action, "dynamodb:")
+// samPolicies reads a SAM function's Policies: documents, and SAM policy
+// templates expanded to the documents they stand for. A managed policy's
+// name is not a document.
+func samPolicies(r cfn.Resource) []iamPolicy {
+	policies := r.Prop("Policies")
+	if _, isMap := policies.(map[string]any); isMap {
+		policies = []any{policies}
+	}
+	var out []iamPolicy
+	for i, p := range cfn.List(policies) {
+		at := []string{"Properties", "Policies", strconv.Itoa(i)}
+		if _, isList := r.Prop("Policies").([]any); !isList {
+			at = at[:2]
+		}
+		m, isMap := p.(map[string]any)
+		switch {
+		case !isMap:
+		case m["Statement"] != nil:
+			out = append(out, iamPolicy{resource: r, path: at})
+		case len(m) == 1 && !isIntrinsic(m):
+			doc, err := expandSAMTemplate(m)
+			out = append(out, iamPolicy{resource: r, path: at, expanded: doc, err: err})
+		default:
+			out = append(out, iamPolicy{resource: r, path: at, err: fmt.Errorf("%s is neither a policy nor a SAM policy template", cfn.Text(p))})
+		}
+	}
+	return out
 }
 
-// kmsDataActions are the KMS actions that use a key's material.
-var kmsDataActions = []string{
+// reachesEveryTable reports whether a statement's resources take in every
+// table: *, or a DynamoDB ARN whose table name is a wildcard.
+func reachesEveryTable(s cfn.Statement) bool {
+	if s.NotResource != nil {
+		return true
+	}
+	return slices.ContainsFunc(s.Resources(), func(r string) bool {
+		parts := strings.SplitN(reference.ReplaceAllString(r, "ref"), ":", 6)
+		return r == "*" || (len(parts) == 6 && cfn.Covers(parts[2], "dynamodb") && cfn.Covers(parts[5], "table/*"))
+	})
+}
+
+// reference matches a ${...} in a resource's text, which may hold colons
+// (${AWS::Region}) that are not the ARN's.
+var reference = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// keyMaterialActions are the KMS actions that use a key's material, and
+// CreateGrant, which can give the rest away.
+var keyMaterialActions = []string{
 	"kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey",
 	"kms:generatedatakeywithoutplaintext", "kms:generatedatakeypair", "kms:generatedatakeypairwithoutplaintext",
+	"kms:creategrant",
 }
 
-// isKMSDataAction reports whether an action, wildcards and all (kms:*,
-// kms:re*, kms:decrypt?), covers a KMS data action. The bare * is IAM001's.
-func isKMSDataAction(pattern string) bool {
-	if !strings.HasPrefix(pattern, "kms:") {
+// touchesKeyMaterial reports whether a statement takes in a KMS action that
+// uses a key's material, wildcards and NotAction included. The bare * is
+// IAM001's concern too.
+func touchesKeyMaterial(s cfn.Statement) bool {
+	return slices.ContainsFunc(keyMaterialActions, s.TouchesAction)
+}
+
+// throughAService reports whether a statement lets the key be used only when
+// an AWS service calls for the principal: a kms:ViaService condition that a
+// direct call, which has no such key, fails. IfExists, a negated operator and
+// ForAllValues all pass a request without the key.
+func throughAService(s cfn.Statement) bool {
+	return slices.ContainsFunc(s.Conditions(), func(c cfn.Condition) bool {
+		switch c.Operator {
+		case "StringEquals", "StringLike", "StringEqualsIgnoreCase", "ForAnyValue:StringEquals", "ForAnyValue:StringLike":
+			return c.Key == "kms:viaservice"
+		}
 		return false
-	}
-	return slices.ContainsFunc(kmsDataActions, func(data string) bool {
-		matched, _ := path.Match(pattern, data)
-		return matched
 	})
 }
 
@@ -136,7 +194,7 @@ func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
 	if s.NotResource != nil || s.Resource == nil {
 		return true
 	}
-	return slices.ContainsFunc(listOf(s.Resource), func(r any) bool {
+	return slices.ContainsFunc(cfn.List(s.Resource), func(r any) bool {
 		text := cfn.Text(r)
 		if id, ok := cfn.RefTarget(r); ok {
 			res, isResource := t.Resource(id)
@@ -147,18 +205,11 @@ func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
 			return true
 		case strings.Contains(text, "alias/aws/"):
 			return isAWSManagedKey(text)
-		case isIntrinsicValue(r):
+		case isIntrinsic(r):
 			return referencesTableKeyOrParameter(t, text)
 		}
 		return namedByTable(t, text)
 	})
-}
-
-func listOf(v any) []any {
-	if l, ok := v.([]any); ok {
-		return l
-	}
-	return []any{v}
 }
 
 // encryptsTable reports whether a key, or the key an alias points at,
@@ -193,7 +244,7 @@ func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
 func namedByTable(t *cfn.Template, key string) bool {
 	for _, r := range t.Resources(tableTypes...) {
 		for _, k := range encryptionOf(r).keys {
-			if text := cfn.Text(k.value); k.value != nil && !isIntrinsicValue(k.value) && (text == key || strings.HasSuffix(key, "/"+text)) {
+			if text := cfn.Text(k.value); k.value != nil && !isIntrinsic(k.value) && (text == key || strings.HasSuffix(key, "/"+text)) {
 				return true
 			}
 		}

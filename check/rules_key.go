@@ -94,7 +94,7 @@ func tableKeysWithoutRotation(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	seen := map[string]bool{}
 	for _, tk := range tableKeys(t) {
-		if seen[tk.key.ID] || isTrue(tk.key.Prop("EnableKeyRotation")) {
+		if seen[tk.key.ID] || cfn.IsTrue(tk.key.Prop("EnableKeyRotation")) {
 			continue
 		}
 		seen[tk.key.ID] = true
@@ -123,7 +123,7 @@ func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
 			continue
 		}
 		rootAdministers := slices.ContainsFunc(kp.statements, func(s statement) bool {
-			return allows(s.Statement) && hasPrincipal(s.Statement, isAccountRoot) && hasAction(s.Statement, isKMSWildcard)
+			return allows(s.Statement) && hasPrincipal(s.Statement, isAccountRoot) && s.CoversAction("kms:*")
 		})
 		if !rootAdministers {
 			hits = append(hits, hitf(kp.key.ID, keyPolicyPath, "no statement allows kms:* to the account root: if the principals it names are deleted, nobody can manage the key again"))
@@ -132,14 +132,16 @@ func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-// wildcardPrincipals finds Allow statements with the * principal: those
-// without conditions, or those with them.
+// wildcardPrincipals finds Allow statements with the * principal, or with
+// NotPrincipal (everyone but those it names): those without conditions, or
+// those with them.
 func wildcardPrincipals(withConditions bool) func(*cfn.Template, Options) []hit {
 	return func(t *cfn.Template, _ Options) []hit {
 		var hits []hit
 		for _, kp := range keyPolicies(t) {
 			for _, s := range kp.statements {
-				if !allows(s.Statement) || !slices.Contains(s.Principals(), cfn.Anyone) || (len(s.Condition) > 0) != withConditions {
+				everyone := slices.Contains(s.Principals(), cfn.Anyone) || s.NotPrincipal != nil
+				if !allows(s.Statement) || !everyone || (len(s.Condition) > 0) != withConditions {
 					continue
 				}
 				hits = append(hits, hit{kp.key.ID, s.path, wildcardMessage(s.Statement)})
@@ -151,6 +153,13 @@ func wildcardPrincipals(withConditions bool) func(*cfn.Template, Options) []hit 
 
 func wildcardMessage(s cfn.Statement) string {
 	keys := conditionKeys(s)
+	if s.NotPrincipal != nil {
+		message := "an Allow statement with NotPrincipal lets every principal but those it names use the key"
+		if len(keys) > 0 {
+			message += ", when its conditions (" + strings.Join(keys, ", ") + ") hold"
+		}
+		return message
+	}
 	switch {
 	case len(keys) == 0:
 		return "an Allow statement with the * principal and no condition lets anyone, in any account, use the key"
@@ -160,16 +169,24 @@ func wildcardMessage(s cfn.Statement) string {
 	return "an Allow statement with the * principal lets every principal that meets its conditions (" + strings.Join(keys, ", ") + ") use the key"
 }
 
+// fullAccessBeyondRoot finds Allow statements that give a principal other
+// than the root every KMS action, or, through NotAction, every one but a few,
+// decryption and grants among them.
 func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
 		for _, s := range kp.statements {
-			if !allows(s.Statement) || !hasAction(s.Statement, isKMSWildcard) {
+			broad := s.CoversAction("kms:*") || (s.NotAction != nil && s.CoversAction("kms:decrypt") && s.CoversAction("kms:creategrant"))
+			if !allows(s.Statement) || !broad {
 				continue
+			}
+			what := "kms:*"
+			if s.NotAction != nil {
+				what = "every KMS action but " + strings.Join(s.NotActions(), ", ")
 			}
 			for _, p := range s.Principals() {
 				if !isAccountRoot(p) && p != cfn.Anyone {
-					hits = append(hits, hitf(kp.key.ID, s.path, "kms:* is allowed to %s, which may then decrypt, re-grant and delete the key", p))
+					hits = append(hits, hitf(kp.key.ID, s.path, "%s is allowed to %s, which may then decrypt, re-grant and delete the key", what, p))
 				}
 			}
 		}
@@ -181,8 +198,7 @@ func keysWithoutGrantLimit(t *cfn.Template, _ Options) []hit {
 	var hits []hit
 	for _, kp := range keyPolicies(t) {
 		limited := slices.ContainsFunc(kp.statements, func(s statement) bool {
-			return s.Effect == cfn.Deny && hasAction(s.Statement, func(a string) bool { return a == "kms:creategrant" }) &&
-				slices.Contains(conditionKeys(s.Statement), "kms:grantisforawsresource")
+			return s.Effect == cfn.Deny && s.CoversAction("kms:CreateGrant") && deniesGrantsNotForAWSResources(s.Statement)
 		})
 		if !limited {
 			hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
@@ -191,6 +207,10 @@ func keysWithoutGrantLimit(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-// isKMSWildcard reports whether an action, in lower case as statements give
-// them, is every KMS action.
-func isKMSWildcard(action string) bool { return action == "*" || action == "kms:*" }
+// deniesGrantsNotForAWSResources reports whether a Deny applies to grants
+// that are not for an AWS resource: Bool kms:GrantIsForAWSResource false.
+func deniesGrantsNotForAWSResources(s cfn.Statement) bool {
+	return slices.ContainsFunc(s.Conditions(), func(c cfn.Condition) bool {
+		return c.Operator == "Bool" && c.Key == "kms:grantisforawsresource" && slices.Equal(c.Values, []string{"false"})
+	})
+}

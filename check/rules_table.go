@@ -144,7 +144,7 @@ func tablesWithout(path []string, message string) func(*cfn.Template, Options) [
 		var hits []hit
 		for _, r := range t.Resources("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable") {
 			for _, at := range settingPaths(r, path) {
-				if !isTrue(cfn.At(r.Entry, at...)) {
+				if !cfn.IsTrue(cfn.At(r.Entry, at...)) {
 					hits = append(hits, hit{r.ID, pointable(r, at), message})
 				}
 			}

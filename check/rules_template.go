@@ -38,7 +38,7 @@ func unreadablePolicies(t *cfn.Template, _ Options) []hit {
 		}
 	}
 	for _, p := range iamPolicies(t) {
-		if _, err := statementsAt(p.resource, p.path); err != nil {
+		if _, err := p.statements(); err != nil {
 			hits = append(hits, unreadable(p.resource.ID, p.path, err))
 		}
 	}

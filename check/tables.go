@@ -33,7 +33,7 @@ type tableKey struct {
 func encryptionOf(r cfn.Resource) encryption {
 	e := encryption{table: r, ssePath: []string{"Properties", "SSESpecification"}}
 	e.enabledPath = append(slices.Clone(e.ssePath), "SSEEnabled")
-	e.enabled = isTrue(cfn.At(r.Entry, e.enabledPath...))
+	e.enabled = cfn.IsTrue(cfn.At(r.Entry, e.enabledPath...))
 	e.sseType = r.Prop("SSESpecification", "SSEType")
 	switch r.Type {
 	case "AWS::DynamoDB::Table":
@@ -93,7 +93,7 @@ func classify(t *cfn.Template, v any) (keyKind, string) {
 	switch {
 	case isAWSManagedKey(text):
 		return awsManaged, ""
-	case isIntrinsicValue(v):
+	case isIntrinsic(v):
 		return parameterKey, text
 	}
 	return otherCustomerKey, text
@@ -105,7 +105,7 @@ func isAWSManagedKey(id string) bool {
 	return strings.HasSuffix(strings.ToLower(id), "alias/aws/dynamodb")
 }
 
-func isIntrinsicValue(v any) bool {
+func isIntrinsic(v any) bool {
 	_, _, ok := cfn.Intrinsic(v)
 	return ok
 }

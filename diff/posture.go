@@ -25,7 +25,7 @@ func weakenings(o, n cfn.Resource) []Weakening {
 		}
 	}
 	turnedOff := func(what string, path ...string) {
-		if isTrue(o.Prop(path...)) && !isTrue(n.Prop(path...)) {
+		if cfn.IsTrue(o.Prop(path...)) && !cfn.IsTrue(n.Prop(path...)) {
 			weaker("%s turned off", what)
 		}
 	}
@@ -63,7 +63,7 @@ func tableEncryption(r cfn.Resource) encryption {
 	managed := func(key any) bool { return key == nil || strings.Contains(cfn.Text(key), "alias/aws/dynamodb") }
 	switch r.Type {
 	case "AWS::DynamoDB::Table":
-		if !isTrue(sse("SSEEnabled")) {
+		if !cfn.IsTrue(sse("SSEEnabled")) {
 			return awsOwnedKey
 		}
 		if managed(sse("KMSMasterKeyId")) {
@@ -71,7 +71,7 @@ func tableEncryption(r cfn.Resource) encryption {
 		}
 		return customerManagedKey
 	case "AWS::DynamoDB::GlobalTable":
-		if !isTrue(sse("SSEEnabled")) {
+		if !cfn.IsTrue(sse("SSEEnabled")) {
 			return awsOwnedKey
 		}
 		replicas, _ := r.Prop("Replicas").([]any)
@@ -82,12 +82,10 @@ func tableEncryption(r cfn.Resource) encryption {
 		}
 		return customerManagedKey
 	case "AWS::Serverless::SimpleTable":
-		if isTrue(sse("SSEEnabled")) {
+		if cfn.IsTrue(sse("SSEEnabled")) {
 			return awsManagedKey
 		}
 		return awsOwnedKey
 	}
 	return notATable
 }
-
-func isTrue(v any) bool { return strings.EqualFold(cfn.Text(v), "true") }
