@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 )
@@ -359,4 +360,46 @@ func (r resolver) strings(name string, arg any, n int) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// WithMappings gives the template with every Fn::FindInMap of its resources
+// whose map and keys are written out (not references) replaced by the value
+// its Mappings section gives: a value that is the same in every deployment.
+func (t *Template) WithMappings() *Template {
+	mappings := t.Section("Mappings")
+	if len(mappings) == 0 {
+		return t
+	}
+	b := *t
+	b.root = maps.Clone(t.root)
+	b.root["Resources"] = withMappings(t.root["Resources"], mappings)
+	return &b
+}
+
+func withMappings(v any, mappings map[string]any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		if name, arg, ok := Intrinsic(v); ok && name == "Fn::FindInMap" {
+			if args, ok := withMappings(arg, mappings).([]any); ok && len(args) == 3 {
+				m, ok1 := args[0].(string)
+				k1, ok2 := args[1].(string)
+				k2, ok3 := args[2].(string)
+				if found := At(mappings, m, k1, k2); ok1 && ok2 && ok3 && found != nil {
+					return withMappings(found, mappings)
+				}
+			}
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = withMappings(e, mappings)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = withMappings(e, mappings)
+		}
+		return out
+	}
+	return v
 }

@@ -78,6 +78,9 @@ func (t *Template) expandInto(out, section map[string]any, source []string) {
 		}
 		identifier, items, body, err := t.loop(section[key])
 		if err != nil {
+			// Kept as written, under its own key: whoever compares templates
+			// still sees it change.
+			t.put(out, key, section[key], at)
 			t.skip(at, fmt.Sprintf("%s is not expanded: %v", key, err))
 			continue
 		}

@@ -67,6 +67,9 @@ Resources:
 	for _, s := range tmpl.Skipped() {
 		reasons = append(reasons, strings.Join(s.Path, "/")+": "+s.Reason)
 	}
+	if tmpl.Section("Resources")["Fn::ForEach::Zones"] == nil {
+		t.Error("the loop is not kept as written")
+	}
 	want := "Resources/Fn::ForEach::Zones: Fn::ForEach::Zones is not expanded: its collection {\"Fn::GetAZs\":\"\"} cannot be known before deployment; " +
 		"Transform: the transform AWS::Include is not applied: the resources are judged as written"
 	if got := strings.Join(reasons, "; "); got != want {

@@ -142,3 +142,47 @@ func tableKeys(t *cfn.Template) []struct{ table, key cfn.Resource } {
 	}
 	return out
 }
+
+// Encryption is who holds the key that encrypts a table, weakest first.
+type Encryption int
+
+// The keys a table may be encrypted with.
+const (
+	NotATable Encryption = iota
+	AWSOwnedKey
+	AWSManagedKey
+	// KeyFromDeployment is a key given by a parameter or an import: the
+	// template cannot prove it customer managed.
+	KeyFromDeployment
+	CustomerManagedKey
+)
+
+// String names the key as findings and reviews do.
+func (e Encryption) String() string {
+	return [...]string{"", "an AWS owned key", "the AWS managed key aws/dynamodb", "a key given at deployment", "a customer managed key"}[e]
+}
+
+// TableEncryption says which key encrypts a table of t, as SSE001, SSE002
+// and SSE004 judge it: for a global table, the weakest of its replicas'.
+func TableEncryption(t *cfn.Template, r cfn.Resource) Encryption {
+	if !slices.Contains(tableTypes, r.Type) {
+		return NotATable
+	}
+	e := encryptionOf(r)
+	switch {
+	case !e.enabled:
+		return AWSOwnedKey
+	case r.Type == "AWS::Serverless::SimpleTable" || len(e.keys) == 0:
+		return AWSManagedKey
+	}
+	weakest := CustomerManagedKey
+	for _, k := range e.keys {
+		switch kind, _ := classify(t, k.value); kind {
+		case noKey, awsManaged:
+			weakest = min(weakest, AWSManagedKey)
+		case parameterKey:
+			weakest = min(weakest, KeyFromDeployment)
+		}
+	}
+	return weakest
+}

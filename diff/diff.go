@@ -3,6 +3,7 @@ package diff
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -89,12 +90,18 @@ type Weakening struct {
 // Compare reviews the change from template old to template new.
 func Compare(old, new *cfn.Template) Report {
 	var r Report
+	old, new = old.WithMappings(), new.WithMappings()
 	byID := map[string]*ResourceChange{}
+	for _, u := range unjudged(old, new) {
+		byID[u.change.ID] = &u.change
+		r.Security = append(r.Security, SecurityChange{u.change.ID, Broadening, u.reason + ": what it makes cannot be compared, so it is taken as broader"})
+	}
 	for _, id := range resourceIDs(old, new) {
 		o, inOld := old.Resource(id)
 		n, inNew := new.Resource(id)
 		var c *ResourceChange
 		switch {
+		case !inOld && !inNew: // not a resource entry: unjudged says what changed
 		case !inOld:
 			c = &ResourceChange{ID: id, Type: n.Type, Change: Add, Replacement: Never}
 		case !inNew:
@@ -107,7 +114,7 @@ func Compare(old, new *cfn.Template) Report {
 		}
 		r.Security = append(r.Security, policyChanges(id, o, n)...)
 		if inOld && inNew {
-			r.Weakenings = append(r.Weakenings, weakenings(o, n)...)
+			r.Weakenings = append(r.Weakenings, weakenings(old, new, o, n)...)
 		}
 	}
 	findRenames(old, new, byID)
@@ -115,7 +122,7 @@ func Compare(old, new *cfn.Template) Report {
 	for id, c := range byID {
 		o, _ := old.Resource(id)
 		n, _ := new.Resource(id)
-		c.DataLoss = dataLoss(*c, o, n)
+		c.DataLoss = c.DataLoss || dataLoss(*c, o, n)
 		c.Notes = append(c.Notes, consequences(*c)...)
 		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {
 			c.UpdateFails = true
@@ -131,6 +138,45 @@ func Compare(old, new *cfn.Template) Report {
 	r.Broadening = slices.ContainsFunc(r.Security, func(s SecurityChange) bool { return s.Kind == Broadening })
 	r.Weakening = len(r.Weakenings) > 0
 	return r
+}
+
+// unjudgedChange is a part of the resources the model left as written, such
+// as a loop over a collection only deployment knows, that differs between
+// the templates: what it makes cannot be compared, so it counts as data loss
+// and as broadening, never as nothing.
+type unjudgedChange struct {
+	change ResourceChange
+	reason string
+}
+
+func unjudged(old, new *cfn.Template) []unjudgedChange {
+	reasons := map[string]string{}
+	for _, t := range []*cfn.Template{old, new} {
+		for _, s := range t.Skipped() {
+			if len(s.Path) == 2 && s.Path[0] == "Resources" {
+				reasons[s.Path[1]] = s.Reason
+			}
+		}
+	}
+	var out []unjudgedChange
+	for _, id := range slices.Sorted(maps.Keys(reasons)) {
+		was, is := old.Section("Resources")[id], new.Section("Resources")[id]
+		if equal(was, is) {
+			continue
+		}
+		change := Modify
+		switch {
+		case was == nil:
+			change = Add
+		case is == nil:
+			change = Remove
+		}
+		out = append(out, unjudgedChange{ResourceChange{
+			ID: id, Type: "Fn::ForEach", Change: change, Replacement: Conditional, DataLoss: true,
+			Notes: []string{reasons[id] + ": what it makes cannot be compared, so it is taken as data loss and broadening"},
+		}, reasons[id]})
+	}
+	return out
 }
 
 // byConcern puts data loss first, then replacements, then the rest, each by id.

@@ -80,30 +80,91 @@ func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
 			out = append(out, comparePolicies(id, p.label, cfn.At(o.Properties, p.path...), cfn.At(n.Properties, p.path...))...)
 			continue
 		}
-		was, is := inlineDocuments(o, p.path), inlineDocuments(n, p.path)
+		was, wasOpaque := inlineDocuments(o, p.path)
+		is, isOpaque := inlineDocuments(n, p.path)
 		for _, name := range unionKeys(was, is) {
 			out = append(out, comparePolicies(id, p.label+" "+name, was[name], is[name])...)
 		}
+		out = append(out, opaqueChanges(id, p.label, wasOpaque, isOpaque)...)
 	}
 	switch typ {
 	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
 		out = append(out, compareSets(id, "managed policy", "attached", "detached", cfn.Texts(o.Prop("ManagedPolicyArns")), cfn.Texts(n.Prop("ManagedPolicyArns")))...)
+		out = append(out, boundaryChanges(id, o.Prop("PermissionsBoundary"), n.Prop("PermissionsBoundary"))...)
+	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
+		for _, h := range []struct{ property, holder string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
+			out = append(out, compareSets(id, h.holder, "now holds the policy", "no longer holds the policy", cfn.Texts(o.Prop(h.property)), cfn.Texts(n.Prop(h.property)))...)
+		}
 	case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
 		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
 	case "AWS::Lambda::Permission":
 		out = append(out, comparePolicies(id, "invoke permission", permission(o), permission(n))...)
+	case "AWS::DynamoDB::GlobalTable":
+		was, is := replicaPolicies(o), replicaPolicies(n)
+		for _, region := range unionKeys(was, is) {
+			out = append(out, comparePolicies(id, "resource policy of replica "+region, was[region], is[region])...)
+		}
 	}
 	return out
 }
 
-// inlineDocuments reads a list of inline policies into documents by name.
-func inlineDocuments(r cfn.Resource, path []string) map[string]any {
+// replicaPolicies reads the resource policy of each replica of a global
+// table, by region.
+func replicaPolicies(r cfn.Resource) map[string]any {
 	out := map[string]any{}
-	list, _ := cfn.At(r.Properties, path...).([]any)
-	for _, p := range list {
-		out[cfn.Text(cfn.At(p, "PolicyName"))] = cfn.At(p, "PolicyDocument")
+	for _, replica := range cfn.List(r.Prop("Replicas")) {
+		if doc := cfn.At(replica, "ResourcePolicy", "PolicyDocument"); doc != nil {
+			out[cfn.Text(cfn.At(replica, "Region"))] = doc
+		}
 	}
 	return out
+}
+
+// boundaryChanges tells how a permissions boundary, which caps what a
+// principal's policies may give, is removed (broadening), set (narrowing)
+// or swapped (which cannot be compared here: taken as broader).
+func boundaryChanges(id string, was, is any) []SecurityChange {
+	switch {
+	case equal(was, is):
+		return nil
+	case is == nil:
+		return []SecurityChange{{id, Broadening, "permissions boundary " + cfn.Text(was) + " removed"}}
+	case was == nil:
+		return []SecurityChange{{id, Narrowing, "permissions boundary " + cfn.Text(is) + " set"}}
+	}
+	return []SecurityChange{{id, Broadening, fmt.Sprintf("permissions boundary %s replaced by %s, which cannot be compared here: taken as broader", cfn.Text(was), cfn.Text(is))}}
+}
+
+// opaqueChanges tells of policies written in a way that cannot be read
+// statement by statement (an inline policy under Fn::If, a SAM document the
+// policy language does not take): when they change, taken as broader.
+func opaqueChanges(id, label string, was, is []any) []SecurityChange {
+	if equal(listValue(was), listValue(is)) {
+		return nil
+	}
+	return []SecurityChange{{id, Broadening, label + " written so that it cannot be compared statement by statement changed: taken as broader"}}
+}
+
+func listValue(l []any) any {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// inlineDocuments reads a list of inline policies into documents by name;
+// an entry that is not one, such as an Fn::If, is opaque.
+func inlineDocuments(r cfn.Resource, path []string) (documents map[string]any, opaque []any) {
+	documents = map[string]any{}
+	for _, p := range cfn.List(cfn.At(r.Properties, path...)) {
+		name, isPolicy := cfn.At(p, "PolicyName"), isMapping(p)
+		if !isPolicy || name == nil {
+			opaque = append(opaque, p)
+			continue
+		}
+		documents[cfn.Text(name)] = cfn.At(p, "PolicyDocument")
+	}
+	return documents, opaque
 }
 
 // comparePolicies tells how policy document b allows more (broadening) or
@@ -163,31 +224,34 @@ func compareSets(id, what, came, went string, a, b []string) []SecurityChange {
 // or ARNs, SAM policy templates, and inline documents, which the transform
 // puts on the function's role.
 func samPolicyChanges(id string, a, b any) []SecurityChange {
-	wasNames, wasTemplates, wasDoc := samPolicies(a)
-	isNames, isTemplates, isDoc := samPolicies(b)
+	wasNames, wasTemplates, wasDoc, wasOpaque := samPolicies(a)
+	isNames, isTemplates, isDoc, isOpaque := samPolicies(b)
 	out := compareSets(id, "managed policy", "attached", "detached", wasNames, isNames)
 	out = append(out, compareSets(id, "policy template", "added", "removed", wasTemplates, isTemplates)...)
-	return append(out, comparePolicies(id, "inline policy", wasDoc, isDoc)...)
+	out = append(out, comparePolicies(id, "inline policy", wasDoc, isDoc)...)
+	return append(out, opaqueChanges(id, "a policy", wasOpaque, isOpaque)...)
 }
 
 // samPolicies splits a SAM Policies value into managed policy names, policy
-// templates (as canonical JSON) and the statements of its documents, merged.
-func samPolicies(v any) (names, templates []string, doc any) {
-	list, ok := v.([]any)
-	if !ok && v != nil {
-		list = []any{v}
-	}
+// templates (as canonical JSON), the statements of its documents, merged,
+// and what is none of these or cannot be read (opaque).
+func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
 	var statements []any
-	for _, p := range list {
+	for _, p := range cfn.List(v) {
 		switch {
 		case cfn.At(p, "Statement") != nil:
-			if read, err := cfn.ReadPolicy(p); err == nil {
-				for _, s := range read.Statement {
-					statements = append(statements, statementValue(s))
-				}
+			read, err := cfn.ReadPolicy(p)
+			if err != nil {
+				opaque = append(opaque, p)
+				continue
+			}
+			for _, s := range read.Statement {
+				statements = append(statements, statementValue(s))
 			}
 		case isMapping(p):
 			templates = append(templates, cfn.Text(p))
+		case isIntrinsic(p):
+			opaque = append(opaque, p)
 		default:
 			names = append(names, cfn.Text(p))
 		}
@@ -195,7 +259,12 @@ func samPolicies(v any) (names, templates []string, doc any) {
 	if len(statements) > 0 {
 		doc = map[string]any{"Statement": statements}
 	}
-	return names, templates, doc
+	return names, templates, doc, opaque
+}
+
+func isIntrinsic(v any) bool {
+	_, _, ok := cfn.Intrinsic(v)
+	return ok
 }
 
 func isMapping(v any) bool {
@@ -238,8 +307,16 @@ func permission(r cfn.Resource) any {
 	if arn := r.Prop("SourceArn"); arn != nil {
 		condition["ArnLike"] = map[string]any{"AWS:SourceArn": arn}
 	}
-	if account := r.Prop("SourceAccount"); account != nil {
-		condition["StringEquals"] = map[string]any{"AWS:SourceAccount": account}
+	equals := map[string]any{}
+	for key, property := range map[string]string{
+		"AWS:SourceAccount": "SourceAccount", "aws:PrincipalOrgID": "PrincipalOrgID", "lambda:FunctionUrlAuthType": "FunctionUrlAuthType",
+	} {
+		if v := r.Prop(property); v != nil {
+			equals[key] = v
+		}
+	}
+	if len(equals) > 0 {
+		condition["StringEquals"] = equals
 	}
 	if len(condition) > 0 {
 		statement["Condition"] = condition
