@@ -44,4 +44,3 @@ func weakenings(old, new *cfn.Template, o, n cfn.Resource) []Weakening {
 	}
 	return out
 }
-
