@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -38,7 +39,12 @@ func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
 	if !out.KeyRotationEnabled {
 		return Line{Fail, subject, "rotation is off"}
 	}
-	promised, promisesPeriod := s.resource(key).Prop("RotationPeriodInDays").(float64)
+	period, err := s.resolve(s.resource(key).Prop("RotationPeriodInDays"))
+	if err != nil {
+		return v.unanswered(subject, "the template's rotation period", err)
+	}
+	promised, parseErr := strconv.ParseFloat(cfn.Text(period), 64)
+	promisesPeriod := period != nil && parseErr == nil
 	switch {
 	case out.RotationPeriodInDays == nil && promisesPeriod:
 		return v.unanswered(subject, "rotation on; its period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))

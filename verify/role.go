@@ -189,10 +189,47 @@ func (v Verifier) managedPolicies(ctx context.Context, s *stack, role string) []
 			lines = append(lines, Line{Fail, subject, fmt.Sprintf("managed policy %s, which the template attaches, is not attached", arn)})
 		}
 	}
+	lines = append(lines, v.stackPolicyVersions(ctx, s, subject, attached)...)
 	if len(lines) > 0 {
 		return lines
 	}
 	return []Line{{Pass, subject, "managed policies as the template promised: " + joinOr(promised, "none")}}
+}
+
+// stackPolicyVersions compares each attached managed policy the stack made
+// with its template: its default version is what applies, and anyone who
+// may create versions can change it outside the stack.
+func (v Verifier) stackPolicyVersions(ctx context.Context, s *stack, subject string, attached []string) []Line {
+	var lines []Line
+	for _, id := range s.ofType["AWS::IAM::ManagedPolicy"] {
+		arn := s.physical[id]
+		if !slices.Contains(attached, arn) {
+			continue
+		}
+		what := "managed policy " + id
+		promised, err := s.promisedPolicy(s.resource(id).Prop("PolicyDocument"))
+		if err != nil {
+			lines = append(lines, v.unanswered(subject, "the template's "+what, err))
+			continue
+		}
+		policy, err := v.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
+		if err != nil || policy.Policy == nil {
+			lines = append(lines, v.unanswered(subject, what, fmt.Errorf("GetPolicy: %w", err)))
+			continue
+		}
+		version, err := v.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: policy.Policy.DefaultVersionId})
+		if err != nil || version.PolicyVersion == nil {
+			lines = append(lines, v.unanswered(subject, what, fmt.Errorf("GetPolicyVersion: %w", err)))
+			continue
+		}
+		deployed, err := readIAMPolicy(aws.ToString(version.PolicyVersion.Document))
+		if err != nil {
+			lines = append(lines, Line{Fail, subject, what + ": " + err.Error()})
+			continue
+		}
+		lines = append(lines, policyLines(subject, what, deployed, promised)...)
+	}
+	return lines
 }
 
 // promisedManagedPolicies gives the ARNs of the managed policies the template

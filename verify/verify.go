@@ -41,6 +41,8 @@ type (
 		ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error)
 		GetRolePolicy(context.Context, *iam.GetRolePolicyInput, ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error)
 		ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error)
+		GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
+		GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	}
 )
 
@@ -124,7 +126,7 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 		lines = append(lines, v.role(ctx, s, role)...)
 	}
 	for _, fn := range s.ofType["AWS::Lambda::Function"] {
-		lines = append(lines, v.environment(ctx, s, fn)...)
+		lines = append(lines, v.function(ctx, s, fn)...)
 	}
 	return lines, nil
 }

@@ -43,6 +43,10 @@ type deployed struct {
 	inline      map[string]string
 	attached    []string
 	env         map[string]string
+	runsAs      string
+	layers      []string
+	managed     map[string]string // default version of each customer managed policy, by ARN
+	extra       []cfntypes.StackResourceSummary
 	tablePolicy string // "" for none
 	grants      []kmstypes.GrantListEntry
 }
@@ -70,6 +74,7 @@ func healthy(t *testing.T) *deployed {
 			{"Sid": "PutItemsIntoTable", "Effect": "Allow", "Action": "dynamodb:PutItem", "Resource": "` + tableARN + `"}]}`},
 		attached: []string{basicRole},
 		env:      map[string]string{"TABLE_NAME": "stack-table-1", "PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S"},
+		runsAs:   roleARN,
 		grants: []kmstypes.GrantListEntry{{
 			GrantId: aws.String("g-dynamodb"), GranteePrincipal: aws.String("dynamodb.us-east-1.amazonaws.com"),
 			Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationEncrypt},
@@ -107,10 +112,10 @@ func (d *deployed) ListStackResources(_ context.Context, in *cloudformation.List
 			resource("DynamoDbWriteFunctionPolicy", "stack-Dyna-1", "AWS::IAM::Policy"),
 		}}, nil
 	}
-	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: []cfntypes.StackResourceSummary{
+	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: append([]cfntypes.StackResourceSummary{
 		resource("DynamoDbTable", "stack-table-1", "AWS::DynamoDB::Table"),
 		resource("DynamoDbWriteFunction", "stack-writer-1", "AWS::Lambda::Function"),
-	}}, nil
+	}, d.extra...)}, nil
 }
 
 func (d *deployed) GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
@@ -137,7 +142,11 @@ func (d *deployed) GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func
 }
 
 func (d *deployed) GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
-	return &lambda.GetFunctionConfigurationOutput{Environment: &lambdatypes.EnvironmentResponse{Variables: d.env}}, nil
+	out := &lambda.GetFunctionConfigurationOutput{Role: aws.String(d.runsAs), Environment: &lambdatypes.EnvironmentResponse{Variables: d.env}}
+	for _, arn := range d.layers {
+		out.Layers = append(out.Layers, lambdatypes.Layer{Arn: aws.String(arn)})
+	}
+	return out, nil
 }
 
 // IAM returns policy documents URL-encoded.
@@ -159,6 +168,18 @@ func (d *deployed) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRo
 		out.AttachedPolicies = append(out.AttachedPolicies, iamtypes.AttachedPolicy{PolicyArn: aws.String(arn)})
 	}
 	return out, nil
+}
+
+func (d *deployed) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v2")}}, nil
+}
+
+func (d *deployed) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	document, ok := d.managed[*in.PolicyArn]
+	if !ok || aws.ToString(in.VersionId) != "v2" {
+		return nil, errors.New("NoSuchEntity")
+	}
+	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(document))}}, nil
 }
 
 func run(t *testing.T, d *deployed, customEndpoint bool) []Line {
@@ -183,7 +204,7 @@ func TestAHealthyStackPassesEveryCheck(t *testing.T) {
 		"PASS role DynamoDbWriteFunctionRole: trust policy as the template promised",
 		"PASS role DynamoDbWriteFunctionRole: inline policies as the template promised: PutItemsIntoTable",
 		"PASS role DynamoDbWriteFunctionRole: managed policies as the template promised: " + basicRole,
-		"PASS function DynamoDbWriteFunction: environment as the template set it (PARTITION_KEY, PARTITION_KEY_TYPE, TABLE_NAME); TABLE_NAME names DynamoDbTable",
+		"PASS function DynamoDbWriteFunction: runs as its role, with the layers and environment the template set (PARTITION_KEY, PARTITION_KEY_TYPE, TABLE_NAME); TABLE_NAME names DynamoDbTable",
 	}
 	assertLines(t, run(t, healthy(t), false), want)
 }
@@ -258,6 +279,12 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		}, []string{table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on " + tableARN}},
 		{"the writer pointed at another table", func(d *deployed) { d.env["TABLE_NAME"] = "other" },
 			[]string{`FAIL function DynamoDbWriteFunction: TABLE_NAME is "other", the template says "stack-table-1"`}},
+		{"a wrapper script set on the writer", func(d *deployed) { d.env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/wrap" },
+			[]string{`FAIL function DynamoDbWriteFunction: AWS_LAMBDA_EXEC_WRAPPER is set to "/opt/wrap", which the template does not set`}},
+		{"the writer run as another role", func(d *deployed) { d.runsAs = "arn:aws:iam::123456789012:role/admin" },
+			[]string{"FAIL function DynamoDbWriteFunction: runs as arn:aws:iam::123456789012:role/admin, the template says " + roleARN}},
+		{"a layer added to the writer", func(d *deployed) { d.layers = []string{"arn:aws:lambda:us-east-1:444455556666:layer:x:1"} },
+			[]string{"FAIL function DynamoDbWriteFunction: has layers [arn:aws:lambda:us-east-1:444455556666:layer:x:1], the template says []"}},
 		{"the stack updated to the AWS managed key", func(d *deployed) {
 			d.template = strings.Replace(d.template, "KMSMasterKeyId: !GetAtt DynamoDbTableKmsKey.Arn", "KMSMasterKeyId: alias/aws/dynamodb", 1)
 		}, []string{
@@ -339,6 +366,53 @@ func TestACustomEndpointIsWhereAnswersMayBeMissing(t *testing.T) {
 			if got := New(aws.Config{Region: "us-east-1"}).CustomEndpoint; got != tt.custom {
 				t.Errorf("CustomEndpoint = %v, want %v", got, tt.custom)
 			}
+		})
+	}
+}
+
+// A customer managed policy of the stack can get a new default version
+// outside the stack; what applies is that version, not the template's.
+func TestAManagedPolicyOfTheStackIsComparedByItsDefaultVersion(t *testing.T) {
+	const policyARN = "arn:aws:iam::123456789012:policy/stack-ReadTable-1"
+	const promised = `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:GetItem", "Resource": "` + tableARN + `"}]}`
+	tests := []struct {
+		name           string
+		defaultVersion string
+		want           []string
+	}{
+		{"as the template made it", promised, []string{
+			"PASS role DynamoDbWriteFunctionRole: managed policies as the template promised: " + policyARN + ", " + basicRole,
+		}},
+		{"a new default version on every table", strings.Replace(promised, `"`+tableARN+`"`, `"*"`, 1), []string{
+			"FAIL role DynamoDbWriteFunctionRole: managed policy ReadTable allows more than the template: statement 1: resource * added",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := healthy(t)
+			d.template = strings.Replace(d.template, "  DynamoDbWriteFunction:\n", `  ReadTable:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: dynamodb:GetItem
+            Resource: !GetAtt DynamoDbTable.Arn
+      Roles:
+        - !Ref DynamoDbWriteFunctionRole
+  DynamoDbWriteFunction:
+`, 1)
+			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("ReadTable"), PhysicalResourceId: aws.String(policyARN), ResourceType: aws.String("AWS::IAM::ManagedPolicy")}}
+			d.attached = append(d.attached, policyARN)
+			d.managed = map[string]string{policyARN: tt.defaultVersion}
+			var got []Line
+			for _, l := range run(t, d, false) {
+				if strings.Contains(l.Detail, "managed polic") {
+					got = append(got, l)
+				}
+			}
+			assertLines(t, got, tt.want)
 		})
 	}
 }

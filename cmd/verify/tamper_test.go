@@ -46,6 +46,24 @@ func (s *deployedStack) tableARN() string {
 	return "arn:aws:dynamodb:us-east-1:123456789012:table/" + s.physical["DynamoDbTable"]
 }
 
+func (s *deployedStack) roleARN() string {
+	return "arn:aws:iam::123456789012:role/" + s.physical["DynamoDbWriteFunctionRole"]
+}
+
+// otherRole makes, once, a role Lambda may assume that is not the stack's.
+func (s *deployedStack) otherRole(t *testing.T) string {
+	t.Helper()
+	name := "tamper-other-role"
+	out, err := s.iam.GetRole(context.Background(), &iam.GetRoleInput{RoleName: &name})
+	if err == nil {
+		return aws.ToString(out.Role.Arn)
+	}
+	created, err := s.iam.CreateRole(context.Background(), &iam.CreateRoleInput{RoleName: &name,
+		AssumeRolePolicyDocument: aws.String(`{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}`)})
+	check(t, err)
+	return aws.ToString(created.Role.Arn)
+}
+
 func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
 	s := deploy(t, "verify-tamper")
 	ctx := context.Background()
@@ -151,9 +169,17 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 			check(t, err)
 		}, table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on "},
 		{"the writer pointed at another table", func(t *testing.T, s *deployedStack) {
-			setTableName(t, s, "another-table")
-		}, func(t *testing.T, s *deployedStack) { setTableName(t, s, s.physical["DynamoDbTable"]) },
+			setEnv(t, s, "TABLE_NAME", "another-table")
+		}, func(t *testing.T, s *deployedStack) { setEnv(t, s, "TABLE_NAME", s.physical["DynamoDbTable"]) },
 			`FAIL function DynamoDbWriteFunction: TABLE_NAME is "another-table", the template says "` + s.physical["DynamoDbTable"] + `"`},
+		{"a wrapper script set on the writer", func(t *testing.T, s *deployedStack) {
+			setEnv(t, s, "AWS_LAMBDA_EXEC_WRAPPER", "/opt/wrap")
+		}, func(t *testing.T, s *deployedStack) { setEnv(t, s, "AWS_LAMBDA_EXEC_WRAPPER", "") },
+			`FAIL function DynamoDbWriteFunction: AWS_LAMBDA_EXEC_WRAPPER is set to "/opt/wrap", which the template does not set`},
+		{"the writer run as another role", func(t *testing.T, s *deployedStack) {
+			runAs(t, s, s.otherRole(t))
+		}, func(t *testing.T, s *deployedStack) { runAs(t, s, s.roleARN()) },
+			"FAIL function DynamoDbWriteFunction: runs as arn:aws:iam::123456789012:role/tamper-other-role, the template says "},
 	}
 	if code, out := verifyStack(t, s.name); code != exitOK {
 		t.Fatalf("the stack as deployed: exit %d, want %d:\n%s", code, exitOK, out)
@@ -320,13 +346,26 @@ func recreateTable(t *testing.T, s *deployedStack, key *string) {
 	check(t, err)
 }
 
-func setTableName(t *testing.T, s *deployedStack, table string) {
+// setEnv sets a variable of the writer's environment; "" unsets it.
+func setEnv(t *testing.T, s *deployedStack, name, value string) {
 	t.Helper()
 	ctx, fn := context.Background(), aws.String(s.physical["DynamoDbWriteFunction"])
 	current, err := s.lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: fn})
 	check(t, err)
 	vars := current.Environment.Variables
-	vars["TABLE_NAME"] = table
+	vars[name] = value
+	if value == "" {
+		delete(vars, name)
+	}
 	_, err = s.lambda.UpdateFunctionConfiguration(ctx, &lambda.UpdateFunctionConfigurationInput{FunctionName: fn, Environment: &lambdatypes.Environment{Variables: vars}})
+	check(t, err)
+}
+
+// runAs makes the writer run as role.
+func runAs(t *testing.T, s *deployedStack, role string) {
+	t.Helper()
+	_, err := s.lambda.UpdateFunctionConfiguration(context.Background(), &lambda.UpdateFunctionConfigurationInput{
+		FunctionName: aws.String(s.physical["DynamoDbWriteFunction"]), Role: &role,
+	})
 	check(t, err)
 }
