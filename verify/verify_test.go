@@ -416,3 +416,19 @@ func TestAManagedPolicyOfTheStackIsComparedByItsDefaultVersion(t *testing.T) {
 		})
 	}
 }
+
+// What gen check cannot judge in the deployed template is not proven, so
+// verify fails it rather than pass it as a warning.
+func TestAPartOfTheTemplateGenCheckCannotJudgeFails(t *testing.T) {
+	d := healthy(t)
+	d.template = strings.Replace(d.template, "Transform: AWS::Serverless-2016-10-31", "Transform: [AWS::Serverless-2016-10-31, Acme::Rewrite]", 1)
+	var failed []string
+	for _, l := range run(t, d, false) {
+		if l.Outcome != Pass {
+			failed = append(failed, l.String())
+		}
+	}
+	if len(failed) != 1 || !strings.Contains(failed[0], "FAIL template: gen check: CHK001") {
+		t.Errorf("lines not passed:\n%s\nwant one FAIL template: gen check: CHK001", strings.Join(failed, "\n"))
+	}
+}
