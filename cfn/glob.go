@@ -18,33 +18,40 @@ func Covers(p, q string) bool { return covers(p, q) }
 // pattern p. It never says yes wrongly; for a few contrived pairs it may say
 // no where the answer is yes, which reads as broader: the safe side.
 func covers(p, q string) bool {
-	p, q = literals.Replace(p), literals.Replace(q)
-	memo := map[[2]int]bool{}
-	var at func(i, j int) bool
-	at = func(i, j int) bool {
-		key := [2]int{i, j}
-		if v, ok := memo[key]; ok {
-			return v
-		}
-		var v bool
+	return walk(p, q, func(p, q string, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i == len(p):
-			v = j == len(q)
+			return j == len(q)
 		case p[i] == '*':
-			v = at(i+1, j) || (j < len(q) && at(i, j+1))
+			return at(i+1, j) || (j < len(q) && at(i, j+1))
 		case j == len(q) || q[j] == '*':
-			v = false
+			return false
 		case p[i] == '?' || p[i] == q[j]:
-			v = at(i+1, j+1)
+			return at(i+1, j+1)
 		}
-		memo[key] = v
-		return v
-	}
-	return at(0, 0)
+		return false
+	})
 }
 
 // overlaps reports whether some string matches both patterns.
 func overlaps(p, q string) bool {
+	return walk(p, q, func(p, q string, at func(i, j int) bool, i, j int) bool {
+		switch {
+		case i < len(p) && p[i] == '*':
+			return at(i+1, j) || (j < len(q) && at(i, j+1))
+		case j < len(q) && q[j] == '*':
+			return at(i, j+1) || (i < len(p) && at(i+1, j))
+		case i == len(p) || j == len(q):
+			return i == len(p) && j == len(q)
+		}
+		return (p[i] == '?' || q[j] == '?' || p[i] == q[j]) && at(i+1, j+1)
+	})
+}
+
+// walk answers step at (0, 0) of the two patterns, escapes replaced,
+// remembering each position's answer: without it, patterns with many
+// wildcards take exponential time.
+func walk(p, q string, step func(p, q string, at func(i, j int) bool, i, j int) bool) bool {
 	p, q = literals.Replace(p), literals.Replace(q)
 	memo := map[[2]int]bool{}
 	var at func(i, j int) bool
@@ -53,17 +60,7 @@ func overlaps(p, q string) bool {
 		if v, ok := memo[key]; ok {
 			return v
 		}
-		var v bool
-		switch {
-		case i < len(p) && p[i] == '*':
-			v = at(i+1, j) || (j < len(q) && at(i, j+1))
-		case j < len(q) && q[j] == '*':
-			v = at(i, j+1) || (i < len(p) && at(i+1, j))
-		case i == len(p) || j == len(q):
-			v = i == len(p) && j == len(q)
-		default:
-			v = (p[i] == '?' || q[j] == '?' || p[i] == q[j]) && at(i+1, j+1)
-		}
+		v := step(p, q, at, i, j)
 		memo[key] = v
 		return v
 	}
