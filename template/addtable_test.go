@@ -75,6 +75,23 @@ func TestAddTableAddsTheSAMTransformAndKeepsTheOthers(t *testing.T) {
 }
 
 // A refused table leaves the template byte for byte as it was.
+func TestAddTableTakesATemplateWrittenAsALiteral(t *testing.T) {
+	tmpl := &cloudformation.Template{}
+	if _, err := AddTable(tmpl, DefaultConfig(), orders); err != nil {
+		t.Fatal(err)
+	}
+	if len(tmpl.Resources) != ResourcesPerTable || len(tmpl.Outputs) != OutputsPerTable {
+		t.Errorf("%d resources and %d outputs, want %d and %d", len(tmpl.Resources), len(tmpl.Outputs), ResourcesPerTable, OutputsPerTable)
+	}
+}
+
+func TestAddTableRefusesNoTemplate(t *testing.T) {
+	_, err := AddTable(nil, DefaultConfig(), orders)
+	if err == nil || !strings.Contains(err.Error(), `table "Orders": no template to add it to`) {
+		t.Errorf("error %v", err)
+	}
+}
+
 func TestAddTableRefusesAndLeavesTheTemplateAsItWas(t *testing.T) {
 	tests := []struct {
 		name   string

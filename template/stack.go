@@ -103,11 +103,14 @@ func tableIDs(table string) TableIDs {
 // own key, alias and key policy, and its writer (function, role, policy and
 // log group), and their outputs, so each writer may touch one table and one
 // key only. It adds the SAM transform, keeping the template's others. It
-// refuses, leaving t as it was, an invalid table or config, the seed profile
+// refuses, leaving t as it was, a nil t, an invalid table or config, the seed profile
 // (the reference template, which has no table to add), a logical id or
 // output t already has, and a table that would take t past CloudFormation's
 // limits on resources or outputs.
 func AddTable(t *cloudformation.Template, cfg Config, table TableConfig) (TableIDs, error) {
+	if t == nil {
+		return TableIDs{}, fmt.Errorf("table %q: no template to add it to; make one with cloudformation.NewTemplate", table.Name)
+	}
 	if err := cfg.validateForTable(table); err != nil {
 		return TableIDs{}, fmt.Errorf("table %q: %w", table.Name, err)
 	}
@@ -118,6 +121,13 @@ func AddTable(t *cloudformation.Template, cfg Config, table TableConfig) (TableI
 	resources := []cloudformation.Resource{
 		key(ids, cfg), alias(ids), tableResource(ids, table, cfg),
 		writerRole(cfg.Tags), writerPolicy(ids, cfg.Key.Access), writerFunction(ids, table, cfg), writerLogGroup(ids, cfg),
+	}
+	// A Template written as a literal has no maps yet.
+	if t.Resources == nil {
+		t.Resources = cloudformation.Resources{}
+	}
+	if t.Outputs == nil {
+		t.Outputs = cloudformation.Outputs{}
 	}
 	for i, id := range ids.Resources() {
 		t.Resources[id] = resources[i]
