@@ -15,19 +15,8 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
-// DynamoDB's limits (contract) are checked before any call, so that a bad
-// event fails with a message naming the field rather than with DynamoDB's
-// ValidationException.
-const (
-	maxBatchItems = contract.MaxBatchItems
-	maxItemBytes  = contract.MaxItemBytes
-	maxBatchBytes = contract.MaxBatchBytes
-	maxLevels     = contract.MaxItemLevels
-	batchField    = contract.BatchField
-)
-
 // allowedItems is what the messages say a batch may be.
-const allowedItems = "a list of 1 to 100 items"
+var allowedItems = fmt.Sprintf("a list of 1 to %d items", contract.MaxBatchItems)
 
 // item is one validated item: its key and all its attributes, key included.
 type item struct {
@@ -39,13 +28,15 @@ type item struct {
 
 // decode validates a raw event against the key schema and converts it into
 // the items to write, in event order. It makes no calls, so a rejected event
-// has written nothing.
+// has written nothing, and it checks DynamoDB's limits (contract) itself, so
+// that a bad event fails with a message naming the field rather than with
+// DynamoDB's ValidationException.
 func (k KeySchema) decode(event []byte) ([]item, error) {
 	obj, err := decodeObject(event)
 	if err != nil {
 		return nil, err
 	}
-	batch, isBatch := obj[batchField]
+	batch, isBatch := obj[contract.BatchField]
 	if !isBatch {
 		it, err := k.newItem("", obj)
 		if err != nil {
@@ -57,7 +48,7 @@ func (k KeySchema) decode(event []byte) ([]item, error) {
 		return nil, invalid("event", fmt.Sprintf(`must hold either %q (one item) or "items" (a batch), not both`, k.partition.name))
 	}
 	for _, name := range slices.Sorted(maps.Keys(obj)) {
-		if name != batchField {
+		if name != contract.BatchField {
 			return nil, invalid("event", fmt.Sprintf(`a batch may hold only "items" at the top level, got %q`, name))
 		}
 	}
@@ -87,10 +78,10 @@ func decodeObject(event []byte) (map[string]any, error) {
 func (k KeySchema) decodeBatch(v any) ([]item, error) {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, invalid("items", "must be "+allowedItems+", got "+kind(v))
+		return nil, invalid(contract.BatchField, "must be "+allowedItems+", got "+kind(v))
 	}
-	if len(list) == 0 || len(list) > maxBatchItems {
-		return nil, invalid("items", fmt.Sprintf("must be %s, got %d", allowedItems, len(list)))
+	if len(list) == 0 || len(list) > contract.MaxBatchItems {
+		return nil, invalid(contract.BatchField, fmt.Sprintf("must be %s, got %d", allowedItems, len(list)))
 	}
 	items := make([]item, 0, len(list))
 	first := make(map[identity]int, len(list)) // key -> index of its first item
@@ -113,8 +104,8 @@ func (k KeySchema) decodeBatch(v any) ([]item, error) {
 		total += it.size
 		items = append(items, it)
 	}
-	if total > maxBatchBytes {
-		return nil, invalid("items", fmt.Sprintf("must total at most 4 MB (%d bytes), got %d bytes", maxBatchBytes, total))
+	if total > contract.MaxBatchBytes {
+		return nil, invalid(contract.BatchField, fmt.Sprintf("must total at most 4 MB (%d bytes), got %d bytes", contract.MaxBatchBytes, total))
 	}
 	return items, nil
 }
@@ -145,19 +136,19 @@ func itemSize(path string, obj map[string]any) (int, error) {
 		n, ok := valueSize(obj[name], 2)
 		if !ok {
 			return 0, invalid(join(path, name), fmt.Sprintf(
-				"must nest at most %d levels deep, counting the item as the first; got more", maxLevels))
+				"must nest at most %d levels deep, counting the item as the first; got more", contract.MaxItemLevels))
 		}
 		size += len(name) + n
 	}
-	if size > maxItemBytes {
+	if size > contract.MaxItemBytes {
 		return 0, invalid(itemField(path), fmt.Sprintf(
-			"must be at most 400 KB (%d bytes) as DynamoDB counts it, got %d bytes", maxItemBytes, size))
+			"must be at most 400 KB (%d bytes) as DynamoDB counts it, got %d bytes", contract.MaxItemBytes, size))
 	}
 	return size, nil
 }
 
 // valueSize returns the size of v, found at the given nesting level, and
-// false if a list or map in it lies deeper than maxLevels.
+// false if a list or map in it lies deeper than contract.MaxItemLevels.
 func valueSize(v any, level int) (int, bool) {
 	switch v := v.(type) {
 	case string:
@@ -167,7 +158,7 @@ func valueSize(v any, level int) (int, bool) {
 	case json.Number:
 		return numberSize(string(v)), true
 	case []any:
-		if level > maxLevels {
+		if level > contract.MaxItemLevels {
 			return 0, false
 		}
 		size := 3
@@ -180,7 +171,7 @@ func valueSize(v any, level int) (int, bool) {
 		}
 		return size, true
 	case map[string]any:
-		if level > maxLevels {
+		if level > contract.MaxItemLevels {
 			return 0, false
 		}
 		size := 3

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // FuzzDecode checks that decode never panics, rejects only with an
@@ -51,8 +53,8 @@ func checkDecoded(t *testing.T, key KeySchema, event []byte, items []item) {
 	if !json.Valid(event) {
 		t.Fatalf("decode accepted invalid JSON %q", event)
 	}
-	if len(items) < 1 || len(items) > maxBatchItems {
-		t.Fatalf("decode accepted %d items, want 1 to %d", len(items), maxBatchItems)
+	if len(items) < 1 || len(items) > contract.MaxBatchItems {
+		t.Fatalf("decode accepted %d items, want 1 to %d", len(items), contract.MaxBatchItems)
 	}
 	seen := make(map[identity]bool, len(items))
 	for _, it := range items {
@@ -64,8 +66,8 @@ func checkDecoded(t *testing.T, key KeySchema, event []byte, items []item) {
 		if key.sort != nil {
 			checkKeyAttribute(t, *key.sort, it.attrs[key.sort.name])
 		}
-		if it.size > maxItemBytes {
-			t.Fatalf("decode accepted an item of %d bytes, want at most %d", it.size, maxItemBytes)
+		if it.size > contract.MaxItemBytes {
+			t.Fatalf("decode accepted an item of %d bytes, want at most %d", it.size, contract.MaxItemBytes)
 		}
 	}
 }

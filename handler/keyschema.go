@@ -77,7 +77,7 @@ func keyFromEnv(getenv func(string) string, nameVar, typeVar, role string, maxBy
 		return keyAttribute{}, fmt.Errorf("%s is not set; %s", nameVar, allowedName)
 	case len(name) > maxKeyNameBytes:
 		return keyAttribute{}, fmt.Errorf("%s is %d bytes; %s", nameVar, len(name), allowedName)
-	case name == batchField:
+	case name == contract.BatchField:
 		// {"items": [...]} is a batch, so an item could not carry this key.
 		return keyAttribute{}, fmt.Errorf(`%s is "items", which the event reserves for a batch; the writer cannot serve a table with a key attribute of that name`, nameVar)
 	}

@@ -6,7 +6,7 @@
 // Usage:
 //
 //	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o -] [-format yaml|json]
-//	gen check [-profile default|production|seed] [-format text|json] FILE...
+//	gen check [-profile default|production|seed] [-format text|json|sarif] [-show-suppressed] FILE|DIR...
 //	gen cost [-config FILE] [-warm-writers N]
 //	gen diff [-format text|markdown|json] [-fail-on LIST] OLD NEW
 //	gen diff [-format text|markdown|json] [-fail-on LIST] -git REF FILE
