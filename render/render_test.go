@@ -116,6 +116,14 @@ func TestAnyTemplateRendersWithItsResourcesByLogicalID(t *testing.T) {
 	assertKeysInOrder(t, string(out), "  Alpha:", "  Mid:", "  Zeta:")
 }
 
+func TestNoTemplateIsAnError(t *testing.T) {
+	for name, render := range map[string]func(*cloudformation.Template, ...Option) ([]byte, error){"YAML": YAML, "JSON": JSON} {
+		if out, err := render(nil); err == nil || err.Error() != "no template to render" {
+			t.Errorf("%s(nil) = %q, %v; want the error no template to render", name, out, err)
+		}
+	}
+}
+
 func TestMultiLineStringsAreBlockLiterals(t *testing.T) {
 	got := renderYAML(t, stackWith([]string{"A"}, aliasTo("line one\nline two\n")))
 	want := "AliasName: |\n        line one\n        line two\n"

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,6 +74,9 @@ func orderedTree(t *cloudformation.Template, opts []Option) (object, error) {
 // Template.JSON does in one pass instead of three, without JSON's
 // indentation.
 func decode(t *cloudformation.Template) (map[string]any, error) {
+	if t == nil {
+		return nil, errors.New("no template to render")
+	}
 	raw, err := json.Marshal(t)
 	if err != nil {
 		return nil, fmt.Errorf("serialise template: %w", err)
