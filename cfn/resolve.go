@@ -18,8 +18,9 @@ type Stack struct {
 	Parameters map[string]string
 	// Physical holds each resource's physical id, what Ref gives.
 	Physical map[string]string
-	// Attribute gives Fn::GetAtt of a resource; nil knows none.
-	Attribute func(id, attribute string) (string, bool)
+	// Attribute gives Fn::GetAtt of a resource, or why it cannot; nil
+	// knows none.
+	Attribute func(id, attribute string) (string, error)
 }
 
 // noValue is what Ref AWS::NoValue resolves to: the property is removed.
@@ -166,12 +167,14 @@ func (r resolver) getAttArgs(arg any) (id, attribute string, err error) {
 }
 
 func (r resolver) getAtt(id, attribute string) (any, error) {
-	if r.s.Attribute != nil {
-		if v, ok := r.s.Attribute(id, attribute); ok {
-			return v, nil
-		}
+	if r.s.Attribute == nil {
+		return nil, fmt.Errorf("Fn::GetAtt %s.%s: the stack does not say", id, attribute)
 	}
-	return nil, fmt.Errorf("Fn::GetAtt %s.%s: the stack does not say", id, attribute)
+	v, err := r.s.Attribute(id, attribute)
+	if err != nil {
+		return nil, fmt.Errorf("Fn::GetAtt %s.%s: %w", id, attribute, err)
+	}
+	return v, nil
 }
 
 func (r resolver) sub(arg any) (any, error) {

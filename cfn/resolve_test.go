@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,11 +12,11 @@ var deployed = Stack{
 	Pseudo:     map[string]string{"AWS::AccountId": "123456789012", "AWS::Region": "eu-west-1", "AWS::Partition": "aws"},
 	Parameters: map[string]string{"Env": "prod"},
 	Physical:   map[string]string{"Role": "stack-Role-1"},
-	Attribute: func(id, attribute string) (string, bool) {
+	Attribute: func(id, attribute string) (string, error) {
 		if id == "Role" && attribute == "Arn" {
-			return "arn:aws:iam::123456789012:role/stack-Role-1", true
+			return "arn:aws:iam::123456789012:role/stack-Role-1", nil
 		}
-		return "", false
+		return "", errors.New("DescribeTable: AccessDeniedException")
 	},
 }
 
@@ -75,7 +76,7 @@ func TestResolveRefusesWhatTheStackDoesNotSay(t *testing.T) {
 		want string
 	}{
 		{"an unknown reference", "!Ref Table", "!Ref Table: the stack does not say"},
-		{"an unknown attribute", "!GetAtt Table.Arn", "Fn::GetAtt Table.Arn: the stack does not say"},
+		{"an attribute the stack cannot give, with why", "!GetAtt Table.Arn", "Fn::GetAtt Table.Arn: DescribeTable: AccessDeniedException"},
 		{"an unknown reference in Sub", "!Sub '${Table}'", `Fn::Sub "${Table}": !Ref Table: the stack does not say`},
 		{"ImportValue", "!ImportValue shared-key", "Fn::ImportValue shared-key: not known before deployment"},
 		{"a condition that refers to itself", "!If [Loop, a, b]", `condition "Loop": refers to itself`},

@@ -20,7 +20,7 @@ var keyRules = []Rule{
 	{
 		ID: "KEY002", Title: "rotation period out of range", Severity: Error,
 		Why:  "KMS rejects a rotation period outside its range: the stack does not deploy",
-		Fix:  fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is 365)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
+		Fix:  fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is %d)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays, contract.DefaultRotationPeriodDays),
 		find: keysWithNumberOutside("RotationPeriodInDays", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
 	},
 	{

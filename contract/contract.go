@@ -35,10 +35,12 @@ const (
 	MaxItemLevels        = 32              // nesting levels, the item itself being the first
 )
 
-// The ranges KMS accepts for a customer managed key.
+// The ranges KMS accepts for a customer managed key, and the rotation
+// period it takes when a key sets none.
 const (
-	MinRotationPeriodDays = 90
-	MaxRotationPeriodDays = 2560
-	MinPendingWindowDays  = 7
-	MaxPendingWindowDays  = 30
+	DefaultRotationPeriodDays = 365
+	MinRotationPeriodDays     = 90
+	MaxRotationPeriodDays     = 2560
+	MinPendingWindowDays      = 7
+	MaxPendingWindowDays      = 30
 )

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // Profile names a set of defaults that a [Config] starts from.
@@ -123,7 +125,7 @@ func DefaultConfig() Config {
 	return Config{
 		Profile: ProfileDefault,
 		Tables:  []TableConfig{DefaultTable()},
-		Key:     KeyConfig{RotationPeriodInDays: 365, PendingWindowInDays: 7, Access: AccessWriter},
+		Key:     KeyConfig{RotationPeriodInDays: contract.DefaultRotationPeriodDays, PendingWindowInDays: 7, Access: AccessWriter},
 		Writer:  WriterConfig{MemorySize: 128, Timeout: 10, Architecture: "arm64", LogRetentionInDays: 14},
 	}
 }

@@ -22,7 +22,7 @@ func (v Verifier) function(ctx context.Context, s *stack, fn string) []Line {
 	r := s.resource(fn)
 	promised, err := s.resolve(map[string]any{"Role": r.Prop("Role"), "Layers": r.Prop("Layers"), "Variables": r.Prop("Environment", "Variables")})
 	if err != nil {
-		return []Line{v.unanswered(subject, "the template's role, layers and environment", err)}
+		return []Line{unresolved(subject, "the template's role, layers and environment", err)}
 	}
 	out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(s.physical[fn])})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/contract"
 	"github.com/dynamodb-sse-cmk/stack/check"
 )
 
@@ -41,16 +42,18 @@ func (v Verifier) keyRotation(ctx context.Context, s *stack, key string) Line {
 	}
 	period, err := s.resolve(s.resource(key).Prop("RotationPeriodInDays"))
 	if err != nil {
-		return v.unanswered(subject, "the template's rotation period", err)
+		return unresolved(subject, "the template's rotation period", err)
 	}
-	promised, parseErr := strconv.ParseFloat(cfn.Text(period), 64)
-	promisesPeriod := period != nil && parseErr == nil
+	promised := float64(contract.DefaultRotationPeriodDays)
+	if period != nil {
+		if promised, err = strconv.ParseFloat(cfn.Text(period), 64); err != nil {
+			return unresolved(subject, "the template's rotation period", fmt.Errorf("%q is not a number of days", cfn.Text(period)))
+		}
+	}
 	switch {
-	case out.RotationPeriodInDays == nil && promisesPeriod:
-		return v.unanswered(subject, "rotation on; its period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))
 	case out.RotationPeriodInDays == nil:
-		return Line{Pass, subject, "rotation on"}
-	case promisesPeriod && int32(promised) != *out.RotationPeriodInDays:
+		return v.unanswered(subject, "rotation on; its period", errors.New("GetKeyRotationStatus returned no RotationPeriodInDays"))
+	case float64(*out.RotationPeriodInDays) != promised:
 		return Line{Fail, subject, fmt.Sprintf("rotation on every %d days, the template says %g", *out.RotationPeriodInDays, promised)}
 	}
 	return Line{Pass, subject, fmt.Sprintf("rotation on, every %d days", *out.RotationPeriodInDays)}
@@ -62,7 +65,7 @@ func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) []Line {
 	subject := "key " + key
 	promised, err := s.promisedKeyPolicy(key)
 	if err != nil {
-		return []Line{v.unanswered(subject, "the template's key policy", err)}
+		return []Line{unresolved(subject, "the template's key policy", err)}
 	}
 	out, err := v.KMS.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: aws.String(s.physical[key]), PolicyName: aws.String("default")})
 	if err != nil {

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -21,19 +23,46 @@ func (v Verifier) role(ctx context.Context, s *stack, role string) []Line {
 	subject := "role " + role
 	name := s.physical[role]
 	out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
-	if err != nil || out.Role == nil {
+	if err == nil && out.Role == nil {
+		err = errors.New("no role in the answer")
+	}
+	if err != nil {
 		return []Line{v.unanswered(subject, "trust, inline and managed policies", fmt.Errorf("GetRole: %w", err))}
 	}
 	lines := v.trustPolicy(s, role, aws.ToString(out.Role.AssumeRolePolicyDocument))
+	lines = append(lines, permissionsBoundary(s, role, out.Role.PermissionsBoundary)...)
 	lines = append(lines, v.inlinePolicies(ctx, s, role)...)
 	return append(lines, v.managedPolicies(ctx, s, role)...)
+}
+
+// permissionsBoundary compares the role's permissions boundary with the
+// template's: a boundary removed or swapped outside the stack lets the
+// role's policies grant more. A role the template gives none passes
+// without a line whatever it has, since a boundary only takes away.
+func permissionsBoundary(s *stack, role string, deployed *iamtypes.AttachedPermissionsBoundary) []Line {
+	subject := "role " + role
+	promised, err := s.resolve(s.resource(role).Prop("PermissionsBoundary"))
+	if err != nil {
+		return []Line{unresolved(subject, "the template's permissions boundary", err)}
+	}
+	if promised == nil {
+		return nil
+	}
+	var got string
+	if deployed != nil {
+		got = aws.ToString(deployed.PermissionsBoundaryArn)
+	}
+	if got != cfn.Text(promised) {
+		return []Line{{Fail, subject, fmt.Sprintf("permissions boundary is %q, the template says %s", got, cfn.Text(promised))}}
+	}
+	return []Line{{Pass, subject, "permissions boundary as the template set it: " + got}}
 }
 
 func (v Verifier) trustPolicy(s *stack, role, deployedDoc string) []Line {
 	subject := "role " + role
 	promised, err := s.promisedPolicy(s.resource(role).Prop("AssumeRolePolicyDocument"))
 	if err != nil {
-		return []Line{v.unanswered(subject, "the template's trust policy", err)}
+		return []Line{unresolved(subject, "the template's trust policy", err)}
 	}
 	deployed, err := readIAMPolicy(deployedDoc)
 	if err != nil {
@@ -58,7 +87,7 @@ func (v Verifier) inlinePolicies(ctx context.Context, s *stack, role string) []L
 	subject := "role " + role
 	promised, err := s.promisedInlinePolicies(role)
 	if err != nil {
-		return []Line{v.unanswered(subject, "the template's inline policies", err)}
+		return []Line{unresolved(subject, "the template's inline policies", err)}
 	}
 	deployed, err := v.deployedInlinePolicies(ctx, s.physical[role])
 	if err != nil {
@@ -165,7 +194,7 @@ func (v Verifier) managedPolicies(ctx context.Context, s *stack, role string) []
 	subject := "role " + role
 	promised, err := s.promisedManagedPolicies(role)
 	if err != nil {
-		return []Line{v.unanswered(subject, "the template's managed policies", err)}
+		return []Line{unresolved(subject, "the template's managed policies", err)}
 	}
 	var attached []string
 	pages := iam.NewListAttachedRolePoliciesPaginator(v.IAM, &iam.ListAttachedRolePoliciesInput{RoleName: aws.String(s.physical[role])})
@@ -209,16 +238,22 @@ func (v Verifier) stackPolicyVersions(ctx context.Context, s *stack, subject str
 		what := "managed policy " + id
 		promised, err := s.promisedPolicy(s.resource(id).Prop("PolicyDocument"))
 		if err != nil {
-			lines = append(lines, v.unanswered(subject, "the template's "+what, err))
+			lines = append(lines, unresolved(subject, "the template's "+what, err))
 			continue
 		}
 		policy, err := v.IAM.GetPolicy(ctx, &iam.GetPolicyInput{PolicyArn: &arn})
-		if err != nil || policy.Policy == nil {
+		if err == nil && policy.Policy == nil {
+			err = errors.New("no policy in the answer")
+		}
+		if err != nil {
 			lines = append(lines, v.unanswered(subject, what, fmt.Errorf("GetPolicy: %w", err)))
 			continue
 		}
 		version, err := v.IAM.GetPolicyVersion(ctx, &iam.GetPolicyVersionInput{PolicyArn: &arn, VersionId: policy.Policy.DefaultVersionId})
-		if err != nil || version.PolicyVersion == nil {
+		if err == nil && version.PolicyVersion == nil {
+			err = errors.New("no version in the answer")
+		}
+		if err != nil {
 			lines = append(lines, v.unanswered(subject, what, fmt.Errorf("GetPolicyVersion: %w", err)))
 			continue
 		}

@@ -2,10 +2,10 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -26,6 +26,9 @@ type stack struct {
 	physical map[string]string
 	ofType   map[string][]string
 	values   cfn.Stack
+	// undeployed says, by logical id, why a resource of the stack has no
+	// physical id or is in a failed state: its checks cannot run.
+	undeployed map[string]string
 }
 
 // resolve evaluates the template's intrinsics in v as the stack resolved them.
@@ -59,7 +62,7 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %q: template: %w", name, err)
 	}
-	s := &stack{template: parsed, physical: map[string]string{}, ofType: map[string][]string{}}
+	s := &stack{template: parsed, physical: map[string]string{}, ofType: map[string][]string{}, undeployed: map[string]string{}}
 	// ListStackResources pages; DescribeStackResources stops at 100
 	// resources, which 15 tables pass.
 	pages := cloudformation.NewListStackResourcesPaginator(v.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: &name})
@@ -69,8 +72,13 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 			return nil, fmt.Errorf("stack %q: %w", name, err)
 		}
 		for _, r := range page.StackResourceSummaries {
-			if r.LogicalResourceId == nil || r.PhysicalResourceId == nil || r.ResourceType == nil {
+			id, status := aws.ToString(r.LogicalResourceId), string(r.ResourceStatus)
+			switch {
+			case r.PhysicalResourceId == nil || r.ResourceType == nil:
+				s.undeployed[id] = "no physical id (status " + status + ")"
 				continue
+			case strings.HasSuffix(status, "_FAILED"):
+				s.undeployed[id] = "status " + status
 			}
 			s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
 			s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], *r.LogicalResourceId)
@@ -84,7 +92,13 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 	}
 	parameters := map[string]string{}
 	for _, p := range described.Stacks[0].Parameters {
-		parameters[aws.ToString(p.ParameterKey)] = aws.ToString(p.ParameterValue)
+		// An SSM parameter's value is its path; what the stack used is
+		// the value the path held at deployment.
+		value := p.ParameterValue
+		if p.ResolvedValue != nil {
+			value = p.ResolvedValue
+		}
+		parameters[aws.ToString(p.ParameterKey)] = aws.ToString(value)
 	}
 	s.values = cfn.Stack{Pseudo: pseudo, Parameters: parameters, Physical: s.physical, Attribute: v.attributes(ctx, s)}
 	return s, nil
@@ -109,48 +123,60 @@ func pseudoParameters(st cfntypes.Stack) (map[string]string, error) {
 }
 
 // attributes answers Fn::GetAtt of the stack's resources with the services'
-// own answers, each asked once. An attribute it cannot answer is unknown,
-// never guessed.
-func (v Verifier) attributes(ctx context.Context, s *stack) func(id, attribute string) (string, bool) {
-	var mu sync.Mutex
-	known := map[string]string{}
-	return func(id, attribute string) (string, bool) {
-		mu.Lock()
-		defer mu.Unlock()
+// own answers, each asked once. An attribute it cannot answer is an error
+// saying why, never a guess.
+func (v Verifier) attributes(ctx context.Context, s *stack) func(id, attribute string) (string, error) {
+	type answer struct {
+		value string
+		err   error
+	}
+	known := map[string]answer{}
+	return func(id, attribute string) (string, error) {
 		key := id + "." + attribute
-		if value, ok := known[key]; ok {
-			return value, value != ""
+		a, ok := known[key]
+		if !ok {
+			a.value, a.err = v.attribute(ctx, s.resource(id).Type, s.physical[id], attribute)
+			if a.err == nil && a.value == "" {
+				a.err = errors.New("the service's answer has none")
+			}
+			known[key] = a
 		}
-		value := v.attribute(ctx, s.resource(id).Type, s.physical[id], attribute)
-		known[key] = value
-		return value, value != ""
+		return a.value, a.err
 	}
 }
 
-func (v Verifier) attribute(ctx context.Context, typ, physical, attribute string) string {
+func (v Verifier) attribute(ctx context.Context, typ, physical, attribute string) (string, error) {
 	if physical == "" {
-		return ""
+		return "", errors.New("the stack has no such resource")
 	}
 	switch typ + "." + attribute {
 	case "AWS::IAM::Role.Arn":
-		if out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &physical}); err == nil && out.Role != nil {
-			return aws.ToString(out.Role.Arn)
+		out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &physical})
+		if err != nil || out.Role == nil {
+			return "", fmt.Errorf("GetRole: %w", err)
 		}
+		return aws.ToString(out.Role.Arn), nil
 	case "AWS::KMS::Key.Arn":
-		if out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &physical}); err == nil && out.KeyMetadata != nil {
-			return aws.ToString(out.KeyMetadata.Arn)
+		out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &physical})
+		if err != nil || out.KeyMetadata == nil {
+			return "", fmt.Errorf("DescribeKey: %w", err)
 		}
+		return aws.ToString(out.KeyMetadata.Arn), nil
 	case "AWS::DynamoDB::Table.Arn", "AWS::DynamoDB::Table.StreamArn":
-		if out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical}); err == nil && out.Table != nil {
-			if attribute == "Arn" {
-				return aws.ToString(out.Table.TableArn)
-			}
-			return aws.ToString(out.Table.LatestStreamArn)
+		out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical})
+		if err != nil || out.Table == nil {
+			return "", fmt.Errorf("DescribeTable: %w", err)
 		}
+		if attribute == "Arn" {
+			return aws.ToString(out.Table.TableArn), nil
+		}
+		return aws.ToString(out.Table.LatestStreamArn), nil
 	case "AWS::Lambda::Function.Arn":
-		if out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: &physical}); err == nil {
-			return aws.ToString(out.FunctionArn)
+		out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: &physical})
+		if err != nil {
+			return "", fmt.Errorf("GetFunctionConfiguration: %w", err)
 		}
+		return aws.ToString(out.FunctionArn), nil
 	}
-	return ""
+	return "", fmt.Errorf("verify does not read %s of a %s", attribute, typ)
 }

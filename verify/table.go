@@ -45,19 +45,38 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 	return Line{Pass, subject, fmt.Sprintf("SSE ENABLED, type KMS, with the stack's key %s", keyID)}
 }
 
-// tablePolicy compares the table's resource policy with the template's:
-// one the template does not give, a wider one or a narrower one fails.
-func (v Verifier) tablePolicy(ctx context.Context, s *stack, table string) []Line {
+// tablePolicies compares the resource policies of the table and of its
+// stream with the template's: one the template does not give, a wider one
+// or a narrower one fails. A stream's policy can let another account read
+// every item written, in plain text.
+func (v Verifier) tablePolicies(ctx context.Context, s *stack, table string) []Line {
 	subject := "table " + table
-	arn, ok := s.values.Attribute(table, "Arn")
-	if !ok {
-		return []Line{v.unanswered(subject, "resource policy", errors.New("DescribeTable gave no ARN"))}
+	arn, err := v.attribute(ctx, "AWS::DynamoDB::Table", s.physical[table], "Arn")
+	if err == nil && arn == "" {
+		err = errors.New("DescribeTable gave no ARN")
 	}
+	if err != nil {
+		return []Line{v.unanswered(subject, "resource policy", err)}
+	}
+	lines := v.resourcePolicy(ctx, s, subject, "resource policy", arn, s.resource(table).Prop("ResourcePolicy", "PolicyDocument"))
+	stream, err := v.attribute(ctx, "AWS::DynamoDB::Table", s.physical[table], "StreamArn")
+	if err != nil {
+		return append(lines, v.unanswered(subject, "stream resource policy", err))
+	}
+	if stream == "" {
+		return lines
+	}
+	return append(lines, v.resourcePolicy(ctx, s, subject, "stream resource policy", stream, s.resource(table).Prop("StreamSpecification", "ResourcePolicy", "PolicyDocument"))...)
+}
+
+// resourcePolicy compares the resource policy DynamoDB holds for arn with
+// the template's document, nil for none.
+func (v Verifier) resourcePolicy(ctx context.Context, s *stack, subject, what, arn string, doc any) []Line {
 	promised := cfn.PolicyDocument{}
-	if doc := s.resource(table).Prop("ResourcePolicy", "PolicyDocument"); doc != nil {
+	if doc != nil {
 		var err error
 		if promised, err = s.promisedPolicy(doc); err != nil {
-			return []Line{v.unanswered(subject, "the template's resource policy", err)}
+			return []Line{unresolved(subject, "the template's "+what, err)}
 		}
 	}
 	deployed := cfn.PolicyDocument{}
@@ -66,19 +85,19 @@ func (v Verifier) tablePolicy(ctx context.Context, s *stack, table string) []Lin
 	switch {
 	case errors.As(err, &none):
 	case err != nil:
-		return []Line{v.unanswered(subject, "resource policy", fmt.Errorf("GetResourcePolicy: %w", err))}
+		return []Line{v.unanswered(subject, what, fmt.Errorf("GetResourcePolicy: %w", err))}
 	default:
 		if deployed, err = cfn.ReadPolicy(aws.ToString(out.Policy)); err != nil {
-			return []Line{{Fail, subject, "deployed resource policy: " + err.Error()}}
+			return []Line{{Fail, subject, "deployed " + what + ": " + err.Error()}}
 		}
 	}
-	if lines := policyLines(subject, "resource policy", deployed, promised); len(lines) > 0 {
+	if lines := policyLines(subject, what, deployed, promised); len(lines) > 0 {
 		return lines
 	}
 	if len(promised.Statement) == 0 {
-		return []Line{{Pass, subject, "no resource policy, as the template gives none"}}
+		return []Line{{Pass, subject, "no " + what + ", as the template gives none"}}
 	}
-	return []Line{{Pass, subject, "resource policy as the template promised (" + sids(promised) + ")"}}
+	return []Line{{Pass, subject, what + " as the template promised (" + sids(promised) + ")"}}
 }
 
 // isKey reports whether arn names the key whose id is keyID: the key's ARN,

@@ -3,9 +3,6 @@ package verify
 import (
 	"context"
 	"fmt"
-	"os"
-	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -46,9 +43,7 @@ type (
 	}
 )
 
-// New makes a Verifier with the SDK's clients for cfg. The endpoint counts
-// as custom when AWS_ENDPOINT_URL, or the endpoint variable of one of the
-// services, is set and not ignored (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS).
+// New makes a Verifier with the SDK's clients for cfg.
 func New(cfg aws.Config) Verifier {
 	return Verifier{
 		CloudFormation: cloudformation.NewFromConfig(cfg),
@@ -56,20 +51,7 @@ func New(cfg aws.Config) Verifier {
 		KMS:            kms.NewFromConfig(cfg),
 		Lambda:         lambda.NewFromConfig(cfg),
 		IAM:            iam.NewFromConfig(cfg),
-		CustomEndpoint: customEndpoint(),
 	}
-}
-
-var endpointVariables = []string{
-	"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_CLOUDFORMATION", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_KMS",
-	"AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL_IAM",
-}
-
-func customEndpoint() bool {
-	if strings.EqualFold(os.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true") {
-		return false
-	}
-	return slices.ContainsFunc(endpointVariables, func(name string) bool { return os.Getenv(name) != "" })
 }
 
 // Verifier checks stacks through the services' APIs.
@@ -79,10 +61,12 @@ type Verifier struct {
 	KMS            KMS
 	Lambda         Lambda
 	IAM            IAM
-	// CustomEndpoint is true when the services are not AWS's own (such as
-	// moto behind AWS_ENDPOINT_URL): an answer they cannot give is then
-	// "not verifiable" instead of a failure.
-	CustomEndpoint bool
+	// Emulator is true when the services are an emulator such as moto,
+	// which cannot answer every question: a call it fails is then "not
+	// verifiable" instead of a failure. Only the caller knows: an endpoint
+	// variable such as AWS_ENDPOINT_URL also points at AWS's own FIPS and
+	// VPC endpoints, where a missing answer must fail.
+	Emulator bool
 }
 
 // Outcome is how one check ended.
@@ -102,8 +86,27 @@ type Line struct {
 	Detail  string
 }
 
+// Summary is the last line cmd/verify prints, counting the lines by
+// outcome; failed says whether any check failed.
+func Summary(stack string, lines []Line) (summary string, failed bool) {
+	counts := map[Outcome]int{}
+	for _, l := range lines {
+		counts[l.Outcome]++
+	}
+	return fmt.Sprintf("verify %s: %d pass, %d fail, %d not verifiable on this emulator",
+		stack, counts[Pass], counts[Fail], counts[NotVerifiable]), counts[Fail] > 0
+}
+
 // String writes the line as cmd/verify prints it.
 func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.Subject, l.Detail) }
+
+// unverifiedTypes give access to a table or key, or hold one, and verify
+// does not compare them with the template: a stack with one is not proven,
+// so each fails rather than pass unseen.
+var unverifiedTypes = []string{
+	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User",
+	"AWS::KMS::ReplicaKey", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission", "AWS::Lambda::Url",
+}
 
 // Stack checks the stack named name: its template, then each table, key,
 // role and function. The error says why the stack could not be read.
@@ -113,9 +116,17 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 		return nil, err
 	}
 	lines := templatePosture(s)
+	for _, id := range sortedKeys(s.undeployed) {
+		lines = append(lines, Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"})
+	}
+	for _, typ := range unverifiedTypes {
+		for _, id := range s.ofType[typ] {
+			lines = append(lines, Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"})
+		}
+	}
 	for _, table := range s.ofType["AWS::DynamoDB::Table"] {
 		lines = append(lines, v.tableSSE(ctx, s, table))
-		lines = append(lines, v.tablePolicy(ctx, s, table)...)
+		lines = append(lines, v.tablePolicies(ctx, s, table)...)
 	}
 	for _, key := range s.ofType["AWS::KMS::Key"] {
 		lines = append(lines, v.keyState(ctx, s, key), v.keyRotation(ctx, s, key))
@@ -131,10 +142,17 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	return lines, nil
 }
 
-// unanswered turns a question the endpoint could not answer into a line.
+// unanswered turns a question the services did not answer into a line:
+// "not verifiable" on an emulator, a failure on AWS.
 func (v Verifier) unanswered(subject, question string, err error) Line {
-	if v.CustomEndpoint {
-		return Line{NotVerifiable, subject, fmt.Sprintf("%s not verifiable on this endpoint: %v", question, err)}
+	if v.Emulator {
+		return Line{NotVerifiable, subject, fmt.Sprintf("%s not verifiable on this emulator: %v", question, err)}
 	}
 	return Line{Fail, subject, fmt.Sprintf("%s: %v", question, err)}
+}
+
+// unresolved fails a check whose promise, the template's value, cannot be
+// known: it is not the endpoint's doing, so never "not verifiable".
+func unresolved(subject, promise string, err error) Line {
+	return Line{Fail, subject, fmt.Sprintf("%s cannot be known: %v", promise, err)}
 }

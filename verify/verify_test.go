@@ -32,23 +32,27 @@ const (
 // deployed answers like an endpoint holding the default stack, deployed as
 // golden/default.yaml promises; each test breaks one thing.
 type deployed struct {
-	template    string
-	sse         *dbtypes.SSEDescription
-	describeErr error
-	keyState    kmstypes.KeyState
-	rotation    bool
-	period      *int32
-	keyPolicy   string
-	trust       string
-	inline      map[string]string
-	attached    []string
-	env         map[string]string
-	runsAs      string
-	layers      []string
-	managed     map[string]string // default version of each customer managed policy, by ARN
-	extra       []cfntypes.StackResourceSummary
-	tablePolicy string // "" for none
-	grants      []kmstypes.GrantListEntry
+	template     string
+	sse          *dbtypes.SSEDescription
+	describeErr  error
+	keyState     kmstypes.KeyState
+	rotation     bool
+	period       *int32
+	keyPolicy    string
+	trust        string
+	inline       map[string]string
+	attached     []string
+	env          map[string]string
+	runsAs       string
+	layers       []string
+	managed      map[string]string // default version of each customer managed policy, by ARN
+	extra        []cfntypes.StackResourceSummary
+	parameters   []cfntypes.Parameter
+	boundary     string // "" for none
+	stream       string // the table's stream ARN, "" for no stream
+	tablePolicy  string // "" for none
+	streamPolicy string // "" for none
+	grants       []kmstypes.GrantListEntry
 }
 
 func healthy(t *testing.T) *deployed {
@@ -82,11 +86,15 @@ func healthy(t *testing.T) *deployed {
 	}
 }
 
-func (d *deployed) GetResourcePolicy(context.Context, *dynamodb.GetResourcePolicyInput, ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error) {
-	if d.tablePolicy == "" {
+func (d *deployed) GetResourcePolicy(_ context.Context, in *dynamodb.GetResourcePolicyInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error) {
+	policy := d.tablePolicy
+	if *in.ResourceArn == d.stream {
+		policy = d.streamPolicy
+	}
+	if policy == "" {
 		return nil, &dbtypes.PolicyNotFoundException{Message: aws.String("Resource-based policy not found")}
 	}
-	return &dynamodb.GetResourcePolicyOutput{Policy: &d.tablePolicy}, nil
+	return &dynamodb.GetResourcePolicyOutput{Policy: &policy}, nil
 }
 
 func (d *deployed) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
@@ -95,8 +103,9 @@ func (d *deployed) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*km
 
 func (d *deployed) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
 	return &cloudformation.DescribeStacksOutput{Stacks: []cfntypes.Stack{{
-		StackName: aws.String(stackName),
-		StackId:   aws.String("arn:aws:cloudformation:us-east-1:123456789012:stack/" + stackName + "/b5a0a0d0"),
+		StackName:  aws.String(stackName),
+		Parameters: d.parameters,
+		StackId:    aws.String("arn:aws:cloudformation:us-east-1:123456789012:stack/" + stackName + "/b5a0a0d0"),
 	}}}, nil
 }
 
@@ -123,7 +132,11 @@ func (d *deployed) GetTemplate(context.Context, *cloudformation.GetTemplateInput
 }
 
 func (d *deployed) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
-	return &dynamodb.DescribeTableOutput{Table: &dbtypes.TableDescription{TableArn: aws.String(tableARN), SSEDescription: d.sse}}, nil
+	out := &dynamodb.DescribeTableOutput{Table: &dbtypes.TableDescription{TableArn: aws.String(tableARN), SSEDescription: d.sse}}
+	if d.stream != "" {
+		out.Table.LatestStreamArn = &d.stream
+	}
+	return out, nil
 }
 
 func (d *deployed) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
@@ -151,7 +164,11 @@ func (d *deployed) GetFunctionConfiguration(context.Context, *lambda.GetFunction
 
 // IAM returns policy documents URL-encoded.
 func (d *deployed) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
-	return &iam.GetRoleOutput{Role: &iamtypes.Role{Arn: aws.String(roleARN), AssumeRolePolicyDocument: aws.String(url.QueryEscape(d.trust))}}, nil
+	out := &iam.GetRoleOutput{Role: &iamtypes.Role{Arn: aws.String(roleARN), AssumeRolePolicyDocument: aws.String(url.QueryEscape(d.trust))}}
+	if d.boundary != "" {
+		out.Role.PermissionsBoundary = &iamtypes.AttachedPermissionsBoundary{PermissionsBoundaryArn: &d.boundary}
+	}
+	return out, nil
 }
 
 func (d *deployed) ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
@@ -182,9 +199,9 @@ func (d *deployed) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionI
 	return &iam.GetPolicyVersionOutput{PolicyVersion: &iamtypes.PolicyVersion{Document: aws.String(url.QueryEscape(document))}}, nil
 }
 
-func run(t *testing.T, d *deployed, customEndpoint bool) []Line {
+func run(t *testing.T, d *deployed, emulator bool) []Line {
 	t.Helper()
-	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: d, IAM: d, CustomEndpoint: customEndpoint}
+	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: d, IAM: d, Emulator: emulator}
 	lines, err := v.Stack(context.Background(), stackName)
 	if err != nil {
 		t.Fatal(err)
@@ -285,6 +302,27 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			[]string{"FAIL function DynamoDbWriteFunction: runs as arn:aws:iam::123456789012:role/admin, the template says " + roleARN}},
 		{"a layer added to the writer", func(d *deployed) { d.layers = []string{"arn:aws:lambda:us-east-1:444455556666:layer:x:1"} },
 			[]string{"FAIL function DynamoDbWriteFunction: has layers [arn:aws:lambda:us-east-1:444455556666:layer:x:1], the template says []"}},
+		{"the writer role's permissions boundary removed", func(d *deployed) {
+			d.template = strings.Replace(d.template, "    Type: AWS::IAM::Role\n    Properties:\n", "    Type: AWS::IAM::Role\n    Properties:\n      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary\n", 1)
+		}, []string{role + `permissions boundary is "", the template says arn:aws:iam::123456789012:policy/boundary`}},
+		{"a stream resource policy for another account", func(d *deployed) {
+			d.stream = tableARN + "/stream/2026-11-29T00:00:00.000"
+			d.streamPolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetRecords", "Resource": "` + d.stream + `"}]}`
+		}, []string{table + "stream resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getrecords on " + tableARN + "/stream/2026-11-29T00:00:00.000"}},
+		{"a Lambda permission in the stack", func(d *deployed) {
+			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("Invoke"), PhysicalResourceId: aws.String("p-1"), ResourceType: aws.String("AWS::Lambda::Permission")}}
+		}, []string{"FAIL resource Invoke: AWS::Lambda::Permission can give access to a table or key, and verify does not compare it yet: the stack is not proven"}},
+		{"a resource whose update failed", func(d *deployed) {
+			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("DynamoDbWriteFunctionLogGroup"), PhysicalResourceId: aws.String("/aws/lambda/stack-writer-1"),
+				ResourceType: aws.String("AWS::Logs::LogGroup"), ResourceStatus: cfntypes.ResourceStatusUpdateFailed}}
+		}, []string{"FAIL resource DynamoDbWriteFunctionLogGroup: status UPDATE_FAILED: the stack is not as its template says"}},
+		{"a resource with no physical id", func(d *deployed) {
+			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("DynamoDbWriteFunctionLogGroup"), ResourceType: aws.String("AWS::Logs::LogGroup"), ResourceStatus: cfntypes.ResourceStatusCreateFailed}}
+		}, []string{"FAIL resource DynamoDbWriteFunctionLogGroup: no physical id (status CREATE_FAILED): the stack is not as its template says"}},
+		{"a rotation period other than KMS's default, where the template sets none", func(d *deployed) {
+			d.template = strings.Replace(d.template, "      RotationPeriodInDays: 365\n", "", 1)
+			d.period = aws.Int32(2560)
+		}, []string{key + "rotation on every 2560 days, the template says 365"}},
 		{"the stack updated to the AWS managed key", func(d *deployed) {
 			d.template = strings.Replace(d.template, "KMSMasterKeyId: !GetAtt DynamoDbTableKmsKey.Arn", "KMSMasterKeyId: alias/aws/dynamodb", 1)
 		}, []string{
@@ -316,12 +354,42 @@ func TestWhatAnEmulatorCannotAnswerIsNotVerifiableNeverPassed(t *testing.T) {
 		if l.Outcome != Pass {
 			outcomes = append(outcomes, string(l.Outcome)+" "+l.Subject)
 		}
-		if l.Outcome == NotVerifiable && !strings.Contains(l.Detail, "not verifiable on this endpoint") {
+		if l.Outcome == NotVerifiable && !strings.Contains(l.Detail, "not verifiable on this emulator") {
 			t.Errorf("%s does not say why", l)
 		}
 	}
 	if got, want := strings.Join(outcomes, ", "), "N/A table DynamoDbTable, N/A key DynamoDbTableKmsKey"; got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// A parameter of type AWS::SSM::Parameter::Value<...> holds a path; the
+// stack used the value the path held.
+func TestAnSSMParameterIsTheValueItResolvedTo(t *testing.T) {
+	d := healthy(t)
+	d.template = strings.Replace(d.template, "RotationPeriodInDays: 365", "RotationPeriodInDays: !Ref Period", 1)
+	d.template = strings.Replace(d.template, "Resources:\n", "Parameters:\n  Period:\n    Type: AWS::SSM::Parameter::Value<String>\n    Default: /keys/rotation-days\nResources:\n", 1)
+	d.parameters = []cfntypes.Parameter{{ParameterKey: aws.String("Period"), ParameterValue: aws.String("/keys/rotation-days"), ResolvedValue: aws.String("365")}}
+	for _, l := range run(t, d, false) {
+		if l.Outcome != Pass {
+			t.Errorf("%s", l)
+		}
+	}
+}
+
+func TestTheSummaryCountsEachOutcomeAndSaysWhetherAnyFailed(t *testing.T) {
+	tests := []struct {
+		lines  []Line
+		want   string
+		failed bool
+	}{
+		{[]Line{{Pass, "a", ""}, {NotVerifiable, "b", ""}}, "verify s: 1 pass, 0 fail, 1 not verifiable on this emulator", false},
+		{[]Line{{Pass, "a", ""}, {Fail, "b", ""}, {Fail, "c", ""}}, "verify s: 1 pass, 2 fail, 0 not verifiable on this emulator", true},
+	}
+	for _, tt := range tests {
+		if got, failed := Summary("s", tt.lines); got != tt.want || failed != tt.failed {
+			t.Errorf("Summary = %q, %v; want %q, %v", got, failed, tt.want, tt.failed)
+		}
 	}
 }
 
@@ -346,28 +414,20 @@ func TestAStackThatCannotBeReadIsAnError(t *testing.T) {
 	}
 }
 
-func TestACustomEndpointIsWhereAnswersMayBeMissing(t *testing.T) {
-	tests := []struct {
-		name   string
-		env    map[string]string
-		custom bool
-	}{
-		{"AWS", nil, false},
-		{"AWS_ENDPOINT_URL", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, true},
-		{"one service's endpoint", map[string]string{"AWS_ENDPOINT_URL_KMS": "http://127.0.0.1:5000"}, true},
-		{"another service's endpoint", map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000"}, false},
-		{"endpoints ignored", map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"}, false},
+// Even on an emulator, a promise that cannot be known is no answer the
+// emulator failed to give: it fails.
+func TestATemplateValueThatCannotBeKnownFailsEvenOnAnEmulator(t *testing.T) {
+	d := healthy(t)
+	d.template = strings.Replace(d.template, "RotationPeriodInDays: 365", "RotationPeriodInDays: !ImportValue shared-period", 1)
+	var failed []Line
+	for _, l := range run(t, d, true) {
+		if l.Outcome != Pass {
+			failed = append(failed, l)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL_S3", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"} {
-				t.Setenv(k, tt.env[k])
-			}
-			if got := New(aws.Config{Region: "us-east-1"}).CustomEndpoint; got != tt.custom {
-				t.Errorf("CustomEndpoint = %v, want %v", got, tt.custom)
-			}
-		})
-	}
+	assertLines(t, failed, []string{
+		"FAIL key DynamoDbTableKmsKey: the template's rotation period cannot be known: Fn::ImportValue shared-period: not known before deployment",
+	})
 }
 
 // A customer managed policy of the stack can get a new default version

@@ -218,7 +218,7 @@ var benchStacks int
 func verifyStack(t testing.TB, stack string) (int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-stack", stack}, &stdout, &stderr)
+	code := run(context.Background(), []string{"-emulator", "-stack", stack}, &stdout, &stderr)
 	return code, stdout.String() + stderr.String()
 }
 
