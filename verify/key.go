@@ -12,8 +12,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
-	"github.com/dynamodb-sse-cmk/stack/contract"
 	"github.com/dynamodb-sse-cmk/stack/check"
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 func (v Verifier) keyState(ctx context.Context, s *stack, key string) Line {
