@@ -112,7 +112,7 @@ func consequences(c ResourceChange) []string {
 		notes = append(notes, "removed without DeletionPolicy Retain: its data is deleted")
 	case c.Change == Remove:
 		notes = append(notes, "removed from the stack but retained: it keeps its data, and its bill, outside the stack")
-	case c.Change == Modify && c.DataLoss:
+	case c.Change == Modify && c.DataLoss && c.Replacement != Never:
 		notes = append(notes, fmt.Sprintf("%sreplaced without UpdateReplacePolicy Retain: the old resource and its data are deleted", may))
 	case c.Change == Modify && c.Replacement != Never:
 		notes = append(notes, fmt.Sprintf("%sreplaced: the old resource is retained outside the stack with its data; the new one starts empty", may))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -118,6 +119,8 @@ func Compare(old, new *cfn.Template) Report {
 		}
 	}
 	findRenames(old, new, byID)
+	security, weaker := inputChanges(new, changedInputs(old, new), byID)
+	r.Security, r.Weakenings = append(r.Security, security...), append(r.Weakenings, weaker...)
 	replaceDependants(new, byID)
 	for id, c := range byID {
 		o, _ := old.Resource(id)
@@ -140,43 +143,60 @@ func Compare(old, new *cfn.Template) Report {
 	return r
 }
 
-// unjudgedChange is a part of the resources the model left as written, such
-// as a loop over a collection only deployment knows, that differs between
-// the templates: what it makes cannot be compared, so it counts as data loss
-// and as broadening, never as nothing.
+// unjudgedChange is a part of the template the model left as written, such
+// as a loop over a collection only deployment knows or a macro it does not
+// run, that may differ between the templates: what it makes cannot be
+// compared, so it counts as data loss and as broadening, never as nothing.
 type unjudgedChange struct {
 	change ResourceChange
 	reason string
 }
 
 func unjudged(old, new *cfn.Template) []unjudgedChange {
-	reasons := map[string]string{}
+	type part struct {
+		reason  string
+		was, is any
+	}
+	parts := map[string]part{}
 	for _, t := range []*cfn.Template{old, new} {
 		for _, s := range t.Skipped() {
-			if len(s.Path) == 2 && s.Path[0] == "Resources" {
-				reasons[s.Path[1]] = s.Reason
+			if id, isLoop := loopEntry(s.Path); isLoop {
+				parts[id] = part{s.Reason, old.Section("Resources")[id], new.Section("Resources")[id]}
+				continue
 			}
+			// Anything else left undone, such as a macro, can make anything
+			// of the rest of the template: unjudged whenever it changes.
+			parts[strings.Join(s.Path, ".")] = part{s.Reason, old.Value(), new.Value()}
 		}
 	}
 	var out []unjudgedChange
-	for _, id := range slices.Sorted(maps.Keys(reasons)) {
-		was, is := old.Section("Resources")[id], new.Section("Resources")[id]
-		if equal(was, is) {
+	for _, id := range slices.Sorted(maps.Keys(parts)) {
+		p := parts[id]
+		if equal(p.was, p.is) {
 			continue
 		}
 		change := Modify
 		switch {
-		case was == nil:
+		case p.was == nil:
 			change = Add
-		case is == nil:
+		case p.is == nil:
 			change = Remove
 		}
 		out = append(out, unjudgedChange{ResourceChange{
-			ID: id, Type: "Fn::ForEach", Change: change, Replacement: Conditional, DataLoss: true,
-			Notes: []string{reasons[id] + ": what it makes cannot be compared, so it is taken as data loss and broadening"},
-		}, reasons[id]})
+			ID: id, Type: "unjudged", Change: change, Replacement: Conditional, DataLoss: true,
+			Notes: []string{p.reason + ": what it makes cannot be compared, so it is taken as data loss and broadening"},
+		}, p.reason})
 	}
 	return out
+}
+
+// loopEntry gives the logical id under which the model kept a loop it
+// could not expand: the loop's own key, at any depth.
+func loopEntry(path []string) (string, bool) {
+	if len(path) < 2 || path[0] != "Resources" || !strings.HasPrefix(path[len(path)-1], "Fn::ForEach::") {
+		return "", false
+	}
+	return path[len(path)-1], true
 }
 
 // byConcern puts data loss first, then replacements, then the rest, each by id.
@@ -228,7 +248,7 @@ func modified(o, n cfn.Resource) *ResourceChange {
 	for _, p := range c.Properties {
 		c.Replacement = worst(c.Replacement, p.Replacement)
 	}
-	if _, _, known := rulesFor(n.Type); !known {
+	if _, known := rulesFor(n.Type); !known {
 		c.Notes = append(c.Notes, n.Type+" is not in the resource provider schemas: an update may replace it")
 	}
 	return c

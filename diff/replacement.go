@@ -94,22 +94,18 @@ var samResources = map[string]samResource{
 }
 
 // rulesFor gives the replacement rules of a type, a SAM type through what
-// it becomes, with the name of the type they come from; ok is false for a
-// type neither the schemas nor the SAM transform know.
-func rulesFor(typ string) (rules typeRules, judgedAs string, ok bool) {
-	judgedAs = typ
-	if sam, isSAM := samResources[typ]; isSAM {
-		judgedAs = sam.target
-	}
-	rules, ok = replacementTable()[judgedAs]
-	return rules, judgedAs, ok
+// it becomes; ok is false for a type neither the schemas nor the SAM
+// transform know.
+func rulesFor(typ string) (rules typeRules, ok bool) {
+	rules, ok = replacementTable()[judgedType(typ)]
+	return rules, ok
 }
 
 // propertyReplacement says whether changing the property at path (steps
 // below Properties) replaces a resource of type typ. A type the schemas do
 // not know may be replaced: custom resources decide for themselves.
 func propertyReplacement(typ string, path []string) Replacement {
-	rules, _, ok := rulesFor(typ)
+	rules, ok := rulesFor(typ)
 	if !ok {
 		return Conditional
 	}
@@ -143,7 +139,7 @@ func matchesAny(patterns [][]string, path []string) bool {
 // nameProperty is the property that names a resource of type typ, when a
 // template may set it; "" when it has none.
 func nameProperty(typ string) string {
-	rules, _, _ := rulesFor(typ)
+	rules, _ := rulesFor(typ)
 	name := rules.name
 	if sam, isSAM := samResources[typ]; isSAM {
 		for from, to := range sam.renamed {

@@ -41,14 +41,20 @@ var policyPlaces = map[string][]place{
 	"AWS::Logs::ResourcePolicy":           {resourcePolicy("PolicyDocument")},
 	"AWS::SecretsManager::ResourcePolicy": {resourcePolicy("ResourcePolicy")},
 	"AWS::ECR::Repository":                {resourcePolicy("RepositoryPolicyText")},
-	"AWS::DynamoDB::Table":                {resourcePolicy("ResourcePolicy", "PolicyDocument")},
-	"AWS::S3::AccessPoint":                {resourcePolicy("Policy")},
-	"AWS::EFS::FileSystem":                {resourcePolicy("FileSystemPolicy")},
-	"AWS::ApiGateway::RestApi":            {resourcePolicy("Policy")},
-	"AWS::OpenSearchService::Domain":      {resourcePolicy("AccessPolicies")},
-	"AWS::Elasticsearch::Domain":          {resourcePolicy("AccessPolicies")},
-	"AWS::Backup::BackupVault":            {resourcePolicy("AccessPolicy")},
+	"AWS::DynamoDB::Table": {
+		resourcePolicy("ResourcePolicy", "PolicyDocument"),
+		{"stream resource policy", []string{"StreamSpecification", "ResourcePolicy", "PolicyDocument"}, false},
+	},
+	"AWS::S3::AccessPoint":           {resourcePolicy("Policy")},
+	"AWS::EFS::FileSystem":           {resourcePolicy("FileSystemPolicy")},
+	"AWS::ApiGateway::RestApi":       {resourcePolicy("Policy")},
+	"AWS::OpenSearchService::Domain": {resourcePolicy("AccessPolicies")},
+	"AWS::Elasticsearch::Domain":     {resourcePolicy("AccessPolicies")},
+	"AWS::Backup::BackupVault":       {resourcePolicy("AccessPolicy")},
 }
+
+// accessTypes give access other than through a policy document.
+var accessTypes = []string{"AWS::Lambda::Permission", "AWS::Lambda::Url"}
 
 // policyPaths are the paths below Properties of a type's policy documents,
 // which changes compares by what they allow.
@@ -95,26 +101,47 @@ func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
 		for _, h := range []struct{ property, holder string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
 			out = append(out, compareSets(id, h.holder, "now holds the policy", "no longer holds the policy", cfn.Texts(o.Prop(h.property)), cfn.Texts(n.Prop(h.property)))...)
 		}
-	case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
+	case "AWS::Serverless::Function":
 		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
+		out = append(out, urlAuthChanges(id, o.Prop("FunctionUrlConfig", "AuthType"), n.Prop("FunctionUrlConfig", "AuthType"))...)
+	case "AWS::Serverless::StateMachine":
+		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
+	case "AWS::Lambda::Url":
+		out = append(out, urlAuthChanges(id, o.Prop("AuthType"), n.Prop("AuthType"))...)
 	case "AWS::Lambda::Permission":
 		out = append(out, comparePolicies(id, "invoke permission", permission(o), permission(n))...)
 	case "AWS::DynamoDB::GlobalTable":
 		was, is := replicaPolicies(o), replicaPolicies(n)
-		for _, region := range unionKeys(was, is) {
-			out = append(out, comparePolicies(id, "resource policy of replica "+region, was[region], is[region])...)
+		for _, label := range unionKeys(was, is) {
+			out = append(out, comparePolicies(id, label, was[label], is[label])...)
 		}
 	}
 	return out
 }
 
-// replicaPolicies reads the resource policy of each replica of a global
-// table, by region.
+// urlAuthChanges tells of a function URL whose AuthType becomes NONE:
+// anyone on the internet may then call the function.
+func urlAuthChanges(id string, was, is any) []SecurityChange {
+	if cfn.Text(is) != "NONE" || cfn.Text(was) == "NONE" {
+		return nil
+	}
+	from := cfn.Text(was)
+	if was == nil {
+		from = "no URL"
+	}
+	return []SecurityChange{{id, Broadening, fmt.Sprintf("function URL auth type %s → NONE: anyone may call the function", from)}}
+}
+
+// replicaPolicies reads the resource policies of each replica of a global
+// table and of its stream, by what the review calls them.
 func replicaPolicies(r cfn.Resource) map[string]any {
 	out := map[string]any{}
-	for _, replica := range cfn.List(r.Prop("Replicas")) {
+	for region, replica := range replicasByRegion(r) {
 		if doc := cfn.At(replica, "ResourcePolicy", "PolicyDocument"); doc != nil {
-			out[cfn.Text(cfn.At(replica, "Region"))] = doc
+			out["resource policy of replica "+region] = doc
+		}
+		if doc := cfn.At(replica, "ReplicaStreamSpecification", "ResourcePolicy", "PolicyDocument"); doc != nil {
+			out["stream resource policy of replica "+region] = doc
 		}
 	}
 	return out

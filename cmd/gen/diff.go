@@ -62,7 +62,7 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	report := diff.Compare(old, new)
 	if err := write(report, stdout); err != nil {
 		fmt.Fprintf(stderr, "gen diff: %v\n", err)
-		return exitUsage
+		return exitInput
 	}
 	for _, c := range classes {
 		if report.Has(c) {

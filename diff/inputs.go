@@ -1,0 +1,152 @@
+package diff
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// changedInputs names the parameters and conditions whose definition
+// differs between the templates, and the conditions that read them in
+// turn: a resource that reads one can change without a character of its
+// own changing.
+func changedInputs(old, new *cfn.Template) []string {
+	changed := map[string]bool{}
+	for _, section := range []string{"Parameters", "Conditions"} {
+		was, is := old.Section(section), new.Section(section)
+		for _, name := range unionKeys(was, is) {
+			if !equal(was[name], is[name]) {
+				changed[name] = true
+			}
+		}
+	}
+	conditions := new.Section("Conditions")
+	for grew := true; grew; {
+		grew = false
+		for _, name := range unionKeys(conditions, nil) {
+			if !changed[name] && slices.ContainsFunc(inputsOf(nil, conditions[name]), func(in reference) bool { return changed[in.target] }) {
+				changed[name], grew = true, true
+			}
+		}
+	}
+	return unionKeys(toSet(changed), nil)
+}
+
+func toSet(m map[string]bool) map[string]any {
+	out := map[string]any{}
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
+
+// inputsOf lists where v, at path, reads a name: Ref and ${} targets, the
+// conditions of Fn::If, a resource's Condition and a condition's
+// {Condition: Name}.
+func inputsOf(path []string, v any) []reference {
+	out := references(path, v)
+	var walk func(path []string, v any)
+	walk = func(path []string, v any) {
+		if name, arg, ok := cfn.Intrinsic(v); ok && name == "Fn::If" {
+			if args := cfn.List(arg); len(args) > 0 {
+				out = append(out, reference{slices.Clone(path), cfn.Text(args[0])})
+			}
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			if name, ok := v["Condition"].(string); ok {
+				out = append(out, reference{append(slices.Clone(path), "Condition"), name})
+			}
+			for _, k := range unionKeys(v, nil) {
+				walk(append(slices.Clip(path), k), v[k])
+			}
+		case []any:
+			for i, e := range v {
+				walk(append(slices.Clip(path), fmt.Sprint(i)), e)
+			}
+		}
+	}
+	walk(path, v)
+	return out
+}
+
+// postureProperties are where a table or key keeps what weakenings judge.
+var postureProperties = []string{
+	"SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled", "Replicas",
+	"EnableKeyRotation", "RotationPeriodInDays", "Enabled",
+}
+
+// inputChanges tells of each resource of new that reads a changed input
+// where it matters, though the resource reads the same: in a policy or an
+// access setting (taken as broader), in a property whose change replaces a
+// stateful resource or in its Condition (possible data loss), or in what a
+// table or key's posture hangs on (possibly weaker).
+func inputChanges(new *cfn.Template, changed []string, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
+	var security []SecurityChange
+	var weaker []Weakening
+	for _, r := range new.Resources() {
+		var access, posture, replacing, removing []string
+		replacement := Never
+		for _, in := range inputsOf(nil, r.Entry) {
+			if !slices.Contains(changed, in.target) {
+				continue
+			}
+			where := in.path[0]
+			var below []string
+			if where == "Properties" && len(in.path) > 1 {
+				below = in.path[1:]
+			}
+			if slices.Contains(accessTypes, r.Type) || underAny(policyPaths(r.Type), below) || (where == "Condition" && len(policyChanges(r.ID, cfn.Resource{}, r)) > 0) {
+				access = append(access, in.target)
+			}
+			if where == "DeletionPolicy" || where == "UpdateReplacePolicy" || (len(below) > 0 && slices.Contains(postureProperties, below[0])) {
+				posture = append(posture, in.target)
+			}
+			switch {
+			case where == "Condition":
+				removing = append(removing, in.target)
+			case below != nil && propertyReplacement(r.Type, below) != Never:
+				replacing = append(replacing, in.target)
+				replacement = Conditional
+			}
+		}
+		if len(access) > 0 {
+			security = append(security, SecurityChange{r.ID, Broadening, reads(access) + ": what it allows cannot be compared, so it is taken as broader"})
+		}
+		if len(posture) > 0 && (r.Type == "AWS::DynamoDB::Table" || r.Type == "AWS::DynamoDB::GlobalTable" || r.Type == "AWS::KMS::Key") {
+			weaker = append(weaker, Weakening{r.ID, reads(posture) + ": its encryption and recovery may be weaker"})
+		}
+		if !stateful[judgedType(r.Type)] || len(replacing)+len(removing) == 0 {
+			continue
+		}
+		c := byID[r.ID]
+		if c == nil {
+			c = &ResourceChange{ID: r.ID, Type: r.Type, Change: Modify, Replacement: Never}
+			byID[r.ID] = c
+		}
+		c.Replacement = worst(c.Replacement, replacement)
+		if len(replacing) > 0 {
+			c.Notes = append(c.Notes, reads(replacing)+": it may be replaced")
+		}
+		if len(removing) > 0 {
+			c.Notes = append(c.Notes, reads(removing)+": it may be removed from the stack")
+			c.DataLoss = c.DataLoss || !keeps(deletionPolicy(r), judgedType(r.Type))
+		}
+	}
+	return security, weaker
+}
+
+func reads(names []string) string {
+	slices.Sort(names)
+	return fmt.Sprintf("it reads %s, which changed", strings.Join(slices.Compact(names), ", "))
+}
+
+// underAny reports whether path lies at or below one of paths, * matching
+// any step.
+func underAny(paths [][]string, path []string) bool {
+	return slices.ContainsFunc(paths, func(p []string) bool {
+		return len(path) >= len(p) && matchesAny([][]string{p}, path)
+	})
+}
