@@ -1,7 +1,6 @@
 package cfn
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -54,23 +53,6 @@ func Broader(a, b PolicyDocument) []Excess {
 	return out
 }
 
-// StatementBroader tells how statement a allows (or, for two Denies,
-// denies) more than statement b. Empty means b covers a.
-func StatementBroader(a, b Statement) []string {
-	if a.Effect != b.Effect {
-		return []string{fmt.Sprintf("its effect is %s, not %s", a.Effect, b.Effect)}
-	}
-	var out []string
-	for _, g := range excess(a, b) {
-		if a.Effect == Deny {
-			out = append(out, g.denyText())
-		} else {
-			out = append(out, g.allowText())
-		}
-	}
-	return out
-}
-
 func withEffect(p PolicyDocument, effect string) []Statement {
 	var out []Statement
 	for _, s := range p.Statement {
@@ -101,7 +83,7 @@ const maxPieces = 4096
 // resource each, where s lists them (not for its Not forms).
 func split(s Statement) []Statement {
 	principals, actions, resources := []any{s.Principal}, []any{s.Action}, []any{s.Resource}
-	if m, ok := s.Principal.(map[string]any); ok && !isIntrinsic(m) {
+	if m, ok := s.Principal.(map[string]any); ok && !IsIntrinsic(m) {
 		principals = nil
 		for _, p := range s.Principals() {
 			principals = append(principals, map[string]any{p.Kind: p.ID})

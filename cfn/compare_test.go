@@ -2,7 +2,6 @@ package cfn
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -107,6 +106,18 @@ func TestBroaderFindsEveryWayAPolicyGrowsAndNothingElse(t *testing.T) {
 		{"a second service allowed", writer(func(w map[string]any) {
 			viaService(w)["kms:ViaService"] = []any{"dynamodb.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"}
 		}), "Writer: condition " + viaCondition + " widened to StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com, s3.us-east-1.amazonaws.com", ""},
+		// A test of no values is judged neither way: not narrower than one
+		// with values, whichever effect the statement has.
+		{"StringEquals swapped for StringNotEquals of no values", writer(func(w map[string]any) {
+			delete(viaService(w), "kms:ViaService")
+			w["Condition"].(map[string]any)["StringNotEquals"] = map[string]any{"kms:ViaService": []any{}}
+		}), "Writer: condition " + viaCondition + " widened to StringNotEquals kms:viaservice (no values)",
+			"Writer: condition StringNotEquals kms:viaservice (no values) widened to " + viaCondition},
+		{"the Deny's condition given no values", func(s []map[string]any) []map[string]any {
+			s[2]["Condition"] = map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": []any{}}}
+			return s
+		}, "DenyGrants: the Deny's condition Bool kms:grantisforawsresource false narrowed to Bool kms:grantisforawsresource (no values)",
+			"DenyGrants: the Deny's condition Bool kms:grantisforawsresource (no values) narrowed to Bool kms:grantisforawsresource false"},
 		{"IfExists, which passes requests without the key", writer(func(w map[string]any) {
 			delete(viaService(w), "kms:ViaService")
 			w["Condition"].(map[string]any)["StringEqualsIfExists"] = map[string]any{"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}
@@ -232,6 +243,15 @@ func TestConditionImplication(t *testing.T) {
 		{cond("NotIpAddress", "10.0.0.0/8"), cond("NotIpAddress", "10.0.0.0/8", "192.168.0.0/16"), false},
 		{cond("NumericNotEquals", "1"), cond("NumericNotEquals", "1", "2"), false},
 		{cond("IpAddress", "10.0.0.0/8"), cond("IpAddress", "10.0.0.0/8", "192.168.0.0/16"), true},
+		// A test of no values implies only the same test, and nothing else
+		// implies it.
+		{cond("StringNotEquals"), cond("StringEquals", "x"), false},
+		{cond("StringEquals"), cond("StringEquals", "x"), false},
+		{cond("StringNotEquals"), cond("StringNotEquals", "x"), false},
+		{cond("IpAddress"), cond("IpAddress", "10.0.0.0/8"), false},
+		{cond("StringEquals", "x"), cond("StringNotEquals"), false},
+		{cond("NotIpAddress", "10.0.0.0/8"), cond("NotIpAddress"), false},
+		{cond("StringEquals"), cond("StringEquals"), true},
 	}
 	for _, tt := range tests {
 		if got := implies(tt.c, tt.d); got != tt.implies {
@@ -242,18 +262,4 @@ func TestConditionImplication(t *testing.T) {
 
 func cond(operator string, values ...string) Condition {
 	return Condition{Operator: operator, Key: "k", Values: values}
-}
-
-func TestStatementBroaderComparesOneStatementWithAnother(t *testing.T) {
-	a := Statement{Effect: Allow, Principal: map[string]any{"Service": "lambda.amazonaws.com"}, Action: "sts:AssumeRole"}
-	b := Statement{Effect: Allow, Principal: "*", Action: []any{"sts:AssumeRole", "sts:TagSession"}}
-	if got := StatementBroader(a, b); len(got) != 0 {
-		t.Errorf("a is within b, got %v", got)
-	}
-	if got := fmt.Sprint(StatementBroader(b, a)); got != "[principal * (anyone) added action sts:tagsession added]" {
-		t.Errorf("got %s", got)
-	}
-	if got := fmt.Sprint(StatementBroader(Statement{Effect: Deny}, a)); got != "[its effect is Deny, not Allow]" {
-		t.Errorf("got %s", got)
-	}
 }

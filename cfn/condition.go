@@ -52,6 +52,12 @@ func implies(c, d Condition) bool {
 	if co.set != do.set || (co.ifExists && !do.ifExists) {
 		return false
 	}
+	if len(c.Values) == 0 || len(d.Values) == 0 {
+		// Every comparison below holds vacuously of a test without values,
+		// whose meaning IAM leaves unclear: such a test implies only itself,
+		// and no other test implies it.
+		return c.Operator == d.Operator && len(c.Values) == len(d.Values)
+	}
 	cm, dm := matchings[co.base], matchings[do.base]
 	switch dm {
 	case equal, equalFold, like:

@@ -3,22 +3,64 @@ package cfn
 import "strings"
 
 // The policy language's wildcards: * matches any run of characters, ? any
-// one character; ${*}, ${?} and ${$} are the characters themselves. These
-// answer questions about patterns, not just strings.
+// one character; ${*}, ${?} and ${$} are the characters themselves. Any
+// other ${...} is a policy variable, or, in a template's text, a reference
+// (${AWS::Region}, ${Table.Arn}): text not known until a request is made or
+// the stack deployed, which may be anything, and is the same wherever the
+// same name stands. These answer questions about patterns, not just strings.
 
-// literals stands in for the escaped characters while patterns are compared:
-// bytes no policy text holds, which match only themselves.
-var literals = strings.NewReplacer("${*}", "\x01", "${?}", "\x02", "${$}", "$")
+// Runes no policy text holds stand in for the escaped * and ?, and, from
+// firstVariable on, one for each variable, while patterns are compared.
+const (
+	literalStar     = '\x01'
+	literalQuestion = '\x02'
+	firstVariable   = '\uE000' // the private use area
+)
+
+func isVariable(r rune) bool { return r >= firstVariable }
+
+// patterns reads two patterns as runes, escapes and variables replaced, the
+// same variable by the same rune in both.
+func patterns(p, q string) (pr, qr []rune) {
+	variables := map[string]rune{}
+	read := func(s string) []rune {
+		var out []rune
+		for {
+			start := strings.Index(s, "${")
+			end := strings.IndexByte(s[max(start, 0):], '}')
+			if start < 0 || end < 0 {
+				return append(out, []rune(s)...)
+			}
+			out = append(out, []rune(s[:start])...)
+			switch name := s[start+2 : start+end]; name {
+			case "*":
+				out = append(out, literalStar)
+			case "?":
+				out = append(out, literalQuestion)
+			case "$":
+				out = append(out, '$')
+			default:
+				if _, seen := variables[name]; !seen {
+					variables[name] = firstVariable + rune(len(variables))
+				}
+				out = append(out, variables[name])
+			}
+			s = s[start+end+1:]
+		}
+	}
+	return read(p), read(q)
+}
 
 // Covers reports whether every string pattern q matches is matched by
 // pattern p, by the policy language's wildcards, case and all.
 func Covers(p, q string) bool { return covers(p, q) }
 
 // covers reports whether every string pattern q matches is matched by
-// pattern p. It never says yes wrongly; for a few contrived pairs it may say
-// no where the answer is yes, which reads as broader: the safe side.
+// pattern p. It never says yes wrongly: a variable is covered only by * or
+// by itself, as it may be any text. For a few contrived pairs it may say no
+// where the answer is yes, which reads as broader: the safe side.
 func covers(p, q string) bool {
-	return walk(p, q, func(p, q string, at func(i, j int) bool, i, j int) bool {
+	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i == len(p):
 			return j == len(q)
@@ -26,20 +68,21 @@ func covers(p, q string) bool {
 			return at(i+1, j) || (j < len(q) && at(i, j+1))
 		case j == len(q) || q[j] == '*':
 			return false
-		case p[i] == '?' || p[i] == q[j]:
+		case p[i] == q[j] || (p[i] == '?' && !isVariable(q[j])):
 			return at(i+1, j+1)
 		}
 		return false
 	})
 }
 
-// overlaps reports whether some string matches both patterns.
+// overlaps reports whether some string matches both patterns; a variable,
+// which may be any text, overlaps as * does.
 func overlaps(p, q string) bool {
-	return walk(p, q, func(p, q string, at func(i, j int) bool, i, j int) bool {
+	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
-		case i < len(p) && p[i] == '*':
+		case i < len(p) && (p[i] == '*' || isVariable(p[i])):
 			return at(i+1, j) || (j < len(q) && at(i, j+1))
-		case j < len(q) && q[j] == '*':
+		case j < len(q) && (q[j] == '*' || isVariable(q[j])):
 			return at(i, j+1) || (i < len(p) && at(i+1, j))
 		case i == len(p) || j == len(q):
 			return i == len(p) && j == len(q)
@@ -48,11 +91,11 @@ func overlaps(p, q string) bool {
 	})
 }
 
-// walk answers step at (0, 0) of the two patterns, escapes replaced,
+// walk answers step at (0, 0) of the two patterns, read as runes,
 // remembering each position's answer: without it, patterns with many
 // wildcards take exponential time.
-func walk(p, q string, step func(p, q string, at func(i, j int) bool, i, j int) bool) bool {
-	p, q = literals.Replace(p), literals.Replace(q)
+func walk(p, q string, step func(p, q []rune, at func(i, j int) bool, i, j int) bool) bool {
+	pr, qr := patterns(p, q)
 	memo := map[[2]int]bool{}
 	var at func(i, j int) bool
 	at = func(i, j int) bool {
@@ -60,7 +103,7 @@ func walk(p, q string, step func(p, q string, at func(i, j int) bool, i, j int) 
 		if v, ok := memo[key]; ok {
 			return v
 		}
-		v := step(p, q, at, i, j)
+		v := step(pr, qr, at, i, j)
 		memo[key] = v
 		return v
 	}

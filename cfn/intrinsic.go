@@ -2,6 +2,8 @@ package cfn
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -20,6 +22,13 @@ func Intrinsic(v any) (name string, arg any, ok bool) {
 		}
 	}
 	return "", nil, false
+}
+
+// IsIntrinsic reports whether v is an intrinsic function in long form
+// (Condition included), as Intrinsic reads it.
+func IsIntrinsic(v any) bool {
+	_, _, ok := Intrinsic(v)
+	return ok
 }
 
 // RefTarget gives the logical id that v refers to with Ref or Fn::GetAtt.
@@ -96,6 +105,31 @@ func Text(v any) string {
 		}
 	}
 	return canonicalJSON(v)
+}
+
+// Opaque reports whether Text cannot spell v: v is, or holds in a Fn::Sub's
+// variables or a Fn::Join's parts, an intrinsic other than Ref, Fn::GetAtt,
+// Fn::Sub and Fn::Join (Fn::FindInMap, Fn::ImportValue, Fn::Select...),
+// which Text writes as JSON: what such a value stands for is not known
+// before deployment, and its text tells nothing about it.
+func Opaque(v any) bool {
+	name, arg, ok := Intrinsic(v)
+	switch {
+	case !ok || name == "Ref" || name == "Fn::GetAtt":
+		return false
+	case name == "Fn::Sub":
+		if _, isString := arg.(string); isString {
+			return false
+		}
+		_, isString := At(arg, "0").(string)
+		vars, isMap := At(arg, "1").(map[string]any)
+		return !isString || !isMap || slices.ContainsFunc(slices.Collect(maps.Values(vars)), Opaque)
+	case name == "Fn::Join":
+		_, isString := At(arg, "0").(string)
+		parts, isList := At(arg, "1").([]any)
+		return !isString || !isList || slices.ContainsFunc(parts, Opaque)
+	}
+	return true
 }
 
 // List reads a value or a list of them, as policies and Transform write

@@ -79,30 +79,39 @@ func escapeForYAML(src []byte) []byte {
 	return out
 }
 
-// maxAliasExpansions bounds the nodes that aliases may add: templates rarely
-// use aliases, and a "billion laughs" file must not exhaust memory.
-const maxAliasExpansions = 10000
+// maxAliasNodes bounds the nodes that aliases may add, each alias counting
+// every node of what it stands for, aliases within it included: templates
+// rarely use aliases, and a "billion laughs" file, or one anchor of
+// thousands of items named by thousands of aliases, must not exhaust memory.
+const maxAliasNodes = 10000
 
 // converter turns YAML nodes into plain values, following aliases without
 // looping on an alias to its own ancestor.
 type converter struct {
-	expanding map[*yaml.Node]bool
-	expanded  int
+	expanding map[*yaml.Node]bool // the anchors whose aliases are being followed
+	alias     *yaml.Node          // the outermost alias being followed; nil outside aliases
+	added     int                 // the nodes aliases have added so far
 }
 
 // longForm converts a YAML node into plain values. Scalars become strings,
 // float64, bool or nil, as JSON would give them.
 func (c *converter) longForm(n *yaml.Node) (any, error) {
+	if c.alias != nil {
+		if c.added++; c.added > maxAliasNodes {
+			return nil, fmt.Errorf("line %d: alias *%s: aliases expand to more than %d nodes", c.alias.Line, c.alias.Value, maxAliasNodes)
+		}
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
 		if c.expanding[n.Alias] {
 			return nil, fmt.Errorf("line %d: alias *%s refers to a node that contains it", n.Line, n.Value)
 		}
-		if c.expanded++; c.expanded > maxAliasExpansions {
-			return nil, fmt.Errorf("line %d: aliases expand to more than %d nodes", n.Line, maxAliasExpansions)
-		}
 		if c.expanding == nil {
 			c.expanding = map[*yaml.Node]bool{}
+		}
+		if c.alias == nil {
+			c.alias = n
+			defer func() { c.alias = nil }()
 		}
 		c.expanding[n.Alias] = true
 		defer delete(c.expanding, n.Alias)
@@ -114,6 +123,11 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: a mapping key must be a scalar", k.Line)
+			}
+			if k.ShortTag() == "!!merge" {
+				// SAM and aws cloudformation package merge them; kept as a
+				// key, << would hide what they merge from every rule.
+				return nil, fmt.Errorf("line %d: YAML merge keys (<<) are not supported: write the keys out", k.Line)
 			}
 			if first, seen := lines[k.Value]; seen {
 				return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, first)

@@ -154,6 +154,8 @@ func TestUnreadableTemplatesNameTheLine(t *testing.T) {
 		{"a GetAtt without an attribute", "Value: !GetAtt Key\n", `line 1: !GetAtt "Key": want Resource.Attribute`},
 		{"an alias inside its own anchor", "Resources: &r\n  A: *r\n", "line 2: alias *r refers to a node that contains it"},
 		{"an alias bomb", aliasBomb(), "aliases expand to more than 10000 nodes"},
+		{"a wide alias bomb", wideAliasBomb(), "line 2: alias *a: aliases expand to more than 10000 nodes"},
+		{"a merge key", "Base: &b {Type: AWS::KMS::Key}\nResources:\n  Key:\n    <<: *b\n", "line 4: YAML merge keys (<<) are not supported: write the keys out"},
 		{"a key given twice", "Resources:\n  A: {}\n  A: {}\n", `line 3: mapping key "A" already defined at line 2`},
 	}
 	for _, tt := range tests {
@@ -181,4 +183,32 @@ func aliasBomb() string {
 		b.WriteString("]\n")
 	}
 	return b.String()
+}
+
+// wideAliasBomb is one anchor of 3,000 items named by 9,999 aliases: few
+// aliases, each of many nodes, 36 KB that would expand to 30 million.
+func wideAliasBomb() string {
+	return "a: &a [" + strings.Repeat("x, ", 2999) + "x]\nb: [" + strings.Repeat("*a, ", 9998) + "*a]\n"
+}
+
+// A wide alias bomb is refused before it is expanded, not after.
+func TestAWideAliasBombFailsFast(t *testing.T) {
+	src := []byte(wideAliasBomb())
+	allocs := testing.AllocsPerRun(1, func() {
+		if _, err := Parse(src); err == nil {
+			t.Fatal("parsed")
+		}
+	})
+	if allocs > 200_000 {
+		t.Errorf("%.0f allocations to refuse it", allocs)
+	}
+}
+
+// A key written "<<" in quotes, or in JSON, is a key like any other.
+func TestAQuotedMergeKeyIsAKey(t *testing.T) {
+	for _, src := range []string{"Metadata: {'<<': x}\n", `{"Metadata": {"<<": "x"}}`} {
+		if got := fmt.Sprint(mustParse(t, src).Value()["Metadata"]); got != "map[<<:x]" {
+			t.Errorf("%s: Metadata = %s", src, got)
+		}
+	}
 }

@@ -56,7 +56,7 @@ func ReadPolicy(doc any) (PolicyDocument, error) {
 		doc = parsed
 	}
 	m, ok := doc.(map[string]any)
-	if !ok {
+	if !ok || IsIntrinsic(doc) {
 		return PolicyDocument{}, fmt.Errorf("policy: want a document with a Statement list, got %s", Text(doc))
 	}
 	var raw []any
@@ -65,8 +65,10 @@ func ReadPolicy(doc any) (PolicyDocument, error) {
 		raw = s
 	case map[string]any:
 		raw = []any{s}
+	case nil:
+		return PolicyDocument{}, fmt.Errorf("policy: want a Statement list, got none")
 	default:
-		return PolicyDocument{}, fmt.Errorf("policy: want a Statement list, got %s", Text(m["Statement"]))
+		return PolicyDocument{}, fmt.Errorf("policy: want a Statement list, got %s", Text(s))
 	}
 	p := PolicyDocument{Version: Text(m["Version"]), ID: Text(m["Id"])}
 	for i, r := range raw {
@@ -93,15 +95,22 @@ func readStatement(v any) (Statement, error) {
 	if s.Effect != Allow && s.Effect != Deny {
 		return Statement{}, fmt.Errorf("its Effect is %q; want Allow or Deny", s.Effect)
 	}
-	if c, ok := m["Condition"].(map[string]any); ok {
-		s.Condition = map[string]map[string]any{}
-		for op, tests := range c {
-			t, ok := tests.(map[string]any)
-			if !ok {
-				return Statement{}, fmt.Errorf("Condition %s: want a mapping of keys to values", op)
-			}
-			s.Condition[op] = t
+	if m["Condition"] == nil {
+		return s, nil
+	}
+	c, ok := m["Condition"].(map[string]any)
+	if !ok {
+		// Dropped, it would make a conditional statement read as one without
+		// conditions: a Deny as broader, an Allow as narrower.
+		return Statement{}, fmt.Errorf("Condition: want a mapping of operators to tests, got %s", Text(m["Condition"]))
+	}
+	s.Condition = map[string]map[string]any{}
+	for op, tests := range c {
+		t, ok := tests.(map[string]any)
+		if !ok {
+			return Statement{}, fmt.Errorf("Condition %s: want a mapping of keys to values", op)
 		}
+		s.Condition[op] = t
 	}
 	return s, nil
 }
@@ -136,7 +145,7 @@ func principals(v any) []Principal {
 	switch {
 	case v == nil:
 		return nil
-	case !isMap || isIntrinsic(v):
+	case !isMap || IsIntrinsic(v):
 		if Text(v) == "*" {
 			return []Principal{Anyone}
 		}
@@ -161,11 +170,6 @@ func comparePrincipals(a, b Principal) int {
 		return c
 	}
 	return strings.Compare(a.ID, b.ID)
-}
-
-func isIntrinsic(v any) bool {
-	_, _, ok := Intrinsic(v)
-	return ok
 }
 
 // Actions reads Action as a set of lower-case patterns, sorted: IAM
@@ -225,7 +229,11 @@ type Condition struct {
 
 // String writes the condition as findings name it.
 func (c Condition) String() string {
-	return fmt.Sprintf("%s %s %s", c.Operator, c.Key, strings.Join(c.Values, ", "))
+	values := strings.Join(c.Values, ", ")
+	if len(c.Values) == 0 {
+		values = "(no values)"
+	}
+	return fmt.Sprintf("%s %s %s", c.Operator, c.Key, values)
 }
 
 // Conditions reads the Condition block as a list sorted by key and operator.

@@ -42,6 +42,8 @@ func TestReadPolicyRefusesWhatIsNotAPolicy(t *testing.T) {
 		{"an unknown effect", map[string]any{"Statement": []any{map[string]any{"Effect": "allow"}}}, `statement 1: its Effect is "allow"; want Allow or Deny`},
 		{"a condition that is not a mapping", map[string]any{"Statement": []any{map[string]any{"Effect": "Allow", "Condition": map[string]any{"Bool": "x"}}}},
 			"statement 1: Condition Bool: want a mapping of keys to values"},
+		{"a Condition block that is not a mapping", map[string]any{"Statement": []any{map[string]any{"Effect": "Deny", "Condition": []any{"x"}}}},
+			`statement 1: Condition: want a mapping of operators to tests, got ["x"]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,9 +126,20 @@ func TestWildcardPatterns(t *testing.T) {
 		{"kms:get*", "kms:describe*", false, false},
 		{"a*c", "ab*", false, true},
 		// ${*} is a literal asterisk, not a wildcard.
-		{"b/${*}", "b/${aws:username}", false, false},
+		{"b/${*}", "b/${aws:username}", false, true},
 		{"b/*", "b/${*}", true, true},
 		{"b/${*}", "b/${*}", true, true},
+		{"b/${$}", "b/$", true, true},
+		// A variable may be any text: only * or the same variable covers it,
+		// and it may overlap anything.
+		{"key/????", "key/${P}", false, true},
+		{"key/?*", "key/${P}", false, true},
+		{"key/*", "key/${P}", true, true},
+		{"${P}", "arn:aws:kms:us-east-1:111122223333:key/admin", false, true},
+		{"arn:aws:kms:${AWS::Region}:1:key/k", "arn:aws:kms:${AWS::Region}:1:key/k", true, true},
+		{"key/${P}", "key/${Q}", false, true},
+		{"key/${P}x", "key/y", false, false},
+		{"key/${unclosed", "key/${unclosed", true, true},
 	}
 	for _, tt := range tests {
 		if got := covers(tt.p, tt.q); got != tt.covers {

@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -28,7 +29,8 @@ func (t *Template) Transforms() []string {
 // applyTransforms does to the resources what CloudFormation does before it
 // creates them, where their posture depends on it: it expands the Fn::ForEach
 // loops of AWS::LanguageExtensions and merges SAM's Globals into the
-// serverless resources. Other transforms are left undone, and said so.
+// serverless resources. Other transforms, and Fn::Transform (AWS::Include
+// and macros) among the resources, are left undone, and said so.
 func (t *Template) applyTransforms() {
 	for _, name := range t.Transforms() {
 		switch name {
@@ -38,6 +40,27 @@ func (t *Template) applyTransforms() {
 			t.applyGlobals()
 		default:
 			t.skip([]string{"Transform"}, fmt.Sprintf("the transform %s is not applied: the resources are judged as written", name))
+		}
+	}
+	t.skipInlineTransforms(t.root["Resources"], []string{"Resources"})
+}
+
+// skipInlineTransforms says where a Fn::Transform stands among the
+// resources: what it inserts, a whole resource or a property, is not known.
+func (t *Template) skipInlineTransforms(v any, path []string) {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(v) {
+			at := append(slices.Clone(path), k)
+			if k == "Fn::Transform" {
+				t.skip(at, fmt.Sprintf("Fn::Transform %s is not applied: what it inserts is not judged", Text(At(v[k], "Name"))))
+				continue
+			}
+			t.skipInlineTransforms(v[k], at)
+		}
+	case []any:
+		for i, e := range v {
+			t.skipInlineTransforms(e, append(slices.Clone(path), strconv.Itoa(i)))
 		}
 	}
 }
@@ -134,7 +157,7 @@ func (t *Template) loop(v any) (identifier string, items []string, body map[stri
 		}
 	}
 	list, ok := collection.([]any)
-	if !ok || slices.ContainsFunc(list, isIntrinsic) {
+	if !ok || slices.ContainsFunc(list, IsIntrinsic) {
 		return "", nil, nil, fmt.Errorf("its collection %s cannot be known before deployment", Text(args[1]))
 	}
 	for _, item := range list {
@@ -207,8 +230,13 @@ var globalTypes = map[string]string{
 func (t *Template) applyGlobals() {
 	globals := t.Section("Globals")
 	for _, section := range sortedKeys(globals) {
+		typ, known := globalTypes[section]
+		if !known {
+			t.skip([]string{"Globals", section}, fmt.Sprintf("Globals section %s is not one SAM applies to a resource type gen check knows: it is not merged into any resource", section))
+			continue
+		}
 		properties, _ := globals[section].(map[string]any)
-		for _, r := range t.Resources(globalTypes[section]) {
+		for _, r := range t.Resources(typ) {
 			own := r.Properties
 			if own == nil {
 				own = map[string]any{}
@@ -230,7 +258,7 @@ func mergeGlobal(global, own any) any {
 	}
 	gm, globalIsMap := global.(map[string]any)
 	om, ownIsMap := own.(map[string]any)
-	if globalIsMap && ownIsMap && !isIntrinsic(gm) && !isIntrinsic(om) {
+	if globalIsMap && ownIsMap && !IsIntrinsic(gm) && !IsIntrinsic(om) {
 		out := map[string]any{}
 		for _, k := range sortedKeys(gm) {
 			out[k] = mergeGlobal(gm[k], om[k])

@@ -77,6 +77,48 @@ Resources:
 	}
 }
 
+// Fn::Transform among the resources inserts what the model cannot know.
+func TestAnInlineTransformIsSaidSkipped(t *testing.T) {
+	tmpl := mustParse(t, `Resources:
+  Fn::Transform:
+    Name: AWS::Include
+    Parameters: {Location: s3://bucket/resources.yaml}
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Fn::Transform: {Name: AWS::Include, Parameters: {Location: s3://bucket/policy.yaml}}
+`)
+	var got []string
+	for _, s := range tmpl.Skipped() {
+		got = append(got, strings.Join(s.Path, "/")+": "+s.Reason)
+	}
+	want := "Resources/Fn::Transform: Fn::Transform AWS::Include is not applied: what it inserts is not judged; " +
+		"Resources/Policy/Properties/PolicyDocument/Fn::Transform: Fn::Transform AWS::Include is not applied: what it inserts is not judged"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("skipped:\n%s\nwant\n%s", strings.Join(got, "; "), want)
+	}
+}
+
+// A Globals section SAM has no type for is not merged into resources
+// without a Type, and the model says so.
+func TestAnUnknownGlobalsSectionIsSaidSkipped(t *testing.T) {
+	tmpl := mustParse(t, `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Functions:
+    Runtime: python3.7
+Resources:
+  Untyped:
+    Properties: {Handler: bootstrap}
+`)
+	if r, _ := tmpl.Resource("Untyped"); r.Prop("Runtime") != nil {
+		t.Errorf("the unknown section was merged: %v", r.Properties)
+	}
+	if s := tmpl.Skipped(); len(s) != 1 || strings.Join(s[0].Path, "/") != "Globals/Functions" {
+		t.Errorf("skipped %+v, want Globals/Functions", s)
+	}
+}
+
 func TestSAMGlobalsApplyToTheirResources(t *testing.T) {
 	tmpl := mustParse(t, `Transform: AWS::Serverless-2016-10-31
 Globals:

@@ -20,9 +20,13 @@ func judgeBranches(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	if len(conditions) == 0 {
 		return judge(t, rules, opts)
 	}
-	branches := combinations(conditions)
+	var branches []map[string]bool
 	var note []Finding
-	if len(conditions) > maxBranchConditions {
+	if len(conditions) <= maxBranchConditions {
+		branches = combinations(conditions)
+	} else {
+		// Every combination of more would take 2^n templates: time and
+		// memory a template could exhaust.
 		branches = []map[string]bool{allOf(conditions, true), allOf(conditions, false)}
 		note = append(note, templateRule.finding(t, hit{stackLevel, nil, fmt.Sprintf(
 			"Fn::If tests %d conditions (%s): the template is judged with all of them true, then all false, not in every combination",

@@ -98,9 +98,11 @@ func Rules() []Rule {
 	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
 }
 
-// Run judges t by every rule. Findings come sorted by resource, rule and
-// position, so the same template always gives the same report.
+// Run judges t by every rule, each Fn::FindInMap by literal keys given its
+// value, as the template diff reads it. Findings come sorted by resource,
+// rule and position, so the same template always gives the same report.
 func Run(t *cfn.Template, opts Options) []Finding {
+	t = t.WithMappings()
 	findings := judgeBranches(t, slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, []Rule{templateRule}), opts)
 	findings = append(findings, skippedParts(t)...)
 	return suppress(t, findings)

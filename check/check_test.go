@@ -200,3 +200,61 @@ func TestAStackOverTwoHundredOutputsIsAnError(t *testing.T) {
 		t.Errorf("got %+v, want one STK001 about 201 outputs", findings)
 	}
 }
+
+// IAM's * matches across the colons of an ARN: a pattern that ends in one
+// reaches every table, however few of the ARN's parts it writes.
+func TestEveryTableIsReachedThroughWildcards(t *testing.T) {
+	for resource, want := range map[string]bool{
+		"*":                                    true,
+		"arn:*":                                true,
+		"arn:aws:dyn*":                         true,
+		"arn:aws:dynamodb:*":                   true,
+		"arn:aws:dynamodb:us-east-1:*":         true,
+		"arn:aws:dynamodb:*:table/*":           true,
+		"arn:aws:dynamodb:us-east-1:1:*":       true,
+		"arn:aws:dynamodb:us-east-1:1:table/*": true,
+		"arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*": true,
+		"arn:aws:dynamodb:us-east-1:1:table/orders":                               false,
+		"arn:aws:dynamodb:us-east-1:1:table/orders*":                              false,
+		"arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}":    false,
+		"arn:aws:dynamodb:*:*:table/orders":                                       false,
+		"arn:aws:*:table/orders":                                                  false,
+		"arn:aws:s3:::*":                                                          false,
+		"b*":                                                                      false,
+	} {
+		if got := reachesEveryTable(cfn.Statement{Resource: resource}); got != want {
+			t.Errorf("reachesEveryTable(%q) = %v, want %v", resource, got, want)
+		}
+	}
+}
+
+// Past maxBranchConditions the template is judged twice, not in each of
+// 2^n combinations, which are never made.
+func TestManyConditionsAreNotCombined(t *testing.T) {
+	resources := map[string]any{}
+	for i := range 16 {
+		resources[fmt.Sprintf("Topic%d", i)] = map[string]any{"Type": "AWS::SNS::Topic", "Properties": map[string]any{
+			"TopicName": map[string]any{"Fn::If": []any{fmt.Sprintf("C%d", i), "a", "b"}},
+		}}
+	}
+	tmpl := cfn.New(map[string]any{"Resources": resources})
+	var findings []Finding
+	allocs := testing.AllocsPerRun(1, func() { findings = Run(tmpl, Options{Today: today}) })
+	if len(findings) != 1 || !strings.Contains(findings[0].Message, "Fn::If tests 16 conditions") {
+		t.Errorf("got %+v, want one CHK001 saying the conditions are not combined", findings)
+	}
+	if allocs > 20_000 {
+		t.Errorf("%.0f allocations for two branches", allocs)
+	}
+}
+
+func TestTheAWSManagedPoliciesAreReadAsPolicies(t *testing.T) {
+	for name, doc := range awsManagedPolicies {
+		if _, err := cfn.ReadPolicy(doc); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		if got, _, known := awsManagedPolicy(map[string]any{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/" + name}); !known || got != name {
+			t.Errorf("%s: its ARN is not recognised", name)
+		}
+	}
+}

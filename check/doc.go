@@ -9,6 +9,11 @@
 // corresponds to, and the function that finds it; docs/rules.md lists them.
 // Every finding points at the line and column of what it is about; a
 // template may accept a finding with a reason ([Suppression]); reports are
-// text, JSON or SARIF. What the check cannot judge it says (CHK001), never
-// passing it in silence.
+// text, JSON or SARIF. What the check cannot judge it says (CHK001) rather
+// than pass it in silence: a transform it does not apply, a nested stack, a
+// loop over values only deployment knows, a policy, principal or action it
+// cannot read. Outside what it judges: resource policies other than key
+// policies, the managed policies a role attaches beyond the few
+// awsManagedPolicies holds, and a statement's Resource only deployment
+// gives, which IAM003 takes for any key but IAM002 not for every table.
 package check

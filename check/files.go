@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -52,11 +53,24 @@ func Templates(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// hasResources reports whether a file is a template: one that parses with a
+// Resources section, or one that does not parse but whose text has a
+// Resources key, at the start of a line as YAML writes a section, or quoted
+// as JSON does. Such a file is returned so that its parse error is
+// reported; skipped, a broken template would let the directory pass. Any
+// other file that does not parse, such as a Helm chart's, is not a template.
+// A file that cannot be read is returned too, for its error to be reported.
 func hasResources(path string) bool {
 	src, err := os.ReadFile(path)
 	if err != nil {
-		return false
+		return true
 	}
 	t, err := cfn.Parse(src)
-	return err == nil && t.Section("Resources") != nil
+	if err != nil {
+		return resourcesKey.Match(src)
+	}
+	return t.Section("Resources") != nil
 }
+
+// resourcesKey matches a Resources key in a template's text.
+var resourcesKey = regexp.MustCompile(`(?m)^['"]?Resources['"]?[ \t]*:|"Resources"\s*:`)

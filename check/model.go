@@ -28,7 +28,9 @@ func statementsAt(r cfn.Resource, path []string) ([]statement, error) {
 }
 
 // policyStatements reads a policy document written at path, and gives each
-// statement its own path.
+// statement its own path: by its index, unless the document gives a single
+// statement for the list. A document written as a JSON string has no place
+// for each statement in the template; its index still tells them apart.
 func policyStatements(doc any, path []string) ([]statement, error) {
 	p, err := cfn.ReadPolicy(doc)
 	if err != nil {
@@ -37,11 +39,11 @@ func policyStatements(doc any, path []string) ([]statement, error) {
 	if name, arg, ok := cfn.Intrinsic(doc); ok && name == "Fn::ToJsonString" {
 		path, doc = append(slices.Clone(path), name), arg
 	}
-	_, isList := cfn.At(doc, "Statement").([]any)
+	_, single := cfn.At(doc, "Statement").(map[string]any)
 	out := make([]statement, len(p.Statement))
 	for i, s := range p.Statement {
 		at := append(slices.Clone(path), "Statement")
-		if isList {
+		if !single {
 			at = append(at, strconv.Itoa(i))
 		}
 		out[i] = statement{s, at}

@@ -15,6 +15,9 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		owned        = "DynamoDB encrypts the table with an AWS owned key that you cannot audit, rotate or revoke"
 		viaService   = "a policy allows KMS data actions on a key that can encrypt a table, without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB"
 		noGrantLimit = "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"
+		unproven     = "the template cannot prove it is a customer managed key"
+		nested       = "the resources of its template are not judged; check that template on its own"
+		atDeployment = "only known at deployment: what the statement allows through it is not judged"
 	)
 	tests := []struct {
 		file string
@@ -48,7 +51,9 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		{"conditions.yaml", []string{
 			"25:7: error SSE002 Table: SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, " + awsManaged + " (when condition UseOwnKey is false)",
 		}},
-		{"root-principals.yaml", nil},
+		{"root-principals.yaml", []string{
+			"43:25: warning CHK001 FromParameter: Properties.KeyPolicy.Statement.0.Principal.AWS is arn:aws:iam::${Account}:root, " + atDeployment,
+		}},
 		{"kms-precision.yaml", []string{
 			"39:17: warning IAM003 Reader: " + viaService,
 			"42:17: warning IAM003 Reader: " + viaService,
@@ -86,6 +91,51 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		}},
 		{"other-transform.yaml", []string{
 			"2:1: warning CHK001 (template): the transform MyCompany::Macro is not applied: the resources are judged as written",
+		}},
+		{"key-conditions-in-branches.yaml", []string{
+			"18:13: error KEY005 Key: an Allow statement with the * principal and no condition lets anyone, in any account, use the key (when condition IsShared is false)",
+			"18:13: warning KEY006 Key: an Allow statement with the * principal lets every principal that meets its conditions (kms:calleraccount) use the key (when condition IsShared is true)",
+		}},
+		{"key-from-another-stack.yaml", []string{
+			"24:58: info SSE004 FromCustomResource: KMSMasterKeyId comes from ${KeyLookup.Arn}: " + unproven,
+			"18:58: info SSE004 FromStack: KMSMasterKeyId comes from ${KeyStack.Outputs.KeyArn}: " + unproven,
+			"5:3: warning CHK001 KeyStack: a nested stack (AWS::CloudFormation::Stack): " + nested,
+			"30:13: warning IAM003 Reader: " + viaService,
+		}},
+		{"unknown-values.yaml", []string{
+			"26:15: warning CHK001 Key: Properties.KeyPolicy.Statement.1.Principal.AWS is ${Consumer}, " + atDeployment,
+			`45:13: warning CHK001 Writer: Properties.PolicyDocument.Statement.1.Action is {"Fn::FindInMap":["Actions",{"Ref":"Env"},"Writer"]}, ` + atDeployment,
+			`48:36: warning CHK001 Writer: Properties.PolicyDocument.Statement.2.Action.1 is {"Fn::ImportValue":"SharedActions"}, ` + atDeployment,
+			`51:13: warning CHK001 Writer: Properties.PolicyDocument.Statement.3.NotAction is {"Fn::Split":[",",{"Fn::ImportValue":"ExcludedActions"}]}, ` + atDeployment,
+			"41:13: error IAM001 Writer: a policy allows every DynamoDB action",
+			"50:13: error IAM001 Writer: a policy allows every action but those NotAction lists, every DynamoDB action among them",
+			"50:13: warning IAM003 Writer: " + viaService,
+			"53:13: warning IAM003 Writer: " + viaService,
+		}},
+		{"managed-policies.yaml", []string{
+			"7:3: warning CHK001 (template): Globals section Functions is not one SAM applies to a resource type gen check knows: it is not merged into any resource",
+			"37:11: warning CHK001 Admin: Properties.ManagedPolicyArns.1 cannot be read as a policy (the managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not one gen check knows): it is not judged",
+			"38:11: error IAM001 Admin: AWS managed policy PowerUserAccess: a policy allows every action but those NotAction lists, every DynamoDB action among them",
+			"38:11: error IAM002 Admin: AWS managed policy PowerUserAccess: a policy allows DynamoDB actions on every table in the account",
+			"38:11: warning IAM003 Admin: AWS managed policy PowerUserAccess: " + viaService,
+			"10:3: info KEY008 Key: " + noGrantLimit,
+			"29:11: warning CHK001 Writer: Properties.Policies.2 cannot be read as a policy (the managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not one gen check knows): it is not judged",
+			"28:11: error IAM001 Writer: AWS managed policy AmazonDynamoDBFullAccess: a policy allows every DynamoDB action",
+			"28:11: error IAM002 Writer: AWS managed policy AmazonDynamoDBFullAccess: a policy allows DynamoDB actions on every table in the account",
+		}},
+		{"unjudged-parts.yaml", []string{
+			"5:3: warning CHK001 (template): Fn::Transform AWS::Include is not applied: what it inserts is not judged",
+			"39:9: warning CHK001 (template): Fn::Transform AWS::Include is not applied: what it inserts is not judged",
+			"8:3: warning CHK001 App: a nested stack (AWS::Serverless::Application): " + nested,
+			`38:7: warning CHK001 Policy: Properties.PolicyDocument cannot be read as a policy (policy: want a document with a Statement list, got {"Fn::Transform":{"Name":"AWS::Include","Parameters":{"Location":"s3://bucket/policy.yaml"}}}): it is not judged`,
+			"15:7: warning CHK001 Replica: encrypts table Table, but a replica key rotates as its primary key does, which is not in this template: its rotation is not judged",
+			"16:7: error KEY003 Replica: PendingWindowInDays is 3; KMS accepts 7 to 30",
+			"25:13: error KEY005 Replica: an Allow statement with the * principal and no condition lets anyone, in any account, use the key",
+			"17:7: info KEY008 Replica: " + noGrantLimit,
+		}},
+		{"json-string-policy.yaml", []string{
+			"11:7: error IAM001 Policy: a policy allows every DynamoDB action",
+			"11:7: error IAM001 Policy: a policy allows every DynamoDB action",
 		}},
 	}
 	for _, tt := range tests {

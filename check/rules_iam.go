@@ -61,7 +61,7 @@ func iamStatements(match func(*cfn.Template, statement) (string, bool)) func(*cf
 			}
 			for _, s := range statements {
 				if message, ok := match(t, s); allows(s.Statement) && ok {
-					hits = append(hits, hit{p.resource.ID, s.path, message})
+					hits = append(hits, hit{p.resource.ID, s.path, p.prefix + message})
 				}
 			}
 		}
@@ -70,13 +70,14 @@ func iamStatements(match func(*cfn.Template, statement) (string, bool)) func(*cf
 }
 
 // iamPolicy is an identity policy document of the template: its resource,
-// its path below the resource's entry, and, for a SAM policy template, the
-// document the template stands for.
+// its path below the resource's entry, and, for a SAM policy template or an
+// AWS managed policy, the document it stands for.
 type iamPolicy struct {
 	resource cfn.Resource
 	path     []string
 	expanded any
-	err      error // a SAM policy template gen check does not know
+	prefix   string // begins the messages about an AWS managed policy: "AWS managed policy X: "
+	err      error  // a SAM policy template or a managed policy gen check does not know
 }
 
 func (p iamPolicy) statements() ([]statement, error) {
@@ -90,8 +91,9 @@ func (p iamPolicy) statements() ([]statement, error) {
 }
 
 // iamPolicies finds every identity policy document in the template: the IAM
-// policy resources, inline policies of roles, users and groups, and the
-// policy documents of SAM functions and state machines.
+// policy resources, inline policies of roles, users and groups, the AWS
+// managed policies they attach that gen check knows, and the policy
+// documents of SAM functions and state machines.
 func iamPolicies(t *cfn.Template) []iamPolicy {
 	var out []iamPolicy
 	for _, r := range t.Resources() {
@@ -103,6 +105,7 @@ func iamPolicies(t *cfn.Template) []iamPolicy {
 			for i := range inline {
 				out = append(out, iamPolicy{resource: r, path: []string{"Properties", "Policies", strconv.Itoa(i), "PolicyDocument"}})
 			}
+			out = append(out, managedPolicies(t, r)...)
 		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
 			out = append(out, samPolicies(r)...)
 		}
@@ -110,9 +113,32 @@ func iamPolicies(t *cfn.Template) []iamPolicy {
 	return out
 }
 
-// samPolicies reads a SAM function's Policies: documents, and SAM policy
-// templates expanded to the documents they stand for. A managed policy's
-// name is not a document.
+// managedPolicies reads the ManagedPolicyArns of a role, user or group:
+// an AWS managed policy gen check knows is judged by its document; one the
+// template makes is judged where it is made; any other is not judged, and
+// CHK001 says so.
+func managedPolicies(t *cfn.Template, r cfn.Resource) []iamPolicy {
+	var out []iamPolicy
+	for i, arn := range cfn.List(r.Prop("ManagedPolicyArns")) {
+		at := []string{"Properties", "ManagedPolicyArns", strconv.Itoa(i)}
+		if id, isRef := cfn.RefTarget(arn); isRef {
+			if _, made := t.Resource(id); made {
+				continue
+			}
+		}
+		if name, doc, known := awsManagedPolicy(arn); known {
+			out = append(out, iamPolicy{resource: r, path: at, expanded: doc, prefix: "AWS managed policy " + name + ": "})
+		} else {
+			out = append(out, iamPolicy{resource: r, path: at, err: fmt.Errorf("the managed policy %s is not one gen check knows", cfn.Text(arn))})
+		}
+	}
+	return out
+}
+
+// samPolicies reads a SAM function's Policies: documents, SAM policy
+// templates expanded to the documents they stand for, and AWS managed
+// policies gen check knows. Any other managed policy, named by its name or
+// ARN, is not judged, and CHK001 says so.
 func samPolicies(r cfn.Resource) []iamPolicy {
 	policies := r.Prop("Policies")
 	if _, isMap := policies.(map[string]any); isMap {
@@ -125,11 +151,15 @@ func samPolicies(r cfn.Resource) []iamPolicy {
 			at = at[:2]
 		}
 		m, isMap := p.(map[string]any)
+		name, doc, known := awsManagedPolicy(p)
 		switch {
+		case known:
+			out = append(out, iamPolicy{resource: r, path: at, expanded: doc, prefix: "AWS managed policy " + name + ": "})
 		case !isMap:
+			out = append(out, iamPolicy{resource: r, path: at, err: fmt.Errorf("the managed policy %s is not one gen check knows", cfn.Text(p))})
 		case m["Statement"] != nil:
 			out = append(out, iamPolicy{resource: r, path: at})
-		case len(m) == 1 && !isIntrinsic(m):
+		case len(m) == 1 && !cfn.IsIntrinsic(m):
 			doc, err := expandSAMTemplate(m)
 			out = append(out, iamPolicy{resource: r, path: at, expanded: doc, err: err})
 		default:
@@ -146,9 +176,25 @@ func reachesEveryTable(s cfn.Statement) bool {
 		return true
 	}
 	return slices.ContainsFunc(s.Resources(), func(r string) bool {
-		parts := strings.SplitN(reference.ReplaceAllString(r, "ref"), ":", 6)
-		return r == "*" || (len(parts) == 6 && cfn.Covers(parts[2], "dynamodb") && cfn.Covers(parts[5], "table/*"))
+		parts := arnParts(reference.ReplaceAllString(r, "ref"))
+		return cfn.Covers(parts[0], "arn") && cfn.Covers(parts[2], "dynamodb") && cfn.Covers(parts[5], "table/*")
 	})
+}
+
+// arnParts reads a resource pattern as the six parts of an ARN. IAM's *
+// matches across colons, so a pattern whose last part ends in * (*,
+// arn:aws:dynamodb:*) goes on to cover the parts it leaves out; any other
+// missing part is empty, which covers no table.
+func arnParts(pattern string) []string {
+	parts := strings.SplitN(pattern, ":", 6)
+	rest := ""
+	if strings.HasSuffix(parts[len(parts)-1], "*") {
+		rest = "*"
+	}
+	for len(parts) < 6 {
+		parts = append(parts, rest)
+	}
+	return parts
 }
 
 // reference matches a ${...} in a resource's text, which may hold colons
@@ -187,9 +233,10 @@ func throughAService(s cfn.Statement) bool {
 // reachesTableKey reports whether a statement's resources can include a key
 // that encrypts a table: a wildcard, a key (or alias) of the template that
 // encrypts a table, the key a table names outright, or a key that cannot be
-// known before deployment (a parameter, an import). A key that provably
-// serves another service, such as alias/aws/kinesis, or a key of the
-// template that encrypts no table, is left alone.
+// known before deployment (a parameter, an import, a map lookup by a
+// reference, another stack's output). A key that provably serves another
+// service, such as alias/aws/kinesis, or a key of the template that encrypts
+// no table, is left alone.
 func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
 	if s.NotResource != nil || s.Resource == nil {
 		return true
@@ -205,23 +252,34 @@ func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
 			return true
 		case strings.Contains(text, "alias/aws/"):
 			return isAWSManagedKey(text)
-		case isIntrinsic(r):
+		case cfn.Opaque(r):
+			return true
+		case cfn.IsIntrinsic(r):
 			return referencesTableKeyOrParameter(t, text)
 		}
 		return namedByTable(t, text)
 	})
 }
 
-// encryptsTable reports whether a key, or the key an alias points at,
-// encrypts a table of the template.
+// encryptsTable reports whether a resource is, or is an alias of, a key that
+// encrypts a table of the template, or may give any key.
 func encryptsTable(t *cfn.Template, r cfn.Resource) bool {
-	return slices.ContainsFunc(tableKeys(t), func(tk struct{ table, key cfn.Resource }) bool {
-		if r.Type == "AWS::KMS::Alias" {
-			id, _ := cfn.RefTarget(r.Prop("TargetKeyId"))
-			return tk.key.ID == id
-		}
-		return tk.key.ID == r.ID
-	})
+	key, isKey := keyOf(t, r.ID)
+	if !isKey {
+		return givesAnyValue(r)
+	}
+	return slices.ContainsFunc(tableKeys(t), func(tk struct{ table, key cfn.Resource }) bool { return tk.key.ID == key.ID })
+}
+
+// givesAnyValue reports whether what a resource gives, by Ref or Fn::GetAtt,
+// may be any value, a table's key among them: a nested stack's outputs, a
+// custom resource's attributes, a Systems Manager parameter.
+func givesAnyValue(r cfn.Resource) bool {
+	switch r.Type {
+	case "AWS::CloudFormation::Stack", "AWS::Serverless::Application", "AWS::CloudFormation::CustomResource", "AWS::SSM::Parameter":
+		return true
+	}
+	return strings.HasPrefix(r.Type, "Custom::")
 }
 
 // referencesTableKeyOrParameter reports whether a Sub or Join's text names
@@ -244,7 +302,7 @@ func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
 func namedByTable(t *cfn.Template, key string) bool {
 	for _, r := range t.Resources(tableTypes...) {
 		for _, k := range encryptionOf(r).keys {
-			if text := cfn.Text(k.value); k.value != nil && !isIntrinsic(k.value) && (text == key || strings.HasSuffix(key, "/"+text)) {
+			if text := cfn.Text(k.value); k.value != nil && !cfn.IsIntrinsic(k.value) && (text == key || strings.HasSuffix(key, "/"+text)) {
 				return true
 			}
 		}

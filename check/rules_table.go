@@ -29,7 +29,7 @@ var tableRules = []Rule{
 	},
 	{
 		ID: "SSE004", Title: "table key from a parameter", Severity: Info,
-		Why:  "a key given at deployment (a parameter or an import) cannot be proven customer managed from the template",
+		Why:  "a key given at deployment (a parameter, an import, another stack's output) cannot be proven customer managed from the template",
 		Fix:  "check the value the stack is deployed with, or make the key part of the stack",
 		find: tablesWithKeyFromParameter,
 	},
@@ -113,7 +113,7 @@ func tablesWithKeyFromParameter(t *cfn.Template, _ Options) []hit {
 	for _, r := range t.Resources(tableTypes...) {
 		e := encryptionOf(r)
 		for _, k := range e.keys {
-			if kind, from := classify(t, k.value); e.enabled && kind == parameterKey {
+			if kind, from := classify(t, k.value); e.enabled && kind == unprovenKey {
 				hits = append(hits, hitf(r.ID, k.path, "%sKMSMasterKeyId comes from %s: the template cannot prove it is a customer managed key", e.where(k), from))
 			}
 		}

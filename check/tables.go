@@ -71,30 +71,36 @@ const (
 	noKey            keyKind = iota
 	awsManaged               // aws/dynamodb, however written, or a parameter defaulting to it
 	stackKey                 // a key (or an alias of a key) of the template
-	parameterKey             // a parameter or an import: it cannot be proven customer managed
+	unprovenKey              // a parameter, an import, a nested stack's output: it cannot be proven customer managed
 	otherCustomerKey         // a key ARN or id outside the template
 )
 
-// classify tells what a KMSMasterKeyId names, and, for a parameter, which.
+// classify tells what a KMSMasterKeyId names, and, for a key the template
+// does not make, where it comes from.
 func classify(t *cfn.Template, v any) (keyKind, string) {
 	if v == nil {
 		return noKey, ""
 	}
+	if _, isKey := keyOfTable(t, v); isKey {
+		return stackKey, ""
+	}
 	if id, ok := cfn.RefTarget(v); ok {
-		if _, isResource := t.Resource(id); isResource {
-			return stackKey, id
-		}
 		if def, isParameter := cfn.At(t.Section("Parameters"), id, "Default").(string); isParameter && isAWSManagedKey(def) {
 			return awsManaged, id
 		}
-		return parameterKey, id
+		if _, isResource := t.Resource(id); isResource {
+			// A nested stack's output, a custom resource's attribute: what
+			// they give is not known from this template.
+			return unprovenKey, cfn.Text(v)
+		}
+		return unprovenKey, id
 	}
 	text := cfn.Text(v)
 	switch {
 	case isAWSManagedKey(text):
 		return awsManaged, ""
-	case isIntrinsic(v):
-		return parameterKey, text
+	case cfn.IsIntrinsic(v):
+		return unprovenKey, text
 	}
 	return otherCustomerKey, text
 }
@@ -105,25 +111,32 @@ func isAWSManagedKey(id string) bool {
 	return strings.HasSuffix(strings.ToLower(id), "alias/aws/dynamodb")
 }
 
-func isIntrinsic(v any) bool {
-	_, _, ok := cfn.Intrinsic(v)
-	return ok
-}
+// replicaKey is a replica of a multi-Region key: a key of the stack, with
+// its own key policy, whose rotation is its primary key's.
+const replicaKey = "AWS::KMS::ReplicaKey"
 
-// keyOfTable finds the AWS::KMS::Key of the template that a KMSMasterKeyId
-// names, following an alias.
+// keyTypes are the resources that make a KMS key.
+var keyTypes = []string{"AWS::KMS::Key", replicaKey}
+
+// keyOfTable finds the key of the template that a KMSMasterKeyId names
+// with Ref or Fn::GetAtt, following an alias.
 func keyOfTable(t *cfn.Template, v any) (cfn.Resource, bool) {
 	id, ok := cfn.RefTarget(v)
 	if !ok {
 		return cfn.Resource{}, false
 	}
+	return keyOf(t, id)
+}
+
+// keyOf finds the key that resource id is, or that it is an alias of.
+func keyOf(t *cfn.Template, id string) (cfn.Resource, bool) {
 	r, ok := t.Resource(id)
 	if ok && r.Type == "AWS::KMS::Alias" {
 		if id, ok = cfn.RefTarget(r.Prop("TargetKeyId")); ok {
 			r, ok = t.Resource(id)
 		}
 	}
-	if !ok || r.Type != "AWS::KMS::Key" {
+	if !ok || !slices.Contains(keyTypes, r.Type) {
 		return cfn.Resource{}, false
 	}
 	return r, true
@@ -151,15 +164,20 @@ const (
 	NotATable Encryption = iota
 	AWSOwnedKey
 	AWSManagedKey
-	// KeyFromDeployment is a key given by a parameter or an import: the
-	// template cannot prove it customer managed.
+	// KeyFromDeployment is a key given by a parameter, an import or
+	// another stack: the template cannot prove it customer managed.
 	KeyFromDeployment
+	// KeyOutsideTemplate is a key named by its ARN or id: whoever holds
+	// it, its key policy is not the template's to review.
+	KeyOutsideTemplate
+	// CustomerManagedKey is a key the template makes, key policy and all.
 	CustomerManagedKey
 )
 
 // String names the key as findings and reviews do.
 func (e Encryption) String() string {
-	return [...]string{"", "an AWS owned key", "the AWS managed key aws/dynamodb", "a key given at deployment", "a customer managed key"}[e]
+	return [...]string{"", "an AWS owned key", "the AWS managed key aws/dynamodb", "a key given at deployment",
+		"a key outside the template", "a customer managed key of the template"}[e]
 }
 
 // TableEncryption says which key encrypts a table of t, as SSE001, SSE002
@@ -180,8 +198,10 @@ func TableEncryption(t *cfn.Template, r cfn.Resource) Encryption {
 		switch kind, _ := classify(t, k.value); kind {
 		case noKey, awsManaged:
 			weakest = min(weakest, AWSManagedKey)
-		case parameterKey:
+		case unprovenKey:
 			weakest = min(weakest, KeyFromDeployment)
+		case otherCustomerKey:
+			weakest = min(weakest, KeyOutsideTemplate)
 		}
 	}
 	return weakest

@@ -33,8 +33,8 @@ func weakenings(old, new *cfn.Template, o, n cfn.Resource) []Weakening {
 	}
 	turnedOff := func(what string, was, is any) {
 		switch {
-		case equal(was, is) || cfn.IsTrue(is) || !(cfn.IsTrue(was) || isIntrinsic(was)):
-		case cfn.IsTrue(was) && !isIntrinsic(is):
+		case equal(was, is) || cfn.IsTrue(is) || !(cfn.IsTrue(was) || cfn.IsIntrinsic(was)):
+		case cfn.IsTrue(was) && !cfn.IsIntrinsic(is):
 			weaker("%s turned off", what)
 		default:
 			weaker("%s may be turned off: %s → %s, as only deployment decides", what, cfn.Text(was), cfn.Text(is))
@@ -73,7 +73,7 @@ func weakenings(old, new *cfn.Template, o, n cfn.Resource) []Weakening {
 // deployment (it is not when the policy is an intrinsic), and the policy
 // as the review shows it.
 func keepsData(r cfn.Resource, attribute, typ string) (kept, known bool, text string) {
-	if v, written := r.Entry[attribute]; written && isIntrinsic(v) {
+	if v, written := r.Entry[attribute]; written && cfn.IsIntrinsic(v) {
 		return false, false, cfn.Text(v)
 	}
 	policy := updateReplacePolicy(r)

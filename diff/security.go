@@ -277,7 +277,7 @@ func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
 			}
 		case isMapping(p):
 			templates = append(templates, cfn.Text(p))
-		case isIntrinsic(p):
+		case cfn.IsIntrinsic(p):
 			opaque = append(opaque, p)
 		default:
 			names = append(names, cfn.Text(p))
@@ -287,11 +287,6 @@ func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
 		doc = map[string]any{"Statement": statements}
 	}
 	return names, templates, doc, opaque
-}
-
-func isIntrinsic(v any) bool {
-	_, _, ok := cfn.Intrinsic(v)
-	return ok
 }
 
 func isMapping(v any) bool {
