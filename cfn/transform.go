@@ -232,7 +232,7 @@ func (t *Template) applyGlobals() {
 	for _, section := range sortedKeys(globals) {
 		typ, known := globalTypes[section]
 		if !known {
-			t.skip([]string{"Globals", section}, fmt.Sprintf("Globals section %s is not one SAM applies to a resource type gen check knows: it is not merged into any resource", section))
+			t.skip([]string{"Globals", section}, fmt.Sprintf("Globals section %s is not one SAM applies to a resource type the model knows: it is not merged into any resource", section))
 			continue
 		}
 		properties, _ := globals[section].(map[string]any)

@@ -113,7 +113,7 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"53:13: warning IAM003 Writer: " + viaService,
 		}},
 		{"managed-policies.yaml", []string{
-			"7:3: warning CHK001 (template): Globals section Functions is not one SAM applies to a resource type gen check knows: it is not merged into any resource",
+			"7:3: warning CHK001 (template): Globals section Functions is not one SAM applies to a resource type the model knows: it is not merged into any resource",
 			"37:11: warning CHK001 Admin: Properties.ManagedPolicyArns.1 cannot be read as a policy (the managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not one gen check knows): it is not judged",
 			"38:11: error IAM001 Admin: AWS managed policy PowerUserAccess: a policy allows every action but those NotAction lists, every DynamoDB action among them",
 			"38:11: error IAM002 Admin: AWS managed policy PowerUserAccess: a policy allows DynamoDB actions on every table in the account",
