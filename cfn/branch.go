@@ -31,8 +31,7 @@ func (t *Template) IfConditions() []string {
 		}
 	}
 	walk(t.root["Resources"])
-	slices.Sort(out)
-	return slices.Compact(out)
+	return set(out)
 }
 
 // Branch gives the template as it is when each condition of holds has that
@@ -76,7 +75,7 @@ func (t *Template) branch(v any, holds map[string]bool, path []string) any {
 				continue
 			}
 			if moved := len(out); moved != i {
-				t.origin(append(slices.Clip(path), strconv.Itoa(moved)), t.source(append(slices.Clip(path), strconv.Itoa(i))))
+				t.origin(append(slices.Clip(path), strconv.Itoa(moved)), t.Source(append(slices.Clip(path), strconv.Itoa(i))...))
 			}
 			out = append(out, b)
 		}

@@ -114,15 +114,18 @@ func split(s Statement) []Statement {
 // explain says how s goes beyond the statements of the other policy: beyond
 // the one with its Sid, else the closest one, else that nothing is like it.
 func explain(s Statement, name string, others []Statement) []Excess {
+	var gaps []gap
 	ref, ok := sameSid(s, others)
-	if !ok {
-		ref, ok = closest(s, others)
+	if ok {
+		gaps = excess(s, ref)
+	} else {
+		gaps, ok = closest(s, others)
 	}
 	if !ok {
 		return []Excess{{name, "nothing in the other policy allows " + summary(s), "no longer allows " + summary(s)}}
 	}
 	var out []Excess
-	for _, g := range excess(s, ref) {
+	for _, g := range gaps {
 		out = append(out, Excess{name, g.allowText(), g.allowReverse()})
 	}
 	return out
@@ -139,19 +142,18 @@ func sameSid(s Statement, others []Statement) (Statement, bool) {
 	return others[i], true
 }
 
-// closest finds the statement that s exceeds in the fewest ways, among those
-// that name one of its principals and one of its actions.
-func closest(s Statement, others []Statement) (Statement, bool) {
-	best, fewest := Statement{}, -1
+// closest finds how s exceeds the statement it exceeds in the fewest ways,
+// among those that name one of its principals and one of its actions.
+func closest(s Statement, others []Statement) (fewest []gap, found bool) {
 	for _, o := range others {
 		if !sharesPrincipal(s, o) || !sharesAction(s, o) {
 			continue
 		}
-		if n := len(excess(s, o)); fewest < 0 || n < fewest {
-			best, fewest = o, n
+		if gaps := excess(s, o); !found || len(gaps) < len(fewest) {
+			fewest, found = gaps, true
 		}
 	}
-	return best, fewest >= 0
+	return fewest, found
 }
 
 func sharesPrincipal(a, b Statement) bool {
@@ -276,8 +278,6 @@ func (g gap) denyReverse() string {
 		return "the Deny no longer requires " + g.missing.String()
 	case g.everyBut:
 		return "the Deny now covers every " + g.dimension + " but " + g.value
-	case g.released:
-		return "the Deny now covers " + g.dimension + " " + g.value
 	}
 	return "the Deny now covers " + g.dimension + " " + g.value
 }
@@ -381,7 +381,7 @@ func setExcess(dimension string, aList, aNotList []string, aNot bool, bList, bNo
 func title(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
 func patternCovered(x string, patterns []string) bool {
-	return slices.ContainsFunc(patterns, func(p string) bool { return covers(p, x) })
+	return slices.ContainsFunc(patterns, func(p string) bool { return Covers(p, x) })
 }
 
 // conditionExcess tells which of b's conditions a's do not imply: removed,

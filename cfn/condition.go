@@ -110,9 +110,9 @@ func matched(v string, vm matching, p string, pm matching) bool {
 	case vm == equal && pm == equalFold, vm == equalFold && pm == equalFold:
 		return strings.EqualFold(v, p)
 	case vm == equal && pm == like:
-		return covers(p, v)
+		return Covers(p, v)
 	case vm == like && pm == like:
-		return covers(p, v)
+		return Covers(p, v)
 	case vm == like && pm == equal:
 		return !hasWildcard(v) && v == p
 	case vm == like && pm == equalFold:

@@ -52,14 +52,14 @@ func patterns(p, q string) (pr, qr []rune) {
 }
 
 // Covers reports whether every string pattern q matches is matched by
-// pattern p, by the policy language's wildcards, case and all.
-func Covers(p, q string) bool { return covers(p, q) }
-
-// covers reports whether every string pattern q matches is matched by
-// pattern p. It never says yes wrongly: a variable is covered only by * or
-// by itself, as it may be any text. For a few contrived pairs it may say no
-// where the answer is yes, which reads as broader: the safe side.
-func covers(p, q string) bool {
+// pattern p, by the policy language's wildcards, case and all. It never says
+// yes wrongly: a variable is covered only by * or by itself, as it may be
+// any text. For a few contrived pairs it may say no where the answer is yes,
+// which reads as broader: the safe side.
+func Covers(p, q string) bool {
+	if plain(p) && plain(q) {
+		return p == q
+	}
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i == len(p):
@@ -78,6 +78,9 @@ func covers(p, q string) bool {
 // overlaps reports whether some string matches both patterns; a variable,
 // which may be any text, overlaps as * does.
 func overlaps(p, q string) bool {
+	if plain(p) && plain(q) {
+		return p == q
+	}
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i < len(p) && (p[i] == '*' || isVariable(p[i])):
@@ -90,6 +93,11 @@ func overlaps(p, q string) bool {
 		return (p[i] == '?' || q[j] == '?' || p[i] == q[j]) && at(i+1, j+1)
 	})
 }
+
+// plain reports whether s is text only: no wildcard, escape or variable,
+// so that as a pattern it matches s alone. Most values are, and comparing
+// them needs no walk.
+func plain(s string) bool { return !strings.ContainsAny(s, "*?") && !strings.Contains(s, "${") }
 
 // walk answers step at (0, 0) of the two patterns, read as runes,
 // remembering each position's answer: without it, patterns with many

@@ -187,21 +187,13 @@ func canonicalJSON(v any) string {
 // left out.
 func SubNames(s string) []string {
 	var out []string
-	for {
-		start := strings.Index(s, "${")
-		if start < 0 {
-			return out
-		}
-		end := strings.IndexByte(s[start:], '}')
-		if end < 0 {
-			return out
-		}
-		name, _, _ := strings.Cut(s[start+2:start+end], ".")
-		if name != "" && !strings.HasPrefix(name, "!") {
+	substitute(s, func(name string) (string, bool) {
+		if name, _, _ := strings.Cut(name, "."); name != "" {
 			out = append(out, name)
 		}
-		s = s[start+end+1:]
-	}
+		return "", false
+	})
+	return out
 }
 
 // substitute fills in the ${Name} variables of a Fn::Sub string with lookup;

@@ -95,6 +95,16 @@ type converter struct {
 
 // longForm converts a YAML node into plain values. Scalars become strings,
 // float64, bool or nil, as JSON would give them.
+// firstKeyLine gives the line of the first key of mapping n named key.
+func firstKeyLine(n *yaml.Node, key string) int {
+	for i := 0; i < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i].Line
+		}
+	}
+	return 0
+}
+
 func (c *converter) longForm(n *yaml.Node) (any, error) {
 	if c.alias != nil {
 		if c.added++; c.added > maxAliasNodes {
@@ -118,7 +128,6 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 		return c.longForm(n.Alias)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
-		lines := make(map[string]int, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Kind != yaml.ScalarNode {
@@ -129,10 +138,9 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 				// key, << would hide what they merge from every rule.
 				return nil, fmt.Errorf("line %d: YAML merge keys (<<) are not supported: write the keys out", k.Line)
 			}
-			if first, seen := lines[k.Value]; seen {
-				return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, first)
+			if _, seen := m[k.Value]; seen {
+				return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, firstKeyLine(n, k.Value))
 			}
-			lines[k.Value] = k.Line
 			val, err := c.longForm(v)
 			if err != nil {
 				return nil, err

@@ -194,7 +194,7 @@ func (s Statement) CoversAction(pattern string) bool {
 func (s Statement) TouchesAction(pattern string) bool {
 	p := strings.ToLower(pattern)
 	if s.NotAction != nil {
-		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return covers(x, p) })
+		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return Covers(x, p) })
 	}
 	return slices.ContainsFunc(s.Actions(), func(x string) bool { return overlaps(x, p) })
 }

@@ -142,8 +142,8 @@ func TestWildcardPatterns(t *testing.T) {
 		{"key/${unclosed", "key/${unclosed", true, true},
 	}
 	for _, tt := range tests {
-		if got := covers(tt.p, tt.q); got != tt.covers {
-			t.Errorf("covers(%q, %q) = %v", tt.p, tt.q, got)
+		if got := Covers(tt.p, tt.q); got != tt.covers {
+			t.Errorf("Covers(%q, %q) = %v", tt.p, tt.q, got)
 		}
 		if got := overlaps(tt.p, tt.q); got != tt.overlaps {
 			t.Errorf("overlaps(%q, %q) = %v", tt.p, tt.q, got)

@@ -63,19 +63,14 @@ type Resource struct {
 // Resources lists the resources of the given types, or all of them, sorted by
 // logical id, so that whatever reads them reads them in the same order.
 func (t *Template) Resources(types ...string) []Resource {
-	section := t.Section("Resources")
-	ids := make([]string, 0, len(section))
-	for id := range section {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
 	var out []Resource
-	for _, id := range ids {
+	for id := range t.Section("Resources") {
 		r, ok := t.Resource(id)
 		if ok && (len(types) == 0 || slices.Contains(types, r.Type)) {
 			out = append(out, r)
 		}
 	}
+	slices.SortFunc(out, func(a, b Resource) int { return strings.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -136,7 +131,7 @@ func (t *Template) Pos(path ...string) Pos {
 	if n == nil {
 		return Pos{}
 	}
-	path = t.source(path)
+	path = t.Source(path...)
 	at := Pos{n.Line, n.Column}
 	for _, step := range path {
 		for n.Kind == yaml.AliasNode {
@@ -153,12 +148,9 @@ func (t *Template) Pos(path ...string) Pos {
 
 // Source gives the path in the source of the value at path: where a loop's
 // body, a SAM global or, in a Branch, a list item before a removed one was
-// written; path itself for everything else.
-func (t *Template) Source(path ...string) []string { return t.source(path) }
-
-// source gives the path in the source of the value at path: through the
-// longest prefix that has an origin.
-func (t *Template) source(path []string) []string {
+// written, through the longest prefix that has an origin; path itself for
+// everything else.
+func (t *Template) Source(path ...string) []string {
 	for i := len(path); i > 0; i-- {
 		if origin, ok := t.origins[strings.Join(path[:i], pathSeparator)]; ok {
 			return append(slices.Clone(origin), path[i:]...)

@@ -13,8 +13,8 @@ const (
 	SAM                = "AWS::Serverless-2016-10-31"
 )
 
-// Transforms lists the template's Transform names, as written.
-func (t *Template) Transforms() []string {
+// transforms lists the template's Transform names, as written.
+func (t *Template) transforms() []string {
 	var out []string
 	for _, v := range List(t.root["Transform"]) {
 		if name, ok := v.(string); ok {
@@ -32,7 +32,7 @@ func (t *Template) Transforms() []string {
 // serverless resources. Other transforms, and Fn::Transform (AWS::Include
 // and macros) among the resources, are left undone, and said so.
 func (t *Template) applyTransforms() {
-	for _, name := range t.Transforms() {
+	for _, name := range t.transforms() {
 		switch name {
 		case LanguageExtensions:
 			t.expandLoops()
@@ -99,7 +99,7 @@ func (t *Template) expandInto(out, section map[string]any, source []string) {
 			t.put(out, key, section[key], at)
 			continue
 		}
-		identifier, items, body, err := t.loop(section[key])
+		identifier, items, body, param, err := t.loop(section[key])
 		if err != nil {
 			// Kept as written, under its own key: whoever compares templates
 			// still sees it change.
@@ -107,7 +107,7 @@ func (t *Template) expandInto(out, section map[string]any, source []string) {
 			t.skip(at, fmt.Sprintf("%s is not expanded: %v", key, err))
 			continue
 		}
-		if param, fromParameter := parameterCollection(section[key]); fromParameter {
+		if param != "" {
 			t.skip(at, fmt.Sprintf("%s is expanded over the default of parameter %s (%s): a deployment may give it other values", key, param, strings.Join(items, ", ")))
 		}
 		bodyAt := append(at, "2")
@@ -137,20 +137,21 @@ func (t *Template) put(out map[string]any, id string, entry any, source []string
 }
 
 // loop reads a Fn::ForEach loop: its identifier, the items of its collection
-// and the body it repeats.
-func (t *Template) loop(v any) (identifier string, items []string, body map[string]any, err error) {
+// and the body it repeats, and the parameter whose default the collection
+// is, if it is one.
+func (t *Template) loop(v any) (identifier string, items []string, body map[string]any, param string, err error) {
 	args, ok := v.([]any)
 	if !ok || len(args) != 3 {
-		return "", nil, nil, fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
+		return "", nil, nil, "", fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
 	}
 	identifier, ok = args[0].(string)
 	body, isMap := args[2].(map[string]any)
 	if !ok || !isMap {
-		return "", nil, nil, fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
+		return "", nil, nil, "", fmt.Errorf("want [Identifier, Collection, {OutputKey: Body}]")
 	}
 	collection := args[1]
 	if name, arg, isRef := Intrinsic(collection); isRef && name == "Ref" {
-		param, _ := arg.(string)
+		param, _ = arg.(string)
 		collection = At(t.Section("Parameters"), param, "Default")
 		if s, isString := collection.(string); isString {
 			collection = splitList(s)
@@ -158,19 +159,12 @@ func (t *Template) loop(v any) (identifier string, items []string, body map[stri
 	}
 	list, ok := collection.([]any)
 	if !ok || slices.ContainsFunc(list, IsIntrinsic) {
-		return "", nil, nil, fmt.Errorf("its collection %s cannot be known before deployment", Text(args[1]))
+		return "", nil, nil, "", fmt.Errorf("its collection %s cannot be known before deployment", Text(args[1]))
 	}
 	for _, item := range list {
 		items = append(items, Text(item))
 	}
-	return identifier, items, body, nil
-}
-
-// parameterCollection gives the parameter a loop's collection comes from.
-func parameterCollection(loop any) (string, bool) {
-	name, arg, ok := Intrinsic(At(loop, "1"))
-	param, _ := arg.(string)
-	return param, ok && name == "Ref"
+	return identifier, items, body, param, nil
 }
 
 func splitList(s string) []any {
