@@ -81,7 +81,7 @@ type Rule struct {
 	Why      string
 	Fix      string
 	Auditors []string
-	find     func(*cfn.Template, Options) []hit
+	find     func(*model, Options) []hit
 }
 
 // hit is where a rule found a problem, and what exactly. path leads from
@@ -103,7 +103,8 @@ func Rules() []Rule {
 // rule and position, so the same template always gives the same report.
 func Run(t *cfn.Template, opts Options) []Finding {
 	t = t.WithMappings()
-	findings := judgeBranches(t, slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, []Rule{templateRule}), opts)
+	judged := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil }) // the suppression rules judge suppressions, below
+	findings := judgeBranches(t, judged, opts)
 	findings = append(findings, skippedParts(t)...)
 	return suppress(t, findings)
 }
@@ -123,9 +124,10 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
+	m := newModel(t)
 	var out []Finding
 	for _, r := range rules {
-		for _, h := range r.find(t, opts) {
+		for _, h := range r.find(m, opts) {
 			out = append(out, r.finding(t, h, opts))
 		}
 	}

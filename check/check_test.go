@@ -108,12 +108,12 @@ func TestRuntimesAreJudgedByTheirDeprecationDate(t *testing.T) {
 }
 
 func TestEveryRuntimeHasADeprecationDate(t *testing.T) {
-	for name, life := range runtimes {
+	for name, life := range runtimes() {
 		if _, err := time.Parse(time.DateOnly, life.Deprecated); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, ok := runtimes["provided.al2023"]; !ok {
+	if _, ok := runtimes()["provided.al2023"]; !ok {
 		t.Error("the writer's runtime provided.al2023 is not in the table")
 	}
 }

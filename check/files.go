@@ -15,20 +15,68 @@ import (
 // templateExtensions are the file names a directory is searched for.
 var templateExtensions = []string{".yaml", ".yml", ".json", ".template"}
 
-// Templates lists the template files paths name: a file as given; below a
-// directory, every *.yaml, *.yml, *.json and *.template file that holds a
-// Resources section, in lexical order. Other files, and .git, are skipped
-// quietly: a directory holds more than templates. A directory that holds no
-// template is an error, lest a pipeline check the wrong one and pass.
-func Templates(paths []string) ([]string, error) {
-	var out []string
+// Files judges the templates that paths name and reports on each, in
+// order: a file as given; below a directory, every *.yaml, *.yml, *.json
+// and *.template file that holds a Resources section, in lexical order.
+// Other files, and .git, are skipped quietly: a directory holds more than
+// templates. The error names a directory that holds no template (lest a
+// pipeline check the wrong one and pass), a file that cannot be read, or a
+// template that cannot be parsed.
+func Files(paths []string, opts Options) ([]Report, error) {
+	files, err := templateFiles(paths)
+	if err != nil {
+		return nil, err
+	}
+	var reports []Report
+	for _, f := range files {
+		if f.err != nil {
+			return nil, f.err
+		}
+		fileOpts := opts
+		fileOpts.Size = len(f.src)
+		reports = append(reports, Report{File: f.path, Findings: Run(f.template, fileOpts)})
+	}
+	return reports, nil
+}
+
+// templateFile is a file to judge: its source and the template parsed from
+// it, or why it cannot be read or parsed. Each file is read and parsed
+// once, whether to tell it is a template or to judge it.
+type templateFile struct {
+	path     string
+	src      []byte // nil when the file cannot be read
+	template *cfn.Template
+	err      error
+}
+
+func readTemplateFile(path string) templateFile {
+	f := templateFile{path: path}
+	if f.src, f.err = os.ReadFile(path); f.err != nil {
+		return f
+	}
+	if f.template, f.err = cfn.Parse(f.src); f.err != nil {
+		f.err = fmt.Errorf("%s: %w", path, f.err)
+	}
+	return f
+}
+
+// templateFiles reads the files Files judges. Where a directory is
+// searched, a file counts as a template when it parses with a Resources
+// section, or does not parse but its text has a Resources key, at the
+// start of a line as YAML writes a section, or quoted as JSON does: its
+// parse error is then reported; skipped, a broken template would let the
+// directory pass. Any other file that does not parse, such as a Helm
+// chart's, is not a template. A file that cannot be read is kept too, for
+// its error to be reported.
+func templateFiles(paths []string) ([]templateFile, error) {
+	var out []templateFile
 	for _, p := range paths {
 		info, err := os.Stat(p)
 		if err != nil {
 			return nil, err
 		}
 		if !info.IsDir() {
-			out = append(out, p)
+			out = append(out, readTemplateFile(p))
 			continue
 		}
 		found := len(out)
@@ -38,8 +86,12 @@ func Templates(paths []string) ([]string, error) {
 				return err
 			case d.IsDir() && d.Name() == ".git":
 				return filepath.SkipDir
-			case !d.IsDir() && slices.Contains(templateExtensions, strings.ToLower(filepath.Ext(path))) && hasResources(path):
-				out = append(out, path)
+			case d.IsDir() || !slices.Contains(templateExtensions, strings.ToLower(filepath.Ext(path))):
+				return nil
+			}
+			f := readTemplateFile(path)
+			if f.src == nil || (f.err == nil && f.template.Section("Resources") != nil) || (f.err != nil && resourcesKey.Match(f.src)) {
+				out = append(out, f)
 			}
 			return nil
 		})
@@ -51,25 +103,6 @@ func Templates(paths []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// hasResources reports whether a file is a template: one that parses with a
-// Resources section, or one that does not parse but whose text has a
-// Resources key, at the start of a line as YAML writes a section, or quoted
-// as JSON does. Such a file is returned so that its parse error is
-// reported; skipped, a broken template would let the directory pass. Any
-// other file that does not parse, such as a Helm chart's, is not a template.
-// A file that cannot be read is returned too, for its error to be reported.
-func hasResources(path string) bool {
-	src, err := os.ReadFile(path)
-	if err != nil {
-		return true
-	}
-	t, err := cfn.Parse(src)
-	if err != nil {
-		return resourcesKey.Match(src)
-	}
-	return t.Section("Resources") != nil
 }
 
 // resourcesKey matches a Resources key in a template's text.

@@ -1,7 +1,9 @@
 package check
 
 import (
+	"encoding/json"
 	"regexp"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -31,13 +33,27 @@ var awsManagedPolicies = map[string]string{
 // partition, with intrinsics spelled ${...}, or, as SAM takes it, its name.
 var awsManagedPolicyName = regexp.MustCompile(`^(?:arn:(?:aws[a-z-]*|\$\{AWS::Partition\}):iam::aws:policy/(?:[\w+=,.@-]+/)*)?([\w+=,.@-]+)$`)
 
+// awsManagedPolicyDocuments are awsManagedPolicies decoded, once, on first
+// use: every branch of every template that attaches one reads it.
+var awsManagedPolicyDocuments = sync.OnceValue(func() map[string]any {
+	out := map[string]any{}
+	for name, doc := range awsManagedPolicies {
+		var v any
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			panic("check: AWS managed policy " + name + ": " + err.Error()) // written here; a test reads each
+		}
+		out[name] = v
+	}
+	return out
+})
+
 // awsManagedPolicy gives the name and document of the AWS managed policy a
 // value names, when gen check knows it.
-func awsManagedPolicy(v any) (name, doc string, known bool) {
+func awsManagedPolicy(v any) (name string, doc any, known bool) {
 	m := awsManagedPolicyName.FindStringSubmatch(cfn.Text(v))
 	if m == nil {
-		return "", "", false
+		return "", nil, false
 	}
-	doc, known = awsManagedPolicies[m[1]]
+	doc, known = awsManagedPolicyDocuments()[m[1]]
 	return m[1], doc, known
 }

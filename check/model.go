@@ -8,10 +8,21 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-// number gives a literal number; parameters and intrinsics are not numbers.
-func number(v any) (float64, bool) {
-	f, ok := v.(float64)
-	return f, ok
+// model is a template as the rules read it: the template, and the policies
+// and table keys several rules read, read once for each template judged
+// (each branch of its conditions is one).
+type model struct {
+	*cfn.Template
+	keyPolicies    []keyPolicy // the keys whose policy can be read
+	unreadableKeys []hit       // the keys whose policy cannot, for CHK001
+	iamPolicies    []iamPolicy
+	tableKeys      []tableKeyPair
+}
+
+func newModel(t *cfn.Template) *model {
+	m := &model{Template: t, iamPolicies: iamPoliciesOf(t), tableKeys: tableKeysOf(t)}
+	m.keyPolicies, m.unreadableKeys = keyPoliciesOf(t)
+	return m
 }
 
 // statement is a policy statement and its path below its resource's entry.

@@ -15,7 +15,7 @@ var iamRules = []Rule{
 		ID: "IAM001", Title: "dynamodb:* granted", Severity: Error,
 		Why: "dynamodb:* lets a principal delete tables, change their encryption and read every item",
 		Fix: "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
-		find: iamStatements(func(_ *cfn.Template, s statement) (string, bool) {
+		find: iamStatements(func(_ *model, s statement) (string, bool) {
 			switch {
 			case s.NotAction != nil && s.CoversAction("dynamodb:*"):
 				return "a policy allows every action but those NotAction lists, every DynamoDB action among them", true
@@ -29,7 +29,7 @@ var iamRules = []Rule{
 		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
 		Why: "DynamoDB actions on Resource '*' reach every table in the account, not only the stack's",
 		Fix: "set Resource to the table's ARN (!GetAtt Table.Arn)",
-		find: iamStatements(func(_ *cfn.Template, s statement) (string, bool) {
+		find: iamStatements(func(_ *model, s statement) (string, bool) {
 			if s.TouchesAction("dynamodb:*") && reachesEveryTable(s.Statement) {
 				return "a policy allows DynamoDB actions on every table in the account", true
 			}
@@ -40,7 +40,7 @@ var iamRules = []Rule{
 		ID: "IAM003", Title: "KMS data actions without kms:ViaService", Severity: Warning,
 		Why: "without kms:ViaService a principal can decrypt with a table's key directly, or grant it, not only use it through DynamoDB",
 		Fix: "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
-		find: iamStatements(func(t *cfn.Template, s statement) (string, bool) {
+		find: iamStatements(func(t *model, s statement) (string, bool) {
 			if touchesKeyMaterial(s.Statement) && !throughAService(s.Statement) && reachesTableKey(t, s.Statement) {
 				return "a policy allows KMS data actions on a key that can encrypt a table, without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB", true
 			}
@@ -51,10 +51,10 @@ var iamRules = []Rule{
 
 // iamStatements finds Allow statements of the template's IAM policies that
 // match.
-func iamStatements(match func(*cfn.Template, statement) (string, bool)) func(*cfn.Template, Options) []hit {
-	return func(t *cfn.Template, _ Options) []hit {
+func iamStatements(match func(*model, statement) (string, bool)) func(*model, Options) []hit {
+	return func(t *model, _ Options) []hit {
 		var hits []hit
-		for _, p := range iamPolicies(t) {
+		for _, p := range t.iamPolicies {
 			statements, err := p.statements()
 			if err != nil {
 				continue // CHK001 says so
@@ -78,23 +78,29 @@ type iamPolicy struct {
 	expanded any
 	prefix   string // begins the messages about an AWS managed policy: "AWS managed policy X: "
 	err      error  // a SAM policy template or a managed policy gen check does not know
+	read     []statement
 }
 
-func (p iamPolicy) statements() ([]statement, error) {
-	if p.err != nil {
-		return nil, p.err
+func (p iamPolicy) statements() ([]statement, error) { return p.read, p.err }
+
+// readStatements reads the policy's statements once, for every rule that
+// judges them; a document that cannot be read keeps why in err.
+func (p iamPolicy) readStatements() iamPolicy {
+	switch {
+	case p.err != nil:
+	case p.expanded != nil:
+		p.read, p.err = policyStatements(p.expanded, p.path)
+	default:
+		p.read, p.err = statementsAt(p.resource, p.path)
 	}
-	if p.expanded != nil {
-		return policyStatements(p.expanded, p.path)
-	}
-	return statementsAt(p.resource, p.path)
+	return p
 }
 
-// iamPolicies finds every identity policy document in the template: the IAM
+// iamPoliciesOf finds every identity policy document in the template: the IAM
 // policy resources, inline policies of roles, users and groups, the AWS
 // managed policies they attach that gen check knows, and the policy
 // documents of SAM functions and state machines.
-func iamPolicies(t *cfn.Template) []iamPolicy {
+func iamPoliciesOf(t *cfn.Template) []iamPolicy {
 	var out []iamPolicy
 	for _, r := range t.Resources() {
 		switch r.Type {
@@ -109,6 +115,9 @@ func iamPolicies(t *cfn.Template) []iamPolicy {
 		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
 			out = append(out, samPolicies(r)...)
 		}
+	}
+	for i := range out {
+		out[i] = out[i].readStatements()
 	}
 	return out
 }
@@ -141,14 +150,12 @@ func managedPolicies(t *cfn.Template, r cfn.Resource) []iamPolicy {
 // ARN, is not judged, and CHK001 says so.
 func samPolicies(r cfn.Resource) []iamPolicy {
 	policies := r.Prop("Policies")
-	if _, isMap := policies.(map[string]any); isMap {
-		policies = []any{policies}
-	}
+	_, isList := policies.([]any)
 	var out []iamPolicy
 	for i, p := range cfn.List(policies) {
-		at := []string{"Properties", "Policies", strconv.Itoa(i)}
-		if _, isList := r.Prop("Policies").([]any); !isList {
-			at = at[:2]
+		at := []string{"Properties", "Policies"}
+		if isList {
+			at = append(at, strconv.Itoa(i))
 		}
 		m, isMap := p.(map[string]any)
 		name, doc, known := awsManagedPolicy(p)
@@ -237,7 +244,7 @@ func throughAService(s cfn.Statement) bool {
 // reference, another stack's output). A key that provably serves another
 // service, such as alias/aws/kinesis, or a key of the template that encrypts
 // no table, is left alone.
-func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
+func reachesTableKey(t *model, s cfn.Statement) bool {
 	if s.NotResource != nil || s.Resource == nil {
 		return true
 	}
@@ -263,12 +270,12 @@ func reachesTableKey(t *cfn.Template, s cfn.Statement) bool {
 
 // encryptsTable reports whether a resource is, or is an alias of, a key that
 // encrypts a table of the template, or may give any key.
-func encryptsTable(t *cfn.Template, r cfn.Resource) bool {
-	key, isKey := keyOf(t, r.ID)
+func encryptsTable(t *model, r cfn.Resource) bool {
+	key, isKey := keyOf(t.Template, r.ID)
 	if !isKey {
 		return givesAnyValue(r)
 	}
-	return slices.ContainsFunc(tableKeys(t), func(tk struct{ table, key cfn.Resource }) bool { return tk.key.ID == key.ID })
+	return slices.ContainsFunc(t.tableKeys, func(tk tableKeyPair) bool { return tk.key.ID == key.ID })
 }
 
 // givesAnyValue reports whether what a resource gives, by Ref or Fn::GetAtt,
@@ -284,7 +291,7 @@ func givesAnyValue(r cfn.Resource) bool {
 
 // referencesTableKeyOrParameter reports whether a Sub or Join's text names
 // (as ${X} or ${X.Arn}) a key that encrypts a table, or a parameter.
-func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
+func referencesTableKeyOrParameter(t *model, text string) bool {
 	for _, name := range cfn.SubNames(text) {
 		if strings.HasPrefix(name, "AWS::") {
 			continue
@@ -299,7 +306,7 @@ func referencesTableKeyOrParameter(t *cfn.Template, text string) bool {
 
 // namedByTable reports whether a key ARN or id is the KMSMasterKeyId a table
 // of the template gives outright.
-func namedByTable(t *cfn.Template, key string) bool {
+func namedByTable(t *model, key string) bool {
 	for _, r := range t.Resources(tableTypes...) {
 		for _, k := range encryptionOf(r).keys {
 			if text := cfn.Text(k.value); k.value != nil && !cfn.IsIntrinsic(k.value) && (text == key || strings.HasSuffix(key, "/"+text)) {

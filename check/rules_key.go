@@ -73,27 +73,29 @@ type keyPolicy struct {
 	explicit   bool
 }
 
-// keyPolicies gives each key of the template with its key policy. A key
+// keyPoliciesOf gives each key of the template with its key policy. A key
 // without a KeyPolicy gets KMS's default, which names the account root; one
-// whose policy cannot be read is left to CHK001.
-func keyPolicies(t *cfn.Template) []keyPolicy {
-	var out []keyPolicy
+// whose policy cannot be read is left to CHK001, with why.
+func keyPoliciesOf(t *cfn.Template) (readable []keyPolicy, unreadableKeys []hit) {
 	for _, k := range t.Resources(keyTypes...) {
 		if k.Prop("KeyPolicy") == nil {
-			out = append(out, keyPolicy{key: k})
+			readable = append(readable, keyPolicy{key: k})
 			continue
 		}
-		if statements, err := statementsAt(k, keyPolicyPath); err == nil {
-			out = append(out, keyPolicy{key: k, statements: statements, explicit: true})
+		statements, err := statementsAt(k, keyPolicyPath)
+		if err != nil {
+			unreadableKeys = append(unreadableKeys, unreadable(k.ID, keyPolicyPath, err))
+			continue
 		}
+		readable = append(readable, keyPolicy{key: k, statements: statements, explicit: true})
 	}
-	return out
+	return readable, unreadableKeys
 }
 
-func tableKeysWithoutRotation(t *cfn.Template, _ Options) []hit {
+func tableKeysWithoutRotation(t *model, _ Options) []hit {
 	var hits []hit
 	seen := map[string]bool{}
-	for _, tk := range tableKeys(t) {
+	for _, tk := range t.tableKeys {
 		if seen[tk.key.ID] || cfn.IsTrue(tk.key.Prop("EnableKeyRotation")) || tk.key.Type == replicaKey {
 			continue // a replica key's rotation is its primary key's: CHK001 says so
 		}
@@ -104,11 +106,11 @@ func tableKeysWithoutRotation(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func keysWithNumberOutside(property string, min, max int) func(*cfn.Template, Options) []hit {
-	return func(t *cfn.Template, _ Options) []hit {
+func keysWithNumberOutside(property string, min, max int) func(*model, Options) []hit {
+	return func(t *model, _ Options) []hit {
 		var hits []hit
 		for _, k := range t.Resources(keyTypes...) {
-			if n, ok := number(k.Prop(property)); ok && (n < float64(min) || n > float64(max)) {
+			if n, isNumber := k.Prop(property).(float64); isNumber && (n < float64(min) || n > float64(max)) {
 				hits = append(hits, hitf(k.ID, []string{"Properties", property}, "%s is %g; KMS accepts %d to %d", property, n, min, max))
 			}
 		}
@@ -116,9 +118,9 @@ func keysWithNumberOutside(property string, min, max int) func(*cfn.Template, Op
 	}
 }
 
-func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
+func keysWithoutAccountRoot(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range keyPolicies(t) {
+	for _, kp := range t.keyPolicies {
 		if !kp.explicit {
 			continue
 		}
@@ -135,10 +137,10 @@ func keysWithoutAccountRoot(t *cfn.Template, _ Options) []hit {
 // wildcardPrincipals finds Allow statements with the * principal, or with
 // NotPrincipal (everyone but those it names): those without conditions, or
 // those with them.
-func wildcardPrincipals(withConditions bool) func(*cfn.Template, Options) []hit {
-	return func(t *cfn.Template, _ Options) []hit {
+func wildcardPrincipals(withConditions bool) func(*model, Options) []hit {
+	return func(t *model, _ Options) []hit {
 		var hits []hit
-		for _, kp := range keyPolicies(t) {
+		for _, kp := range t.keyPolicies {
 			for _, s := range kp.statements {
 				// By the tests read, not the block as written: a branch of
 				// Fn::If may leave an operator with no test.
@@ -174,9 +176,9 @@ func wildcardMessage(s cfn.Statement) string {
 // fullAccessBeyondRoot finds Allow statements that give a principal other
 // than the root every KMS action, or, through NotAction, every one but a few,
 // decryption and grants among them.
-func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
+func fullAccessBeyondRoot(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range keyPolicies(t) {
+	for _, kp := range t.keyPolicies {
 		for _, s := range kp.statements {
 			broad := s.CoversAction("kms:*") || (s.NotAction != nil && s.CoversAction("kms:decrypt") && s.CoversAction("kms:creategrant"))
 			if !allows(s.Statement) || !broad {
@@ -196,9 +198,9 @@ func fullAccessBeyondRoot(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func keysWithoutGrantLimit(t *cfn.Template, _ Options) []hit {
+func keysWithoutGrantLimit(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range keyPolicies(t) {
+	for _, kp := range t.keyPolicies {
 		limited := slices.ContainsFunc(kp.statements, func(s statement) bool {
 			return s.Effect == cfn.Deny && s.CoversAction("kms:CreateGrant") && deniesGrantsNotForAWSResources(s.Statement)
 		})

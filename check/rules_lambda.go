@@ -3,9 +3,8 @@ package check
 import (
 	_ "embed"
 	"encoding/json"
+	"sync"
 	"time"
-
-	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // runtimesJSON dates each Lambda runtime's deprecation, from the AWS Lambda
@@ -19,13 +18,15 @@ type runtimeLife struct {
 	Successor  string `json:"successor"`
 }
 
-var runtimes = func() map[string]runtimeLife {
+// runtimes is read on first use, not when a program that imports check
+// starts.
+var runtimes = sync.OnceValue(func() map[string]runtimeLife {
 	var m map[string]runtimeLife
 	if err := json.Unmarshal(runtimesJSON, &m); err != nil {
 		panic("check: runtimes.json: " + err.Error()) // embedded at build time; a test reads it
 	}
 	return m
-}()
+})
 
 var lambdaRules = []Rule{
 	{
@@ -39,11 +40,11 @@ var lambdaRules = []Rule{
 
 // deprecatedRuntimes finds functions on a deprecated runtime; a SAM
 // function's runtime may come from Globals, which the model has merged in.
-func deprecatedRuntimes(t *cfn.Template, opts Options) []hit {
+func deprecatedRuntimes(t *model, opts Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources("AWS::Lambda::Function", "AWS::Serverless::Function") {
 		name, _ := r.Prop("Runtime").(string)
-		life, known := runtimes[name]
+		life, known := runtimes()[name]
 		if !known {
 			continue
 		}

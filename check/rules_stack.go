@@ -23,7 +23,7 @@ var stackRules = []Rule{
 
 // overStackLimits counts the resources CloudFormation creates, including
 // the role SAM adds to a function that names none, and the outputs.
-func overStackLimits(t *cfn.Template, _ Options) []hit {
+func overStackLimits(t *model, _ Options) []hit {
 	var hits []hit
 	if outputs := t.Section("Outputs"); len(outputs) > cfn.MaxOutputs {
 		hits = append(hits, hitf(stackLevel, []string{"Outputs"}, "the template has %d outputs; CloudFormation allows %d", len(outputs), cfn.MaxOutputs))
@@ -41,7 +41,7 @@ func overStackLimits(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func bodyTooBig(_ *cfn.Template, opts Options) []hit {
+func bodyTooBig(_ *model, opts Options) []hit {
 	if opts.Size <= cfn.MaxInlineBody {
 		return nil
 	}

@@ -55,7 +55,7 @@ var tableRules = []Rule{
 	},
 }
 
-func tablesWithoutSSE(t *cfn.Template, _ Options) []hit {
+func tablesWithoutSSE(t *model, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
 		e := encryptionOf(r)
@@ -69,7 +69,7 @@ func tablesWithoutSSE(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
+func tablesWithAWSManagedKey(t *model, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
 		e := encryptionOf(r)
@@ -81,7 +81,7 @@ func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
 			continue
 		}
 		for _, k := range e.keys {
-			switch kind, parameter := classify(t, k.value); {
+			switch kind, parameter := classify(t.Template, k.value); {
 			case kind == noKey:
 				hits = append(hits, hitf(r.ID, e.keyPath(k), "%sSSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, whose policy lets every principal in the account use it", e.where(k)))
 			case kind == awsManaged && parameter != "":
@@ -94,7 +94,7 @@ func tablesWithAWSManagedKey(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func keyIDWithoutSSETypeKMS(t *cfn.Template, _ Options) []hit {
+func keyIDWithoutSSETypeKMS(t *model, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
 		e := encryptionOf(r)
@@ -108,12 +108,12 @@ func keyIDWithoutSSETypeKMS(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func tablesWithKeyFromParameter(t *cfn.Template, _ Options) []hit {
+func tablesWithKeyFromParameter(t *model, _ Options) []hit {
 	var hits []hit
 	for _, r := range t.Resources(tableTypes...) {
 		e := encryptionOf(r)
 		for _, k := range e.keys {
-			if kind, from := classify(t, k.value); e.enabled && kind == unprovenKey {
+			if kind, from := classify(t.Template, k.value); e.enabled && kind == unprovenKey {
 				hits = append(hits, hitf(r.ID, k.path, "%sKMSMasterKeyId comes from %s: the template cannot prove it is a customer managed key", e.where(k), from))
 			}
 		}
@@ -121,9 +121,9 @@ func tablesWithKeyFromParameter(t *cfn.Template, _ Options) []hit {
 	return hits
 }
 
-func retainedTablesWithDeletedKey(t *cfn.Template, _ Options) []hit {
+func retainedTablesWithDeletedKey(t *model, _ Options) []hit {
 	var hits []hit
-	for _, tk := range tableKeys(t) {
+	for _, tk := range t.tableKeys {
 		for _, policy := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
 			if retains(tk.table.Policy(policy)) && !retains(tk.key.Policy(policy)) {
 				hits = append(hits, hitf(tk.table.ID, []string{policy}, "%s retains the table but not its key %s: once the key is gone the table becomes inaccessible, and DynamoDB archives it after 7 days", policy, tk.key.ID))
@@ -139,8 +139,8 @@ func retains(policy string) bool {
 
 // tablesWithout finds tables whose property at path is not true; for a
 // global table, replicas whose property is not.
-func tablesWithout(path []string, message string) func(*cfn.Template, Options) []hit {
-	return func(t *cfn.Template, _ Options) []hit {
+func tablesWithout(path []string, message string) func(*model, Options) []hit {
+	return func(t *model, _ Options) []hit {
 		var hits []hit
 		for _, r := range t.Resources("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable") {
 			for _, at := range settingPaths(r, path) {

@@ -36,23 +36,15 @@ var (
 // unjudgedParts finds what the other rules cannot judge in the resources:
 // policies and policy values that cannot be read, nested stacks, and the
 // rotation of replica keys.
-func unjudgedParts(t *cfn.Template, _ Options) []hit {
+func unjudgedParts(t *model, _ Options) []hit {
 	return slices.Concat(unreadablePolicies(t), unknownPolicyValues(t), nestedStacks(t), replicaKeyRotation(t))
 }
 
 // unreadablePolicies finds the key and IAM policy documents that cannot be
 // read as policies, which the other rules then cannot judge.
-func unreadablePolicies(t *cfn.Template) []hit {
-	var hits []hit
-	for _, k := range t.Resources(keyTypes...) {
-		if k.Prop("KeyPolicy") == nil {
-			continue
-		}
-		if _, err := statementsAt(k, keyPolicyPath); err != nil {
-			hits = append(hits, unreadable(k.ID, keyPolicyPath, err))
-		}
-	}
-	for _, p := range iamPolicies(t) {
+func unreadablePolicies(m *model) []hit {
+	hits := slices.Clone(m.unreadableKeys)
+	for _, p := range m.iamPolicies {
 		if _, err := p.statements(); err != nil {
 			hits = append(hits, unreadable(p.resource.ID, p.path, err))
 		}
@@ -63,20 +55,20 @@ func unreadablePolicies(t *cfn.Template) []hit {
 // unknownPolicyValues finds the principals and actions of key and IAM
 // policies that only deployment gives: read as the text of an intrinsic,
 // they would match nothing, and a broad grant would pass unseen.
-func unknownPolicyValues(t *cfn.Template) []hit {
+func unknownPolicyValues(t *model) []hit {
 	var hits []hit
 	judge := func(resource string, statements []statement) {
 		for _, s := range statements {
-			for _, u := range unknownValues(t, s) {
+			for _, u := range unknownValues(t.Template, s) {
 				path := append(slices.Clone(s.path), u.path...)
 				hits = append(hits, hitf(resource, path, "%s is %s, only known at deployment: what the statement allows through it is not judged", strings.Join(path, "."), cfn.Text(u.value)))
 			}
 		}
 	}
-	for _, kp := range keyPolicies(t) {
+	for _, kp := range t.keyPolicies {
 		judge(kp.key.ID, kp.statements)
 	}
-	for _, p := range iamPolicies(t) {
+	for _, p := range t.iamPolicies {
 		if statements, err := p.statements(); err == nil {
 			judge(p.resource.ID, statements)
 		}
@@ -166,7 +158,7 @@ func readsParameter(t *cfn.Template, v any) bool {
 
 // nestedStacks finds the stacks the template nests, whose resources are
 // in a template of their own.
-func nestedStacks(t *cfn.Template) []hit {
+func nestedStacks(t *model) []hit {
 	var hits []hit
 	for _, r := range t.Resources("AWS::CloudFormation::Stack", "AWS::Serverless::Application") {
 		hits = append(hits, hitf(r.ID, nil, "a nested stack (%s): the resources of its template are not judged; check that template on its own", r.Type))
@@ -176,10 +168,10 @@ func nestedStacks(t *cfn.Template) []hit {
 
 // replicaKeyRotation finds the replica keys that encrypt a table: whether
 // their key rotates is set on the primary key, in another Region's stack.
-func replicaKeyRotation(t *cfn.Template) []hit {
+func replicaKeyRotation(t *model) []hit {
 	var hits []hit
 	seen := map[string]bool{}
-	for _, tk := range tableKeys(t) {
+	for _, tk := range t.tableKeys {
 		if tk.key.Type != replicaKey || seen[tk.key.ID] {
 			continue
 		}

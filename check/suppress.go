@@ -42,8 +42,8 @@ type written struct {
 	path     []string
 }
 
-// suppressionsIn reads the suppressions of one Metadata value, at path.
-func suppressionsIn(metadata any, resource string, path []string) []written {
+// suppressionsIn reads the suppressions of one Metadata value.
+func suppressionsIn(metadata any, resource string) []written {
 	var out []written
 	for _, f := range suppressionFormats {
 		list, _ := cfn.At(metadata, f.tool, f.list).([]any)
@@ -51,7 +51,7 @@ func suppressionsIn(metadata any, resource string, path []string) []written {
 			out = append(out, written{
 				Suppression: Suppression{Tool: f.tool, ID: cfn.Text(cfn.At(entry, "id")), Reason: strings.TrimSpace(cfn.Text(cfn.At(entry, f.reason)))},
 				resource:    resource,
-				path:        append(slices.Clone(path), f.tool, f.list, strconv.Itoa(i)),
+				path:        []string{"Metadata", f.tool, f.list, strconv.Itoa(i)},
 			})
 		}
 	}
@@ -62,9 +62,13 @@ func suppressionsIn(metadata any, resource string, path []string) []written {
 // a finding for each suppression that gives no reason (it suppresses
 // nothing) or names a gen check rule that does not exist.
 func suppress(t *cfn.Template, findings []Finding) []Finding {
-	all := suppressionsIn(t.Value()["Metadata"], stackLevel, []string{"Metadata"})
+	all := suppressionsIn(t.Value()["Metadata"], stackLevel)
 	for _, r := range t.Resources() {
-		all = append(all, suppressionsIn(r.Entry["Metadata"], r.ID, []string{"Metadata"})...)
+		all = append(all, suppressionsIn(r.Entry["Metadata"], r.ID)...)
+	}
+	rules := map[string]bool{}
+	for _, r := range Rules() {
+		rules[r.ID] = true
 	}
 	var accepted []written
 	for _, s := range all {
@@ -72,7 +76,7 @@ func suppress(t *cfn.Template, findings []Finding) []Finding {
 		case s.Reason == "":
 			findings = append(findings, suppressionWithoutReason.finding(t, hitf(s.resource, s.path,
 				"%s suppresses %s without a reason: it suppresses nothing until it gives one", s.Tool, s.ID), Options{}))
-		case s.Tool == "gen-check" && !slices.ContainsFunc(Rules(), func(r Rule) bool { return r.ID == s.ID }):
+		case s.Tool == "gen-check" && !rules[s.ID]:
 			findings = append(findings, unknownSuppression.finding(t, hitf(s.resource, s.path,
 				"gen-check suppresses %s, which is not a rule of gen check", s.ID), Options{}))
 		default:

@@ -35,14 +35,8 @@ func encryptionOf(r cfn.Resource) encryption {
 	e.enabledPath = append(slices.Clone(e.ssePath), "SSEEnabled")
 	e.enabled = cfn.IsTrue(cfn.At(r.Entry, e.enabledPath...))
 	e.sseType = r.Prop("SSESpecification", "SSEType")
-	switch r.Type {
-	case "AWS::DynamoDB::Table":
-		path := append(slices.Clone(e.ssePath), "KMSMasterKeyId")
-		e.keys = []tableKey{{cfn.At(r.Entry, path...), path}}
-	case "AWS::DynamoDB::GlobalTable":
-		replicas, _ := r.Prop("Replicas").([]any)
-		for i := range replicas {
-			path := []string{"Properties", "Replicas", strconv.Itoa(i), "SSESpecification", "KMSMasterKeyId"}
+	if r.Type == "AWS::DynamoDB::Table" || r.Type == "AWS::DynamoDB::GlobalTable" {
+		for _, path := range settingPaths(r, []string{"SSESpecification", "KMSMasterKeyId"}) {
 			e.keys = append(e.keys, tableKey{cfn.At(r.Entry, path...), path})
 		}
 	}
@@ -142,19 +136,22 @@ func keyOf(t *cfn.Template, id string) (cfn.Resource, bool) {
 	return r, true
 }
 
-// tableKeys lists, for each table of the template, the keys of the template
+// tableKeysOf lists, for each table of the template, the keys of the template
 // that encrypt it.
-func tableKeys(t *cfn.Template) []struct{ table, key cfn.Resource } {
-	var out []struct{ table, key cfn.Resource }
+func tableKeysOf(t *cfn.Template) []tableKeyPair {
+	var out []tableKeyPair
 	for _, r := range t.Resources(tableTypes...) {
 		for _, k := range encryptionOf(r).keys {
 			if key, ok := keyOfTable(t, k.value); ok {
-				out = append(out, struct{ table, key cfn.Resource }{r, key})
+				out = append(out, tableKeyPair{r, key})
 			}
 		}
 	}
 	return out
 }
+
+// tableKeyPair is a table and a key of the template that encrypts it.
+type tableKeyPair struct{ table, key cfn.Resource }
 
 // Encryption is who holds the key that encrypts a table, weakest first.
 type Encryption int

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/template"
@@ -38,25 +37,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gen check: name at least one template file or directory")
 		return exitUsage
 	}
-	files, err := check.Templates(flags.Args())
+	reports, err := check.Files(flags.Args(), check.Options{Production: template.Profile(*profile) == template.ProfileProduction})
 	if err != nil {
 		fmt.Fprintf(stderr, "gen check: %v\n", err)
 		return exitUsage
-	}
-	opts := check.Options{Production: template.Profile(*profile) == template.ProfileProduction}
-	var reports []check.Report
-	for _, file := range files {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			fmt.Fprintf(stderr, "gen check: %v\n", err)
-			return exitUsage
-		}
-		findings, err := check.Source(src, opts)
-		if err != nil {
-			fmt.Fprintf(stderr, "gen check: %s: %v\n", file, err)
-			return exitUsage
-		}
-		reports = append(reports, check.Report{File: file, Findings: findings})
 	}
 	if err := write(stdout, reports, *showSuppressed); err != nil {
 		fmt.Fprintf(stderr, "gen check: %v\n", err)
