@@ -33,7 +33,7 @@ func Broader(a, b PolicyDocument) []Excess {
 	allowsB := withEffect(b, Allow)
 	for i, s := range a.Statement {
 		if s.Effect == Allow && !coveredByAny(s, allowsB) {
-			out = append(out, explain(s, s.name(i), allowsB)...)
+			out = append(out, explain(s, s.Name(i), allowsB)...)
 		}
 	}
 	deniesA := withEffect(a, Deny)
@@ -43,11 +43,11 @@ func Broader(a, b PolicyDocument) []Excess {
 		}
 		ref, ok := sameSid(d, deniesA)
 		if !ok {
-			out = append(out, Excess{d.name(i), "the Deny of " + summary(d) + " is gone", "a Deny of " + summary(d) + " added"})
+			out = append(out, Excess{d.Name(i), "the Deny of " + summary(d) + " is gone", "a Deny of " + summary(d) + " added"})
 			continue
 		}
 		for _, g := range excess(d, ref) {
-			out = append(out, Excess{d.name(i), g.denyText(), g.denyReverse()})
+			out = append(out, Excess{d.Name(i), g.denyText(), g.denyReverse()})
 		}
 	}
 	return out

@@ -253,8 +253,9 @@ func (s Statement) Conditions() []Condition {
 	return out
 }
 
-// name names the statement in findings: its Sid, else its place.
-func (s Statement) name(index int) string {
+// Name names the statement, the index-th of its policy, as findings do: its
+// Sid, else its place.
+func (s Statement) Name(index int) string {
 	if s.Sid != "" {
 		return s.Sid
 	}

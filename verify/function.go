@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
@@ -24,7 +23,7 @@ func (v Verifier) function(ctx context.Context, s *stack, fn string) []Line {
 	if err != nil {
 		return []Line{unresolved(subject, "the template's role, layers and environment", err)}
 	}
-	out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(s.physical[fn])})
+	out, err := v.functionConfiguration(ctx, s, s.physical[fn])
 	if err != nil {
 		return []Line{v.unanswered(subject, "configuration", fmt.Errorf("GetFunctionConfiguration: %w", err))}
 	}

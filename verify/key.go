@@ -18,7 +18,7 @@ import (
 
 func (v Verifier) keyState(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
-	out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical[key])})
+	out, err := v.describeKey(ctx, s, s.physical[key])
 	if err != nil {
 		return v.unanswered(subject, "state", fmt.Errorf("DescribeKey: %w", err))
 	}

@@ -50,11 +50,7 @@ func (s *stack) promisedPolicy(doc any) (cfn.PolicyDocument, error) {
 func sids(p cfn.PolicyDocument) string {
 	var names []string
 	for i, st := range p.Statement {
-		if st.Sid != "" {
-			names = append(names, st.Sid)
-		} else {
-			names = append(names, fmt.Sprintf("statement %d", i+1))
-		}
+		names = append(names, st.Name(i))
 	}
 	return joinOr(names, "no statement")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -21,8 +22,7 @@ import (
 // anything less fails.
 func (v Verifier) role(ctx context.Context, s *stack, role string) []Line {
 	subject := "role " + role
-	name := s.physical[role]
-	out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &name})
+	out, err := v.getRole(ctx, s, s.physical[role])
 	if err == nil && out.Role == nil {
 		err = errors.New("no role in the answer")
 	}
@@ -285,14 +285,7 @@ func (s *stack) promisedManagedPolicies(role string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func joinOr(items []string, none string) string {
 	if len(items) == 0 {

@@ -29,6 +29,59 @@ type stack struct {
 	// undeployed says, by logical id, why a resource of the stack has no
 	// physical id or is in a failed state: its checks cannot run.
 	undeployed map[string]string
+	asked      asked
+}
+
+// asked holds the services' answers about the stack's resources, by
+// physical id: several checks and Fn::GetAtt read each, and each is asked
+// once per verify.
+type asked struct {
+	tables    map[string]answer[*dynamodb.DescribeTableOutput]
+	roles     map[string]answer[*iam.GetRoleOutput]
+	keys      map[string]answer[*kms.DescribeKeyOutput]
+	functions map[string]answer[*lambda.GetFunctionConfigurationOutput]
+}
+
+type answer[T any] struct {
+	out T
+	err error
+}
+
+// ask gives the answer cache holds for id, asking call the first time.
+func ask[T any](cache *map[string]answer[T], id string, call func() (T, error)) (T, error) {
+	if *cache == nil {
+		*cache = map[string]answer[T]{}
+	}
+	a, ok := (*cache)[id]
+	if !ok {
+		a.out, a.err = call()
+		(*cache)[id] = a
+	}
+	return a.out, a.err
+}
+
+func (v Verifier) describeTable(ctx context.Context, s *stack, physical string) (*dynamodb.DescribeTableOutput, error) {
+	return ask(&s.asked.tables, physical, func() (*dynamodb.DescribeTableOutput, error) {
+		return v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical})
+	})
+}
+
+func (v Verifier) getRole(ctx context.Context, s *stack, physical string) (*iam.GetRoleOutput, error) {
+	return ask(&s.asked.roles, physical, func() (*iam.GetRoleOutput, error) {
+		return v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &physical})
+	})
+}
+
+func (v Verifier) describeKey(ctx context.Context, s *stack, physical string) (*kms.DescribeKeyOutput, error) {
+	return ask(&s.asked.keys, physical, func() (*kms.DescribeKeyOutput, error) {
+		return v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &physical})
+	})
+}
+
+func (v Verifier) functionConfiguration(ctx context.Context, s *stack, physical string) (*lambda.GetFunctionConfigurationOutput, error) {
+	return ask(&s.asked.functions, physical, func() (*lambda.GetFunctionConfigurationOutput, error) {
+		return v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: &physical})
+	})
 }
 
 // resolve evaluates the template's intrinsics in v as the stack resolved them.
@@ -123,47 +176,37 @@ func pseudoParameters(st cfntypes.Stack) (map[string]string, error) {
 }
 
 // attributes answers Fn::GetAtt of the stack's resources with the services'
-// own answers, each asked once. An attribute it cannot answer is an error
-// saying why, never a guess.
+// own answers. An attribute it cannot answer is an error saying why, never
+// a guess.
 func (v Verifier) attributes(ctx context.Context, s *stack) func(id, attribute string) (string, error) {
-	type answer struct {
-		value string
-		err   error
-	}
-	known := map[string]answer{}
 	return func(id, attribute string) (string, error) {
-		key := id + "." + attribute
-		a, ok := known[key]
-		if !ok {
-			a.value, a.err = v.attribute(ctx, s.resource(id).Type, s.physical[id], attribute)
-			if a.err == nil && a.value == "" {
-				a.err = errors.New("the service's answer has none")
-			}
-			known[key] = a
+		value, err := v.attribute(ctx, s, s.resource(id).Type, s.physical[id], attribute)
+		if err == nil && value == "" {
+			err = errors.New("the service's answer has none")
 		}
-		return a.value, a.err
+		return value, err
 	}
 }
 
-func (v Verifier) attribute(ctx context.Context, typ, physical, attribute string) (string, error) {
+func (v Verifier) attribute(ctx context.Context, s *stack, typ, physical, attribute string) (string, error) {
 	if physical == "" {
 		return "", errors.New("the stack has no such resource")
 	}
 	switch typ + "." + attribute {
 	case "AWS::IAM::Role.Arn":
-		out, err := v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &physical})
+		out, err := v.getRole(ctx, s, physical)
 		if err != nil || out.Role == nil {
 			return "", fmt.Errorf("GetRole: %w", err)
 		}
 		return aws.ToString(out.Role.Arn), nil
 	case "AWS::KMS::Key.Arn":
-		out, err := v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &physical})
+		out, err := v.describeKey(ctx, s, physical)
 		if err != nil || out.KeyMetadata == nil {
 			return "", fmt.Errorf("DescribeKey: %w", err)
 		}
 		return aws.ToString(out.KeyMetadata.Arn), nil
 	case "AWS::DynamoDB::Table.Arn", "AWS::DynamoDB::Table.StreamArn":
-		out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical})
+		out, err := v.describeTable(ctx, s, physical)
 		if err != nil || out.Table == nil {
 			return "", fmt.Errorf("DescribeTable: %w", err)
 		}
@@ -172,7 +215,7 @@ func (v Verifier) attribute(ctx context.Context, typ, physical, attribute string
 		}
 		return aws.ToString(out.Table.LatestStreamArn), nil
 	case "AWS::Lambda::Function.Arn":
-		out, err := v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: &physical})
+		out, err := v.functionConfiguration(ctx, s, physical)
 		if err != nil {
 			return "", fmt.Errorf("GetFunctionConfiguration: %w", err)
 		}

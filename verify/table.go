@@ -22,7 +22,7 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 	if !ok || !inStack {
 		return Line{Fail, subject, "the template does not encrypt it with a key of the stack"}
 	}
-	out, err := v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: aws.String(s.physical[table])})
+	out, err := v.describeTable(ctx, s, s.physical[table])
 	if err != nil {
 		return Line{Fail, subject, fmt.Sprintf("DescribeTable: %v", err)}
 	}
@@ -51,7 +51,7 @@ func (v Verifier) tableSSE(ctx context.Context, s *stack, table string) Line {
 // every item written, in plain text.
 func (v Verifier) tablePolicies(ctx context.Context, s *stack, table string) []Line {
 	subject := "table " + table
-	arn, err := v.attribute(ctx, "AWS::DynamoDB::Table", s.physical[table], "Arn")
+	arn, err := v.attribute(ctx, s, "AWS::DynamoDB::Table", s.physical[table], "Arn")
 	if err == nil && arn == "" {
 		err = errors.New("DescribeTable gave no ARN")
 	}
@@ -59,7 +59,7 @@ func (v Verifier) tablePolicies(ctx context.Context, s *stack, table string) []L
 		return []Line{v.unanswered(subject, "resource policy", err)}
 	}
 	lines := v.resourcePolicy(ctx, s, subject, "resource policy", arn, s.resource(table).Prop("ResourcePolicy", "PolicyDocument"))
-	stream, err := v.attribute(ctx, "AWS::DynamoDB::Table", s.physical[table], "StreamArn")
+	stream, err := v.attribute(ctx, s, "AWS::DynamoDB::Table", s.physical[table], "StreamArn")
 	if err != nil {
 		return append(lines, v.unanswered(subject, "stream resource policy", err))
 	}
