@@ -13,18 +13,6 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
-// The variables through which the template tells the writer its table's
-// key, and DynamoDB's limits on key attributes.
-const (
-	envPartitionKey     = contract.EnvPartitionKey
-	envPartitionKeyType = contract.EnvPartitionKeyType
-	envSortKey          = contract.EnvSortKey
-	envSortKeyType      = contract.EnvSortKeyType
-	maxKeyNameBytes     = contract.MaxKeyNameBytes
-	maxPartitionBytes   = contract.MaxPartitionKeyBytes
-	maxSortBytes        = contract.MaxSortKeyBytes
-)
-
 // KeySchema is the primary key of the table the writer writes to: the key
 // attributes every item must carry, and their types. Build it with
 // [KeySchemaFromEnv]; the zero KeySchema accepts no event.
@@ -45,11 +33,11 @@ type keyAttribute struct {
 // the table has a sort key. getenv is os.Getenv in the function; an empty
 // value counts as unset. The error names the variable and what is allowed.
 func KeySchemaFromEnv(getenv func(string) string) (KeySchema, error) {
-	partition, err := keyFromEnv(getenv, envPartitionKey, envPartitionKeyType, "partition", maxPartitionBytes)
+	partition, err := keyFromEnv(getenv, contract.EnvPartitionKey, contract.EnvPartitionKeyType, "partition", contract.MaxPartitionKeyBytes)
 	if err != nil {
 		return KeySchema{}, err
 	}
-	sortName, sortType := getenv(envSortKey), getenv(envSortKeyType)
+	sortName, sortType := getenv(contract.EnvSortKey), getenv(contract.EnvSortKeyType)
 	switch {
 	case sortName == "" && sortType == "":
 		return KeySchema{partition: partition}, nil
@@ -58,7 +46,7 @@ func KeySchemaFromEnv(getenv func(string) string) (KeySchema, error) {
 	case sortType == "":
 		return KeySchema{}, errors.New("SORT_KEY_TYPE is not set but SORT_KEY is; set both for a table with a sort key, or neither")
 	}
-	sort, err := keyFromEnv(getenv, envSortKey, envSortKeyType, "sort", maxSortBytes)
+	sort, err := keyFromEnv(getenv, contract.EnvSortKey, contract.EnvSortKeyType, "sort", contract.MaxSortKeyBytes)
 	if err != nil {
 		return KeySchema{}, err
 	}
@@ -70,12 +58,12 @@ func KeySchemaFromEnv(getenv func(string) string) (KeySchema, error) {
 
 // keyFromEnv reads one key attribute; role is "partition" or "sort".
 func keyFromEnv(getenv func(string) string, nameVar, typeVar, role string, maxBytes int) (keyAttribute, error) {
-	allowedName := fmt.Sprintf("it must name the table's %s key attribute, 1 to %d bytes", role, maxKeyNameBytes)
+	allowedName := fmt.Sprintf("it must name the table's %s key attribute, 1 to %d bytes", role, contract.MaxKeyNameBytes)
 	name := getenv(nameVar)
 	switch {
 	case name == "":
 		return keyAttribute{}, fmt.Errorf("%s is not set; %s", nameVar, allowedName)
-	case len(name) > maxKeyNameBytes:
+	case len(name) > contract.MaxKeyNameBytes:
 		return keyAttribute{}, fmt.Errorf("%s is %d bytes; %s", nameVar, len(name), allowedName)
 	case name == contract.BatchField:
 		// {"items": [...]} is a batch, so an item could not carry this key.

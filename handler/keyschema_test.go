@@ -6,22 +6,24 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // The key schemas the tests write with; TestKeySchemaFromEnvReadsTheTemplatesVariables
 // pins that the environment builds them.
 var (
 	// idKey is the default table's: the string "id".
-	idKey = KeySchema{partition: keyAttribute{"id", types.ScalarAttributeTypeS, maxPartitionBytes}}
+	idKey = KeySchema{partition: keyAttribute{"id", types.ScalarAttributeTypeS, contract.MaxPartitionKeyBytes}}
 	// orderKey is the number "orderId", then the string "at".
 	orderKey = KeySchema{
-		partition: keyAttribute{"orderId", types.ScalarAttributeTypeN, maxPartitionBytes},
-		sort:      &keyAttribute{"at", types.ScalarAttributeTypeS, maxSortBytes},
+		partition: keyAttribute{"orderId", types.ScalarAttributeTypeN, contract.MaxPartitionKeyBytes},
+		sort:      &keyAttribute{"at", types.ScalarAttributeTypeS, contract.MaxSortKeyBytes},
 	}
 	// blobKey is binary in both parts: "blob", then "part".
 	blobKey = KeySchema{
-		partition: keyAttribute{"blob", types.ScalarAttributeTypeB, maxPartitionBytes},
-		sort:      &keyAttribute{"part", types.ScalarAttributeTypeB, maxSortBytes},
+		partition: keyAttribute{"blob", types.ScalarAttributeTypeB, contract.MaxPartitionKeyBytes},
+		sort:      &keyAttribute{"part", types.ScalarAttributeTypeB, contract.MaxSortKeyBytes},
 	}
 )
 

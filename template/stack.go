@@ -43,8 +43,9 @@ func (s *Stack) add(id string, r cloudformation.Resource) {
 	s.ResourceOrder = append(s.ResourceOrder, id)
 }
 
-// Build builds the stack that cfg describes: a new template, and AddTable
-// for each of its tables.
+// Build builds the stack that cfg describes: a new template, and each of
+// its tables added as AddTable adds one; Validate has checked what AddTable
+// would.
 func Build(cfg Config) (*Stack, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
@@ -58,10 +59,7 @@ func Build(cfg Config) (*Stack, error) {
 	}
 	s := newStack(description)
 	for _, table := range cfg.Tables {
-		ids, err := AddTable(s.Template, cfg, table)
-		if err != nil {
-			return nil, err
-		}
+		ids := addTable(s.Template, cfg, table)
 		s.ResourceOrder = append(s.ResourceOrder, ids.Resources()...)
 		s.OutputOrder = append(s.OutputOrder, ids.Outputs...)
 	}
@@ -114,10 +112,15 @@ func AddTable(t *cloudformation.Template, cfg Config, table TableConfig) (TableI
 	if err := cfg.validateForTable(table); err != nil {
 		return TableIDs{}, fmt.Errorf("table %q: %w", table.Name, err)
 	}
-	ids := tableIDs(table.Name)
-	if err := fits(t, ids); err != nil {
+	if err := fits(t, tableIDs(table.Name)); err != nil {
 		return TableIDs{}, fmt.Errorf("table %q: %w", table.Name, err)
 	}
+	return addTable(t, cfg, table), nil
+}
+
+// addTable adds a table that AddTable, or Build, has checked.
+func addTable(t *cloudformation.Template, cfg Config, table TableConfig) TableIDs {
+	ids := tableIDs(table.Name)
 	resources := []cloudformation.Resource{
 		key(ids, cfg), alias(ids), tableResource(ids, table, cfg),
 		writerRole(cfg.Tags), writerPolicy(ids, cfg.Key.Access), writerFunction(ids, table, cfg), writerLogGroup(ids, cfg),
@@ -144,7 +147,7 @@ func AddTable(t *cloudformation.Template, cfg Config, table TableConfig) (TableI
 		t.Outputs[name] = outputs[i]
 	}
 	addSAMTransform(t)
-	return ids, nil
+	return ids
 }
 
 func output(description, value string) cloudformation.Output {
