@@ -211,14 +211,7 @@ func byConcern(a, b ResourceChange) int {
 }
 
 func resourceIDs(old, new *cfn.Template) []string {
-	var ids []string
-	for _, t := range []*cfn.Template{old, new} {
-		for id := range t.Section("Resources") {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	return slices.Compact(ids)
+	return unionKeys(old.Section("Resources"), new.Section("Resources"))
 }
 
 // entryAttributes are a resource entry's keys other than Type and
@@ -269,16 +262,8 @@ func customNameKept(c *ResourceChange, n cfn.Resource) bool {
 // changedSections names the top-level sections, other than Resources, whose
 // value changed.
 func changedSections(old, new *cfn.Template) []string {
-	var names []string
-	for k := range old.Value() {
-		names = append(names, k)
-	}
-	for k := range new.Value() {
-		names = append(names, k)
-	}
-	slices.Sort(names)
 	var out []string
-	for _, k := range slices.Compact(names) {
+	for _, k := range unionKeys(old.Value(), new.Value()) {
 		if k != "Resources" && !equal(old.Value()[k], new.Value()[k]) {
 			out = append(out, k)
 		}

@@ -12,7 +12,7 @@ import (
 // differs between the templates, and the conditions that read them in
 // turn: a resource that reads one can change without a character of its
 // own changing.
-func changedInputs(old, new *cfn.Template) []string {
+func changedInputs(old, new *cfn.Template) map[string]bool {
 	changed := map[string]bool{}
 	for _, section := range []string{"Parameters", "Conditions"} {
 		was, is := old.Section(section), new.Section(section)
@@ -23,53 +23,19 @@ func changedInputs(old, new *cfn.Template) []string {
 		}
 	}
 	conditions := new.Section("Conditions")
+	reads := map[string][]reference{}
+	for name, definition := range conditions {
+		reads[name] = references(nil, definition)
+	}
 	for grew := true; grew; {
 		grew = false
 		for _, name := range unionKeys(conditions, nil) {
-			if !changed[name] && slices.ContainsFunc(inputsOf(nil, conditions[name]), func(in reference) bool { return changed[in.target] }) {
+			if !changed[name] && slices.ContainsFunc(reads[name], func(in reference) bool { return changed[in.target] }) {
 				changed[name], grew = true, true
 			}
 		}
 	}
-	return unionKeys(toSet(changed), nil)
-}
-
-func toSet(m map[string]bool) map[string]any {
-	out := map[string]any{}
-	for k := range m {
-		out[k] = true
-	}
-	return out
-}
-
-// inputsOf lists where v, at path, reads a name: Ref and ${} targets, the
-// conditions of Fn::If, a resource's Condition and a condition's
-// {Condition: Name}.
-func inputsOf(path []string, v any) []reference {
-	out := references(path, v)
-	var walk func(path []string, v any)
-	walk = func(path []string, v any) {
-		if name, arg, ok := cfn.Intrinsic(v); ok && name == "Fn::If" {
-			if args := cfn.List(arg); len(args) > 0 {
-				out = append(out, reference{slices.Clone(path), cfn.Text(args[0])})
-			}
-		}
-		switch v := v.(type) {
-		case map[string]any:
-			if name, ok := v["Condition"].(string); ok {
-				out = append(out, reference{append(slices.Clone(path), "Condition"), name})
-			}
-			for _, k := range unionKeys(v, nil) {
-				walk(append(slices.Clip(path), k), v[k])
-			}
-		case []any:
-			for i, e := range v {
-				walk(append(slices.Clip(path), fmt.Sprint(i)), e)
-			}
-		}
-	}
-	walk(path, v)
-	return out
+	return changed
 }
 
 // postureProperties are where a table or key keeps what weakenings judge.
@@ -83,14 +49,14 @@ var postureProperties = []string{
 // access setting (taken as broader), in a property whose change replaces a
 // stateful resource or in its Condition (possible data loss), or in what a
 // table or key's posture hangs on (possibly weaker).
-func inputChanges(new *cfn.Template, changed []string, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
+func inputChanges(new *cfn.Template, changed map[string]bool, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
 	var security []SecurityChange
 	var weaker []Weakening
 	for _, r := range new.Resources() {
 		var access, posture, replacing, removing []string
 		replacement := Never
-		for _, in := range inputsOf(nil, r.Entry) {
-			if !slices.Contains(changed, in.target) {
+		for _, in := range references(nil, r.Entry) {
+			if !changed[in.target] {
 				continue
 			}
 			where := in.path[0]

@@ -213,6 +213,11 @@ func comparePolicies(id, label string, a, b any) []SecurityChange {
 		}
 		return []SecurityChange{{id, Broadening, fmt.Sprintf("%s: changed, and cannot be compared statement by statement (%v): taken as broader", label, err)}}
 	}
+	return documentChanges(id, label, was, is)
+}
+
+// documentChanges tells how policy is allows more or less than policy was.
+func documentChanges(id, label string, was, is cfn.PolicyDocument) []SecurityChange {
 	var out []SecurityChange
 	for _, e := range cfn.Broader(is, was) {
 		out = append(out, SecurityChange{id, Broadening, label + ": " + e.String()})
@@ -255,15 +260,14 @@ func samPolicyChanges(id string, a, b any) []SecurityChange {
 	isNames, isTemplates, isDoc, isOpaque := samPolicies(b)
 	out := compareSets(id, "managed policy", "attached", "detached", wasNames, isNames)
 	out = append(out, compareSets(id, "policy template", "added", "removed", wasTemplates, isTemplates)...)
-	out = append(out, comparePolicies(id, "inline policy", wasDoc, isDoc)...)
+	out = append(out, documentChanges(id, "inline policy", wasDoc, isDoc)...)
 	return append(out, opaqueChanges(id, "a policy", wasOpaque, isOpaque)...)
 }
 
 // samPolicies splits a SAM Policies value into managed policy names, policy
 // templates (as canonical JSON), the statements of its documents, merged,
 // and what is none of these or cannot be read (opaque).
-func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
-	var statements []any
+func samPolicies(v any) (names, templates []string, doc cfn.PolicyDocument, opaque []any) {
 	for _, p := range cfn.List(v) {
 		switch {
 		case cfn.At(p, "Statement") != nil:
@@ -272,9 +276,7 @@ func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
 				opaque = append(opaque, p)
 				continue
 			}
-			for _, s := range read.Statement {
-				statements = append(statements, statementValue(s))
-			}
+			doc.Statement = append(doc.Statement, read.Statement...)
 		case isMapping(p):
 			templates = append(templates, cfn.Text(p))
 		case cfn.IsIntrinsic(p):
@@ -283,36 +285,12 @@ func samPolicies(v any) (names, templates []string, doc any, opaque []any) {
 			names = append(names, cfn.Text(p))
 		}
 	}
-	if len(statements) > 0 {
-		doc = map[string]any{"Statement": statements}
-	}
 	return names, templates, doc, opaque
 }
 
 func isMapping(v any) bool {
 	_, ok := mapping(v)
 	return ok
-}
-
-// statementValue turns a read statement back into the value ReadPolicy takes.
-func statementValue(s cfn.Statement) map[string]any {
-	m := map[string]any{"Sid": s.Sid, "Effect": s.Effect}
-	for k, v := range map[string]any{
-		"Principal": s.Principal, "NotPrincipal": s.NotPrincipal, "Action": s.Action, "NotAction": s.NotAction,
-		"Resource": s.Resource, "NotResource": s.NotResource,
-	} {
-		if v != nil {
-			m[k] = v
-		}
-	}
-	if s.Condition != nil {
-		c := map[string]any{}
-		for op, tests := range s.Condition {
-			c[op] = tests
-		}
-		m["Condition"] = c
-	}
-	return m
 }
 
 // permission reads an AWS::Lambda::Permission as the statement it adds to

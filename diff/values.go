@@ -88,10 +88,8 @@ func leaf(path []string, a, b any) propertyChange {
 // which changes as a whole.
 func mapping(v any) (map[string]any, bool) {
 	m, ok := v.(map[string]any)
-	if ok {
-		if _, _, intrinsic := cfn.Intrinsic(m); intrinsic {
-			return nil, false
-		}
+	if ok && cfn.IsIntrinsic(m) {
+		return nil, false
 	}
 	return m, ok
 }
@@ -125,26 +123,35 @@ func samePolicy(a, b any) bool {
 	return len(cfn.Broader(pa, pb)) == 0 && len(cfn.Broader(pb, pa)) == 0
 }
 
-// reference is a place in a resource's properties that refers to another
-// resource, whose physical id or attribute it takes.
+// reference is a place in a value that reads a name: a resource (or a
+// parameter) whose value or attribute it takes, or a condition.
 type reference struct {
-	path   []string // from Properties
-	target string
+	path      []string // from where the walk began
+	target    string
+	condition bool
 }
 
-// references lists where v, at path, refers to resources with Ref,
-// Fn::GetAtt or a ${Resource} or ${Resource.Attribute} of Fn::Sub.
+// references lists where v, at path, reads a name: a resource or parameter
+// with Ref, Fn::GetAtt or a ${Name} or ${Name.Attribute} of Fn::Sub; a
+// condition with Fn::If, a resource's Condition or a condition's
+// {Condition: Name}.
 func references(path []string, v any) []reference {
 	if name, arg, ok := cfn.Intrinsic(v); ok {
 		var out []reference
 		for _, target := range intrinsicTargets(name, arg) {
-			out = append(out, reference{slices.Clone(path), target})
+			out = append(out, reference{slices.Clone(path), target, false})
+		}
+		if condition, tests := conditionRead(name, arg); tests {
+			out = append(out, reference{slices.Clone(path), condition, true})
 		}
 		return append(out, references(path, arg)...)
 	}
 	var out []reference
 	switch v := v.(type) {
 	case map[string]any:
+		if name, ok := v["Condition"].(string); ok {
+			out = append(out, reference{append(slices.Clone(path), "Condition"), name, true})
+		}
 		for _, k := range unionKeys(v, nil) {
 			out = append(out, references(append(slices.Clip(path), k), v[k])...)
 		}
@@ -154,6 +161,20 @@ func references(path []string, v any) []reference {
 		}
 	}
 	return out
+}
+
+// conditionRead gives the condition an intrinsic reads: Fn::If's first
+// argument, or the name {Condition: Name} refers to.
+func conditionRead(name string, arg any) (string, bool) {
+	switch name {
+	case "Fn::If":
+		if args := cfn.List(arg); len(args) > 0 {
+			return cfn.Text(args[0]), true
+		}
+	case "Condition":
+		return cfn.Text(arg), true
+	}
+	return "", false
 }
 
 func intrinsicTargets(name string, arg any) []string {
@@ -218,14 +239,19 @@ func sortedChanges(byID map[string]*ResourceChange, change Change) []*ResourceCh
 // too, since the reference then gives the replacement's id: a property that
 // cannot change in place replaces its resource in turn.
 func replaceDependants(new *cfn.Template, byID map[string]*ResourceChange) {
+	resources := new.Resources()
+	refs := make([][]reference, len(resources))
+	for i, d := range resources {
+		refs[i] = slices.DeleteFunc(references(nil, d.Properties), func(r reference) bool { return r.condition })
+	}
 	for grew := true; grew; {
 		grew = false
-		for _, d := range new.Resources() {
+		for i, d := range resources {
 			c := byID[d.ID]
 			if c != nil && c.Change != Modify {
 				continue
 			}
-			for _, ref := range references(nil, d.Properties) {
+			for _, ref := range refs[i] {
 				target := byID[ref.target]
 				if target == nil || target.Change != Modify || target.Replacement == Never || hasCause(c, ref) {
 					continue
