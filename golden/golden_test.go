@@ -199,3 +199,17 @@ func TestEveryGoldenParsesBackToItsTemplate(t *testing.T) {
 		})
 	}
 }
+
+// parseGolden reads a golden file as the template model.
+func parseGolden(t *testing.T, path string) *cfn.Template {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := cfn.Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}

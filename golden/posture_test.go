@@ -1,11 +1,9 @@
 package golden
 
 import (
-	"os"
 	"testing"
 	"time"
 
-	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/check"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
@@ -23,14 +21,7 @@ func TestGoldensPassThePostureCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			src, err := os.ReadFile(c.golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tmpl, err := cfn.Parse(src)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tmpl := parseGolden(t, c.golden)
 			opts := check.Options{Production: cfg.Profile == template.ProfileProduction, Today: time.Now()}
 			for _, f := range check.Run(tmpl, opts) {
 				if f.Severity != check.Info && intendedFindings[c.golden] != f.Rule {

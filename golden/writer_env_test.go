@@ -1,7 +1,6 @@
 package golden
 
 import (
-	"os"
 	"testing"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -15,14 +14,7 @@ import (
 func TestEveryGoldenWriterEnvironmentSuitsTheWriter(t *testing.T) {
 	for _, c := range configurations {
 		t.Run(c.name, func(t *testing.T) {
-			src, err := os.ReadFile(c.golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tmpl, err := cfn.Parse(src)
-			if err != nil {
-				t.Fatal(err)
-			}
+			tmpl := parseGolden(t, c.golden)
 			writers := 0
 			for _, fn := range tmpl.Resources("AWS::Serverless::Function") {
 				if fn.Prop("Handler") != "bootstrap" { // the seed's inline Python is not our writer
