@@ -169,7 +169,7 @@ func Texts(v any) []string {
 		}
 		return out
 	case []string:
-		return v
+		return slices.Clone(v) // its callers sort and lower-case what they get
 	}
 	return []string{Text(v)}
 }

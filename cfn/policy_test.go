@@ -176,3 +176,18 @@ func TestStatementActionsAreJudgedByPattern(t *testing.T) {
 		})
 	}
 }
+
+// A statement built in Go may share its lists with the caller, such as a
+// package's list of actions: reading it must leave them as written.
+func TestReadingAStatementLeavesTheCallersListsAlone(t *testing.T) {
+	actions := []string{"kms:Encrypt", "kms:Decrypt"}
+	s := Statement{Effect: Allow, Action: actions, Resource: []string{"b", "a"}}
+	s.Actions()
+	s.Resources()
+	if got := strings.Join(actions, ","); got != "kms:Encrypt,kms:Decrypt" {
+		t.Errorf("the caller's actions became %s", got)
+	}
+	if got := strings.Join(s.Resource.([]string), ","); got != "b,a" {
+		t.Errorf("the caller's resources became %s", got)
+	}
+}

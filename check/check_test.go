@@ -258,3 +258,31 @@ func TestTheAWSManagedPoliciesAreReadAsPolicies(t *testing.T) {
 		}
 	}
 }
+
+// A finding about a replica's key points at that key, whichever replica's
+// Region its message names.
+func TestAReplicaFindingPointsAtTheReplicasKey(t *testing.T) {
+	src := []byte(`Resources:
+  Global:
+    Type: AWS::DynamoDB::GlobalTable
+    Properties:
+      SSESpecification: {SSEEnabled: true, SSEType: KMS}
+      Replicas:
+        - Region: eu-west-1
+          SSESpecification:
+            KMSMasterKeyId: alias/aws/dynamodb
+`)
+	findings, err := Source(src, Options{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		if f.Rule == "SSE002" {
+			if want := "Properties.Replicas.0.SSESpecification.KMSMasterKeyId"; f.Path != want || f.Line != 9 {
+				t.Errorf("SSE002 at %s, line %d; want %s, line 9", f.Path, f.Line, want)
+			}
+			return
+		}
+	}
+	t.Errorf("no SSE002 in %v", findings)
+}

@@ -53,9 +53,9 @@ func (e encryption) where(k tableKey) string {
 	if e.table.Type != "AWS::DynamoDB::GlobalTable" {
 		return ""
 	}
-	replica := k.path[:4] // Properties, Replicas, i, SSESpecification
-	i, _ := strconv.Atoi(replica[2])
-	return fmt.Sprintf("replica %d (%s): ", i+1, cfn.Text(cfn.At(e.table.Entry, append(replica[:3], "Region")...)))
+	index := k.path[2] // Properties, Replicas, i, SSESpecification, KMSMasterKeyId
+	i, _ := strconv.Atoi(index)
+	return fmt.Sprintf("replica %d (%s): ", i+1, cfn.Text(cfn.At(e.table.Entry, "Properties", "Replicas", index, "Region")))
 }
 
 // keyKind is what a KMSMasterKeyId names.
