@@ -15,6 +15,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -211,6 +212,8 @@ func motoConfig(moto string) aws.Config {
 	}
 }
 
+var tablesMade atomic.Int64
+
 // createTable creates a table like the template's, keyed by tk and
 // encrypted with a customer managed key created through moto's KMS API, and
 // returns its name. Each caller gets its own table on the shared moto.
@@ -223,7 +226,8 @@ func createTable(tb testing.TB, moto string, tk tableKey) string {
 	if err != nil {
 		tb.Fatalf("create KMS key: %v", err)
 	}
-	table := fmt.Sprintf("writer-%d", time.Now().UnixNano())
+	// Unique on the shared moto: two calls can read the same clock.
+	table := fmt.Sprintf("writer-%d-%d", time.Now().UnixNano(), tablesMade.Add(1))
 	attrs, schema := tk.dynamoDB()
 	out, err := dynamodb.NewFromConfig(motoConfig(moto)).CreateTable(ctx, &dynamodb.CreateTableInput{
 		TableName:            aws.String(table),
