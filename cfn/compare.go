@@ -166,7 +166,7 @@ func sharesPrincipal(a, b Statement) bool {
 
 func sharesAction(a, b Statement) bool {
 	ba := b.Actions()
-	return slices.ContainsFunc(a.Actions(), func(x string) bool { return patternCovered(x, ba) })
+	return slices.ContainsFunc(a.Actions(), func(x string) bool { return actionCovered(x, ba) })
 }
 
 // summary writes what a statement allows or denies, for a message.
@@ -287,8 +287,8 @@ func (g gap) denyReverse() string {
 func excess(a, b Statement) []gap {
 	var out []gap
 	out = append(out, principalExcess(a, b)...)
-	out = append(out, setExcess("action", a.Actions(), a.NotActions(), a.NotAction != nil, b.Actions(), b.NotActions(), b.NotAction != nil)...)
-	out = append(out, setExcess("resource", a.Resources(), a.NotResources(), a.NotResource != nil, b.Resources(), b.NotResources(), b.NotResource != nil)...)
+	out = append(out, setExcess("action", true, a.Actions(), a.NotActions(), a.NotAction != nil, b.Actions(), b.NotActions(), b.NotAction != nil)...)
+	out = append(out, setExcess("resource", false, a.Resources(), a.NotResources(), a.NotResource != nil, b.Resources(), b.NotResources(), b.NotResource != nil)...)
 	return append(out, conditionExcess(a.Conditions(), b.Conditions())...)
 }
 
@@ -348,19 +348,27 @@ func principalCovered(p Principal, set []Principal) bool {
 }
 
 // setExcess compares the actions, or the resources, of two statements, each
-// either listed or given as Not (every one but those listed).
-func setExcess(dimension string, aList, aNotList []string, aNot bool, bList, bNotList []string, bNot bool) []gap {
+// either listed or given as Not (every one but those listed); fold
+// compares them without regard to case, as IAM compares actions.
+func setExcess(dimension string, fold bool, aList, aNotList []string, aNot bool, bList, bNotList []string, bNot bool) []gap {
+	covers, overlap := Covers, overlaps
+	if fold {
+		covers, overlap = actionCovers, actionsOverlap
+	}
+	covered := func(x string, patterns []string) bool {
+		return slices.ContainsFunc(patterns, func(p string) bool { return covers(p, x) })
+	}
 	var out []gap
 	switch {
 	case !aNot && !bNot:
 		for _, x := range aList {
-			if !patternCovered(x, bList) {
+			if !covered(x, bList) {
 				out = append(out, gap{dimension: dimension, value: x})
 			}
 		}
 	case !aNot && bNot:
 		for _, x := range aList {
-			if slices.ContainsFunc(bNotList, func(y string) bool { return overlaps(x, y) }) {
+			if slices.ContainsFunc(bNotList, func(y string) bool { return overlap(x, y) }) {
 				out = append(out, gap{dimension: dimension, value: x})
 			}
 		}
@@ -370,7 +378,7 @@ func setExcess(dimension string, aList, aNotList []string, aNot bool, bList, bNo
 		}
 	default:
 		for _, y := range bNotList {
-			if !patternCovered(y, aNotList) {
+			if !covered(y, aNotList) {
 				out = append(out, gap{dimension: dimension, value: y, released: true})
 			}
 		}
@@ -380,20 +388,16 @@ func setExcess(dimension string, aList, aNotList []string, aNot bool, bList, bNo
 
 func title(s string) string { return strings.ToUpper(s[:1]) + s[1:] }
 
-func patternCovered(x string, patterns []string) bool {
-	return slices.ContainsFunc(patterns, func(p string) bool { return Covers(p, x) })
-}
-
 // conditionExcess tells which of b's conditions a's do not imply: removed,
 // or there but wider.
 func conditionExcess(a, b []Condition) []gap {
 	var out []gap
 	for _, d := range b {
-		if slices.ContainsFunc(a, func(c Condition) bool { return c.Key == d.Key && implies(c, d) }) {
+		if slices.ContainsFunc(a, func(c Condition) bool { return strings.EqualFold(c.Key, d.Key) && implies(c, d) }) {
 			continue
 		}
 		g := gap{dimension: "condition", missing: &d}
-		if i := slices.IndexFunc(a, func(c Condition) bool { return c.Key == d.Key }); i >= 0 {
+		if i := slices.IndexFunc(a, func(c Condition) bool { return strings.EqualFold(c.Key, d.Key) }); i >= 0 {
 			g.wider = &a[i]
 		}
 		out = append(out, g)

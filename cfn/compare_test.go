@@ -60,7 +60,7 @@ func excessTexts(e []Excess) string {
 	return strings.Join(texts, "; ")
 }
 
-const viaCondition = "StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com"
+const viaCondition = "StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com"
 
 func TestBroaderFindsEveryWayAPolicyGrowsAndNothingElse(t *testing.T) {
 	tests := []struct {
@@ -94,66 +94,66 @@ func TestBroaderFindsEveryWayAPolicyGrowsAndNothingElse(t *testing.T) {
 		{"kms:ViaService removed", writer(func(w map[string]any) { delete(viaService(w), "kms:ViaService") }),
 			"Writer: condition " + viaCondition + " removed", ""},
 		{"the whole condition block removed", writer(func(w map[string]any) { delete(w, "Condition") }),
-			"Writer: condition StringEquals kms:calleraccount 111122223333 removed; Writer: condition " + viaCondition + " removed", ""},
+			"Writer: condition StringEquals kms:CallerAccount 111122223333 removed; Writer: condition " + viaCondition + " removed", ""},
 		{"StringEquals widened to StringLike with a wildcard", writer(func(w map[string]any) {
 			delete(viaService(w), "kms:ViaService")
 			w["Condition"].(map[string]any)["StringLike"] = map[string]any{"kms:ViaService": "dynamodb.*.amazonaws.com"}
-		}), "Writer: condition " + viaCondition + " widened to StringLike kms:viaservice dynamodb.*.amazonaws.com", ""},
+		}), "Writer: condition " + viaCondition + " widened to StringLike kms:ViaService dynamodb.*.amazonaws.com", ""},
 		{"StringEquals written as StringLike without a wildcard", writer(func(w map[string]any) {
 			delete(viaService(w), "kms:ViaService")
 			w["Condition"].(map[string]any)["StringLike"] = map[string]any{"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}
 		}), "", ""},
 		{"a second service allowed", writer(func(w map[string]any) {
 			viaService(w)["kms:ViaService"] = []any{"dynamodb.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"}
-		}), "Writer: condition " + viaCondition + " widened to StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com, s3.us-east-1.amazonaws.com", ""},
+		}), "Writer: condition " + viaCondition + " widened to StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com, s3.us-east-1.amazonaws.com", ""},
 		// A test of no values is judged neither way: not narrower than one
 		// with values, whichever effect the statement has.
 		{"StringEquals swapped for StringNotEquals of no values", writer(func(w map[string]any) {
 			delete(viaService(w), "kms:ViaService")
 			w["Condition"].(map[string]any)["StringNotEquals"] = map[string]any{"kms:ViaService": []any{}}
-		}), "Writer: condition " + viaCondition + " widened to StringNotEquals kms:viaservice (no values)",
-			"Writer: condition StringNotEquals kms:viaservice (no values) widened to " + viaCondition},
+		}), "Writer: condition " + viaCondition + " widened to StringNotEquals kms:ViaService (no values)",
+			"Writer: condition StringNotEquals kms:ViaService (no values) widened to " + viaCondition},
 		{"the Deny's condition given no values", func(s []map[string]any) []map[string]any {
 			s[2]["Condition"] = map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": []any{}}}
 			return s
-		}, "DenyGrants: the Deny's condition Bool kms:grantisforawsresource false narrowed to Bool kms:grantisforawsresource (no values)",
-			"DenyGrants: the Deny's condition Bool kms:grantisforawsresource (no values) narrowed to Bool kms:grantisforawsresource false"},
+		}, "DenyGrants: the Deny's condition Bool kms:GrantIsForAWSResource false narrowed to Bool kms:GrantIsForAWSResource (no values)",
+			"DenyGrants: the Deny's condition Bool kms:GrantIsForAWSResource (no values) narrowed to Bool kms:GrantIsForAWSResource false"},
 		{"IfExists, which passes requests without the key", writer(func(w map[string]any) {
 			delete(viaService(w), "kms:ViaService")
 			w["Condition"].(map[string]any)["StringEqualsIfExists"] = map[string]any{"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}
-		}), "Writer: condition " + viaCondition + " widened to StringEqualsIfExists kms:viaservice dynamodb.us-east-1.amazonaws.com", ""},
+		}), "Writer: condition " + viaCondition + " widened to StringEqualsIfExists kms:ViaService dynamodb.us-east-1.amazonaws.com", ""},
 		{"a condition added", writer(func(w map[string]any) {
 			w["Condition"].(map[string]any)["Bool"] = map[string]any{"aws:SecureTransport": "true"}
-		}), "", "Writer: condition Bool aws:securetransport true removed"},
+		}), "", "Writer: condition Bool aws:SecureTransport true removed"},
 		{"an action added", writer(func(w map[string]any) {
 			w["Action"] = append(w["Action"].([]any), "kms:CreateGrant")
-		}), "Writer: action kms:creategrant added", ""},
+		}), "Writer: action kms:CreateGrant added", ""},
 		{"the actions widened to kms:*", writer(func(w map[string]any) { w["Action"] = "kms:*" }),
 			"Writer: action kms:* added", ""},
 		{"an action removed", writer(func(w map[string]any) { w["Action"] = w["Action"].([]any)[1:] }),
-			"", "Writer: action kms:encrypt added"},
+			"", "Writer: action kms:Encrypt added"},
 		{"the resource narrowed from *", writer(func(w map[string]any) { w["Resource"] = "arn:aws:kms:us-east-1:111122223333:key/k" }),
 			"", "Writer: resource * added"},
 		{"NotAction instead of Action", writer(func(w map[string]any) {
 			delete(w, "Action")
 			w["NotAction"] = "kms:ScheduleKeyDeletion"
-		}), "Writer: NotAction lets every action but kms:schedulekeydeletion through", ""},
+		}), "Writer: NotAction lets every action but kms:ScheduleKeyDeletion through", ""},
 		{"a new statement for another account", func(s []map[string]any) []map[string]any {
 			return append(s, map[string]any{"Sid": "Partner", "Effect": "Allow", "Principal": map[string]any{"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"})
-		}, "Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:decrypt on *", ""},
+		}, "Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:Decrypt on *", ""},
 		{"a new statement without a Sid", func(s []map[string]any) []map[string]any {
 			return append(s, map[string]any{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*"})
-		}, "statement 4: nothing in the other policy allows * kms:decrypt on *", ""},
+		}, "statement 4: nothing in the other policy allows * kms:Decrypt on *", ""},
 		{"the Deny removed", func(s []map[string]any) []map[string]any { return s[:2] },
-			"DenyGrants: the Deny of * kms:creategrant on * when Bool kms:grantisforawsresource false is gone", ""},
+			"DenyGrants: the Deny of * kms:CreateGrant on * when Bool kms:GrantIsForAWSResource false is gone", ""},
 		{"the Deny limited by another condition", func(s []map[string]any) []map[string]any {
 			s[2]["Condition"].(map[string]any)["StringEquals"] = map[string]any{"aws:PrincipalAccount": "444455556666"}
 			return s
-		}, "DenyGrants: the Deny now applies only when StringEquals aws:principalaccount 444455556666", ""},
+		}, "DenyGrants: the Deny now applies only when StringEquals aws:PrincipalAccount 444455556666", ""},
 		{"the Deny's action narrowed", func(s []map[string]any) []map[string]any {
 			s[2]["Action"] = "kms:CreateGrantX"
 			return s
-		}, "DenyGrants: the Deny no longer covers action kms:creategrant", "DenyGrants: the Deny no longer covers action kms:creategrantx"},
+		}, "DenyGrants: the Deny no longer covers action kms:CreateGrant", "DenyGrants: the Deny no longer covers action kms:CreateGrantX"},
 		{"the writer's statement split in two", func(s []map[string]any) []map[string]any {
 			second := map[string]any{}
 			for k, v := range s[1] {
@@ -187,19 +187,19 @@ func TestReverseTellsTheNarrowing(t *testing.T) {
 		change func([]map[string]any) []map[string]any
 		want   string
 	}{
-		{"an action removed", writer(func(w map[string]any) { w["Action"] = w["Action"].([]any)[1:] }), "Writer: action kms:encrypt removed"},
+		{"an action removed", writer(func(w map[string]any) { w["Action"] = w["Action"].([]any)[1:] }), "Writer: action kms:Encrypt removed"},
 		{"a condition added", writer(func(w map[string]any) {
 			w["Condition"].(map[string]any)["Bool"] = map[string]any{"aws:SecureTransport": "true"}
-		}), "Writer: condition Bool aws:securetransport true added"},
+		}), "Writer: condition Bool aws:SecureTransport true added"},
 		{"a condition narrowed", writer(func(w map[string]any) {
 			w["Condition"].(map[string]any)["StringEquals"].(map[string]any)["kms:ViaService"] = "dynamodb.us-east-1.amazonaws.co"
-		}), "Writer: condition " + viaCondition + " narrowed to StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.co"},
+		}), "Writer: condition " + viaCondition + " narrowed to StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.co"},
 		{"a statement removed", func(s []map[string]any) []map[string]any { return append(s[:1], s[2]) },
-			"Writer: no longer allows arn:aws:iam::111122223333:role/writer kms:decrypt, kms:describekey, kms:encrypt, kms:generatedatakey*, kms:reencrypt*" +
-				" on * when StringEquals kms:calleraccount 111122223333 and " + viaCondition},
+			"Writer: no longer allows arn:aws:iam::111122223333:role/writer kms:Decrypt, kms:DescribeKey, kms:Encrypt, kms:GenerateDataKey*, kms:ReEncrypt*" +
+				" on * when StringEquals kms:CallerAccount 111122223333 and " + viaCondition},
 		{"a Deny added", func(s []map[string]any) []map[string]any {
 			return append(s, map[string]any{"Sid": "NoDelete", "Effect": "Deny", "Principal": "*", "Action": "kms:ScheduleKeyDeletion", "Resource": "*"})
-		}, "NoDelete: a Deny of * kms:schedulekeydeletion on * added"},
+		}, "NoDelete: a Deny of * kms:ScheduleKeyDeletion on * added"},
 	}
 	promised := policyWith(t, unchanged)
 	for _, tt := range tests {

@@ -14,7 +14,10 @@ import "strings"
 const (
 	literalStar     = '\x01'
 	literalQuestion = '\x02'
-	firstVariable   = '\uE000' // the private use area
+	// deployingAccount stands for ${AWS::AccountId}, which is not a
+	// variable here: an account id written out is another account.
+	deployingAccount = '\x03'
+	firstVariable    = '\uE000' // the private use area
 )
 
 func isVariable(r rune) bool { return r >= firstVariable }
@@ -39,6 +42,8 @@ func patterns(p, q string) (pr, qr []rune) {
 				out = append(out, literalQuestion)
 			case "$":
 				out = append(out, '$')
+			case "AWS::AccountId":
+				out = append(out, deployingAccount)
 			default:
 				if _, seen := variables[name]; !seen {
 					variables[name] = firstVariable + rune(len(variables))

@@ -172,31 +172,30 @@ func comparePrincipals(a, b Principal) int {
 	return strings.Compare(a.ID, b.ID)
 }
 
-// Actions reads Action as a set of lower-case patterns, sorted: IAM
-// compares actions without regard to case.
-func (s Statement) Actions() []string { return lowerSet(s.Action) }
+// Actions reads Action as a set of patterns as written, sorted: IAM
+// compares actions without regard to case, so kms:Decrypt and KMS:decrypt
+// are one, written as first given.
+func (s Statement) Actions() []string { return foldSet(Texts(s.Action)) }
 
 // NotActions reads NotAction like Actions.
-func (s Statement) NotActions() []string { return lowerSet(s.NotAction) }
+func (s Statement) NotActions() []string { return foldSet(Texts(s.NotAction)) }
 
 // CoversAction reports whether the statement takes in every action that
 // pattern matches: its Action covers it, or its NotAction leaves it all in.
 func (s Statement) CoversAction(pattern string) bool {
-	p := strings.ToLower(pattern)
 	if s.NotAction != nil {
-		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return overlaps(x, p) })
+		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionsOverlap(x, pattern) })
 	}
-	return patternCovered(p, s.Actions())
+	return actionCovered(pattern, s.Actions())
 }
 
 // TouchesAction reports whether the statement takes in some action that
 // pattern matches.
 func (s Statement) TouchesAction(pattern string) bool {
-	p := strings.ToLower(pattern)
 	if s.NotAction != nil {
-		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return Covers(x, p) })
+		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionCovers(x, pattern) })
 	}
-	return slices.ContainsFunc(s.Actions(), func(x string) bool { return overlaps(x, p) })
+	return slices.ContainsFunc(s.Actions(), func(x string) bool { return actionsOverlap(x, pattern) })
 }
 
 // Resources reads Resource as a set of patterns, sorted.
@@ -205,12 +204,19 @@ func (s Statement) Resources() []string { return set(Texts(s.Resource)) }
 // NotResources reads NotResource like Resources.
 func (s Statement) NotResources() []string { return set(Texts(s.NotResource)) }
 
-func lowerSet(v any) []string {
-	texts := Texts(v)
-	for i, t := range texts {
-		texts[i] = strings.ToLower(t)
-	}
-	return set(texts)
+// foldSet sorts values without regard to case and keeps the first of
+// those that differ only in case.
+func foldSet(values []string) []string {
+	slices.SortStableFunc(values, func(a, b string) int { return strings.Compare(strings.ToLower(a), strings.ToLower(b)) })
+	return slices.CompactFunc(values, strings.EqualFold)
+}
+
+// actionCovers, actionsOverlap and actionCovered compare action patterns
+// as IAM does, without regard to case.
+func actionCovers(p, q string) bool   { return Covers(strings.ToLower(p), strings.ToLower(q)) }
+func actionsOverlap(p, q string) bool { return overlaps(strings.ToLower(p), strings.ToLower(q)) }
+func actionCovered(x string, patterns []string) bool {
+	return slices.ContainsFunc(patterns, func(p string) bool { return actionCovers(p, x) })
 }
 
 func set(values []string) []string {
@@ -219,8 +225,8 @@ func set(values []string) []string {
 }
 
 // Condition is one test of a statement's Condition block: an operator, a
-// key (lower case: IAM compares keys without regard to case) and the values
-// any of which satisfies it.
+// key (as written: IAM compares keys without regard to case) and the
+// values any of which satisfies it.
 type Condition struct {
 	Operator string
 	Key      string
@@ -241,11 +247,11 @@ func (s Statement) Conditions() []Condition {
 	var out []Condition
 	for op, tests := range s.Condition {
 		for key, values := range tests {
-			out = append(out, Condition{Operator: op, Key: strings.ToLower(key), Values: set(Texts(values))})
+			out = append(out, Condition{Operator: op, Key: key, Values: set(Texts(values))})
 		}
 	}
 	slices.SortFunc(out, func(a, b Condition) int {
-		if c := strings.Compare(a.Key, b.Key); c != 0 {
+		if c := strings.Compare(strings.ToLower(a.Key), strings.ToLower(b.Key)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Operator, b.Operator)

@@ -23,7 +23,7 @@ func TestReadPolicyTakesEveryWayOfWritingIt(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(p.Statement) != 1 || fmt.Sprint(p.Statement[0].Actions()) != "[kms:decrypt]" {
+			if len(p.Statement) != 1 || fmt.Sprint(p.Statement[0].Actions()) != "[kms:Decrypt]" {
 				t.Errorf("got %+v", p)
 			}
 		})
@@ -103,7 +103,7 @@ func TestConditionsAreReadWithKeysInLowerCase(t *testing.T) {
 		"StringEquals": {"kms:ViaService": "dynamodb.us-east-1.amazonaws.com", "kms:CallerAccount": []any{"2", "1"}},
 		"Bool":         {"aws:SecureTransport": true},
 	}}
-	want := "[Bool aws:securetransport true StringEquals kms:calleraccount 1, 2 StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com]"
+	want := "[Bool aws:SecureTransport true StringEquals kms:CallerAccount 1, 2 StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com]"
 	if got := fmt.Sprint(s.Conditions()); got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
@@ -114,16 +114,16 @@ func TestWildcardPatterns(t *testing.T) {
 		p, q             string
 		covers, overlaps bool
 	}{
-		{"kms:*", "kms:decrypt", true, true},
+		{"kms:*", "kms:Decrypt", true, true},
 		{"kms:*", "kms:re*", true, true},
 		{"kms:re*", "kms:*", false, true},
-		{"kms:decrypt", "kms:decrypt", true, true},
-		{"kms:decrypt", "kms:encrypt", false, false},
-		{"kms:?ecrypt", "kms:decrypt", true, true},
-		{"kms:decrypt", "kms:?ecrypt", false, true},
+		{"kms:Decrypt", "kms:Decrypt", true, true},
+		{"kms:Decrypt", "kms:Encrypt", false, false},
+		{"kms:?ecrypt", "kms:Decrypt", true, true},
+		{"kms:Decrypt", "kms:?ecrypt", false, true},
 		{"*", "anything*at?all", true, true},
-		{"kms:generatedatakey*", "kms:generatedatakeywithoutplaintext", true, true},
-		{"kms:get*", "kms:describe*", false, false},
+		{"kms:GenerateDataKey*", "kms:GenerateDataKeyWithoutPlaintext", true, true},
+		{"kms:Get*", "kms:Describe*", false, false},
 		{"a*c", "ab*", false, true},
 		// ${*} is a literal asterisk, not a wildcard.
 		{"b/${*}", "b/${aws:username}", false, true},

@@ -1,0 +1,79 @@
+package cfn
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+)
+
+// iamActionsTSV is AWS's service authorization reference for the services
+// whose every action the policy semantics know; its first lines say which
+// data it was written from.
+//
+//go:embed iam_actions.tsv
+var iamActionsTSV string
+
+// Action is one IAM action of a service whose every action is known.
+type Action struct {
+	// Name is the action as AWS writes it: "kms:Decrypt".
+	Name string
+	// AccessLevel is the reference's: Read, Write, List, Tagging or
+	// Permissions management (some list two).
+	AccessLevel string
+	// ResourceTypes are the resource types the action takes, such as table
+	// or key; none when it takes only Resource "*".
+	ResourceTypes []string
+}
+
+// TakesOnlyAnyResource reports whether the action names no resource type:
+// it is allowed on Resource "*" alone and reaches no one resource.
+func (a Action) TakesOnlyAnyResource() bool { return len(a.ResourceTypes) == 0 }
+
+type actionTable struct {
+	byService map[string][]Action // service prefix → actions, sorted by name
+	byName    map[string]Action   // lower-case name → action
+}
+
+var actions = sync.OnceValue(func() actionTable {
+	t := actionTable{byService: map[string][]Action{}, byName: map[string]Action{}}
+	for line := range strings.SplitSeq(iamActionsTSV, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fields := strings.Split(line, "\t")
+		if len(fields) != 3 {
+			continue
+		}
+		a := Action{Name: fields[0], AccessLevel: fields[1]}
+		if fields[2] != "" {
+			a.ResourceTypes = strings.Split(fields[2], ",")
+		}
+		service, _, _ := strings.Cut(fields[0], ":")
+		t.byService[service] = append(t.byService[service], a)
+		t.byName[strings.ToLower(a.Name)] = a
+	}
+	return t
+})
+
+// ServiceActions gives every action of a service whose actions are known
+// (dynamodb, kms), by name; nil for any other service.
+func ServiceActions(service string) []Action { return actions().byService[strings.ToLower(service)] }
+
+// LookupAction finds a known action by its name, in any case.
+func LookupAction(name string) (Action, bool) {
+	a, ok := actions().byName[strings.ToLower(name)]
+	return a, ok
+}
+
+// matchingActions gives the known actions of service that pattern matches,
+// by the policy language's wildcards and without regard to case.
+func matchingActions(service, pattern string) []Action {
+	var out []Action
+	p := strings.ToLower(pattern)
+	for _, a := range ServiceActions(service) {
+		if Covers(p, strings.ToLower(a.Name)) {
+			out = append(out, a)
+		}
+	}
+	return out
+}

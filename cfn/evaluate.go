@@ -1,0 +1,382 @@
+package cfn
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Request is one request as IAM evaluates it against a policy: who makes
+// it, the action, the resource and the request's context.
+//
+// Values may hold references written ${...} (${AWS::AccountId},
+// ${Role.Arn}): text not known until the stack is deployed, the same
+// wherever the same name stands.
+type Request struct {
+	// Principal is who calls: an AWS principal by its ARN, or a service.
+	Principal Principal
+	// Action is a known action, such as kms:Decrypt; compared without
+	// regard to case.
+	Action string
+	// Resource is the ARN the request acts on; "" for the resource a
+	// resource-based policy (a key policy) is attached to.
+	Resource string
+	// Context holds the condition keys the request carries, in lower
+	// case. A key of Decides that Context leaves out is absent from the
+	// request; any other key is free: the caller may give it any value or
+	// none, so a test of it may hold in an Allow and need not in a Deny.
+	Context map[string]string
+	// Decides lists the keys whose presence Context decides. Keys that
+	// follow from the principal (kms:CallerAccount, aws:PrincipalAccount,
+	// aws:PrincipalArn) are always decided.
+	Decides map[string]bool
+}
+
+// Env is what evaluation knows of the account a template is deployed to.
+type Env struct {
+	// Accounts are account ids that are the deploying account, besides
+	// ${AWS::AccountId}, as gen check -account gives them.
+	Accounts []string
+}
+
+// ThisAccount is how a template writes the account it is deployed to.
+const ThisAccount = "${AWS::AccountId}"
+
+// IsThisAccount reports whether an account id is the deploying account:
+// ${AWS::AccountId}, or an id Env names.
+func (e Env) IsThisAccount(account string) bool {
+	return account == ThisAccount || slices.Contains(e.Accounts, account)
+}
+
+// canonical writes the account ids Env names as ${AWS::AccountId}.
+func (e Env) canonical(s string) string {
+	for _, a := range e.Accounts {
+		s = strings.ReplaceAll(s, a, ThisAccount)
+	}
+	return s
+}
+
+// sameAccount reports whether two ways of writing an account are one.
+func (e Env) sameAccount(a, b string) bool {
+	return a != "" && (a == b || (e.IsThisAccount(a) && e.IsThisAccount(b)))
+}
+
+// AccountOf gives the account a principal belongs to: the account a root
+// ARN or bare id names, the account field of an IAM or STS ARN, and this
+// account for an attribute of the template's own resources (${Role.Arn}).
+// It gives "" when the account is not known: a service, *, a parameter.
+func AccountOf(p Principal) string {
+	if p.Kind != "AWS" || p == Anyone {
+		return ""
+	}
+	if account, ok := AccountRoot(p); ok {
+		return account
+	}
+	if isAttributeReference(p.ID) {
+		return ThisAccount
+	}
+	parts := ARNParts(p.ID)
+	if len(parts) == 6 && parts[0] == "arn" && (parts[2] == "iam" || parts[2] == "sts") {
+		return parts[4]
+	}
+	return ""
+}
+
+// ARNParts splits an ARN into its six parts (the last keeps its colons),
+// the colons of references such as ${AWS::Region} not counting.
+func ARNParts(arn string) []string {
+	var parts []string
+	start, depth := 0, 0
+	for i := 0; i < len(arn) && len(parts) < 5; i++ {
+		switch {
+		case strings.HasPrefix(arn[i:], "${"):
+			depth++
+		case arn[i] == '}' && depth > 0:
+			depth--
+		case arn[i] == ':' && depth == 0:
+			parts = append(parts, arn[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, arn[start:])
+}
+
+// isAttributeReference reports whether text is one reference to a resource
+// attribute, ${Resource.Attribute}, as Text writes !GetAtt.
+func isAttributeReference(text string) bool {
+	inner, ok := strings.CutPrefix(text, "${")
+	if inner, ok = strings.CutSuffix(inner, "}"); !ok || strings.ContainsAny(inner, "${}") {
+		return false
+	}
+	id, _, dotted := strings.Cut(inner, ".")
+	return dotted && !strings.HasPrefix(id, "AWS::")
+}
+
+// Decision is how a policy answers a request.
+type Decision struct {
+	// Allowed: an Allow applies and no Deny does.
+	Allowed bool
+	// Denied: a Deny applies.
+	Denied bool
+	// Statement is the index of the statement that decides: the Allow
+	// that allows, or the Deny that denies; -1 when none applies.
+	Statement int
+	// ThroughAccount: the Allow names the principal's account, not the
+	// principal, as a key policy delegates to IAM: the account's own IAM
+	// policies decide whether the principal may.
+	ThroughAccount bool
+}
+
+// Decide evaluates a request against the policy as IAM does: an explicit
+// Deny wins, else an Allow allows, else the request is not allowed. Where
+// a value is known only at deployment, an Allow applies when it may and a
+// Deny only when it must: the answer is whether the request may be
+// allowed.
+func (p PolicyDocument) Decide(r Request, env Env) Decision {
+	d := Decision{Statement: -1}
+	for i, s := range p.Statement {
+		if s.Effect != Deny {
+			continue
+		}
+		if _, ok := s.applies(r, env, false); ok {
+			return Decision{Denied: true, Statement: i}
+		}
+	}
+	for i, s := range p.Statement {
+		if s.Effect != Allow {
+			continue
+		}
+		if throughAccount, ok := s.applies(r, env, true); ok && (!d.Allowed || (d.ThroughAccount && !throughAccount)) {
+			d = Decision{Allowed: true, Statement: i, ThroughAccount: throughAccount}
+		}
+	}
+	return d
+}
+
+// applies reports whether the statement applies to the request: when may,
+// whether it may (an Allow's reading), else whether it must (a Deny's).
+func (s Statement) applies(r Request, env Env, may bool) (throughAccount, ok bool) {
+	throughAccount, ok = s.principalApplies(r.Principal, env, may)
+	if !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
+		return false, false
+	}
+	return throughAccount, s.conditionsHold(r, env, may)
+}
+
+func (s Statement) principalApplies(p Principal, env Env, may bool) (throughAccount, ok bool) {
+	switch {
+	case s.NotPrincipal != nil:
+		// Everyone but those it names: for an Allow, unless p is surely
+		// named; for a Deny, unless p may be.
+		return false, !slices.ContainsFunc(s.NotPrincipals(), func(q Principal) bool {
+			_, named := principalMatches(q, p, env)
+			return named
+		})
+	case s.Principal == nil:
+		return false, true // an identity policy: its holder
+	}
+	for _, q := range s.Principals() {
+		if throughAccount, ok := principalMatches(q, p, env); ok {
+			return throughAccount, true
+		}
+	}
+	return false, false
+}
+
+// principalMatches reports whether statement principal q stands for p: *,
+// p itself, or p's account (throughAccount).
+func principalMatches(q, p Principal, env Env) (throughAccount, ok bool) {
+	switch {
+	case q == Anyone:
+		return false, true
+	case q.Kind != p.Kind:
+		return false, false
+	case q.ID == p.ID:
+		_, isRoot := AccountRoot(q)
+		return isRoot, true
+	}
+	account, isRoot := AccountRoot(q)
+	ok = isRoot && env.sameAccount(account, AccountOf(p))
+	return ok, ok
+}
+
+func (s Statement) actionApplies(action string, may bool) bool {
+	a := strings.ToLower(action)
+	match := func(pattern string) bool { return matchText(strings.ToLower(pattern), a, Env{}, may) }
+	if s.NotAction != nil {
+		return !slices.ContainsFunc(Texts(s.NotAction), func(x string) bool { return matchText(strings.ToLower(x), a, Env{}, !may) })
+	}
+	return slices.ContainsFunc(Texts(s.Action), match)
+}
+
+func (s Statement) resourceApplies(resource string, env Env, may bool) bool {
+	if resource == "" {
+		return true // the resource the policy is attached to
+	}
+	if s.NotResource != nil {
+		return !slices.ContainsFunc(Texts(s.NotResource), func(x string) bool { return matchText(x, resource, env, !may) })
+	}
+	if s.Resource == nil {
+		return true
+	}
+	return slices.ContainsFunc(Texts(s.Resource), func(x string) bool { return matchText(x, resource, env, may) })
+}
+
+// matchText reports whether pattern matches text, either of which may hold
+// references: when may, whether it may match, else whether it must.
+func matchText(pattern, text string, env Env, may bool) bool {
+	if len(env.Accounts) > 0 {
+		pattern, text = env.canonical(pattern), env.canonical(text)
+	}
+	if may {
+		return overlaps(pattern, text)
+	}
+	return Covers(pattern, text)
+}
+
+// principalKeys are the condition keys whose value follows from who calls.
+var principalKeys = map[string]bool{"kms:calleraccount": true, "aws:principalaccount": true, "aws:principalarn": true}
+
+// contextValue gives the value a request has for a condition key: present,
+// absent, or free (the request does not decide it).
+func (r Request) contextValue(key string) (value string, present, free bool) {
+	if principalKeys[key] {
+		switch key {
+		case "aws:principalarn":
+			value = r.Principal.ID
+		default:
+			value = AccountOf(r.Principal)
+		}
+		return value, value != "" && r.Principal.Kind == "AWS", false
+	}
+	if v, ok := r.Context[key]; ok {
+		return v, true, false
+	}
+	return "", false, !r.Decides[key]
+}
+
+func (s Statement) conditionsHold(r Request, env Env, may bool) bool {
+	for op, tests := range s.Condition {
+		o := parseOperator(op)
+		for key, values := range tests {
+			if !o.holds(strings.ToLower(key), Texts(values), r, env, may) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// holds evaluates one test of a condition against the request, by the
+// IAM rules for a key the request lacks: IfExists and ForAllValues pass,
+// ForAnyValue fails, Null true passes, a negated operator passes, any
+// other fails. A test with no values never holds (IAM refuses it).
+func (o operator) holds(key string, values []string, r Request, env Env, may bool) bool {
+	value, present, free := r.contextValue(key)
+	switch {
+	case free || len(values) == 0:
+		// A test with no values is one IAM leaves unclear: like a free
+		// key, it may hold and need not.
+		return may
+	case !present:
+		switch {
+		case o.ifExists || o.set == "ForAllValues":
+			return true
+		case o.set == "ForAnyValue":
+			return false
+		case o.base == "Null":
+			return slices.ContainsFunc(values, func(v string) bool { return strings.EqualFold(v, "true") })
+		}
+		_, negative := positiveOf(o.base)
+		return negative
+	case o.base == "Null":
+		return slices.ContainsFunc(values, func(v string) bool { return strings.EqualFold(v, "false") })
+	}
+	positive, negative := positiveOf(o.base)
+	// A negated test holds where no value matches: it may hold where not
+	// every value must match, and must hold where none may.
+	matched := slices.ContainsFunc(values, func(v string) bool { return valueMatches(positive, v, value, env, may != negative) })
+	return matched != negative
+}
+
+// positiveOf gives an operator's base without its negation, and whether it
+// had one: StringNotLike is StringLike negated, NotIpAddress IpAddress.
+func positiveOf(base string) (positive string, negated bool) {
+	if positive, negated = strings.CutPrefix(base, "Not"); negated {
+		return positive, true
+	}
+	positive = strings.Replace(base, "Not", "", 1)
+	return positive, positive != base
+}
+
+// valueMatches reports whether a request's value matches one value of a
+// test, by the operator's base without its negation: when may, whether it
+// may match, else whether it must.
+func valueMatches(base, want, got string, env Env, may bool) bool {
+	switch base {
+	case "StringEquals", "ArnEquals":
+		if base == "ArnEquals" {
+			return matchText(want, got, env, may)
+		}
+		return sameText(want, got, env, may)
+	case "StringEqualsIgnoreCase":
+		return strings.EqualFold(want, got) || sameText(want, got, env, may)
+	case "StringLike", "ArnLike":
+		return matchText(want, got, env, may)
+	case "Bool":
+		return strings.EqualFold(want, got)
+	case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+		return compareNumbers(base, want, got)
+	case "IpAddress":
+		prefix, err := netip.ParsePrefix(want)
+		if err != nil {
+			prefix, err = netip.ParsePrefix(want + "/32")
+		}
+		addr, errAddr := netip.ParseAddr(got)
+		return err == nil && errAddr == nil && prefix.Contains(addr)
+	case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "BinaryEquals":
+		return want == got || may
+	}
+	return may // an operator IAM does not have matches only where it may
+}
+
+// sameText reports whether two texts are equal, account ids that are the
+// deploying account being one; a reference may equal anything.
+func sameText(want, got string, env Env, may bool) bool {
+	want, got = env.canonical(want), env.canonical(got)
+	if want == got {
+		return true
+	}
+	if plain(want) && plain(got) {
+		return false
+	}
+	// Wildcards are text here: only references stand for other text.
+	if may {
+		return overlaps(escapeWildcards(want), escapeWildcards(got))
+	}
+	return false
+}
+
+func escapeWildcards(s string) string {
+	return strings.NewReplacer("*", "${*}", "?", "${?}").Replace(s)
+}
+
+func compareNumbers(base, want, got string) bool {
+	w, errW := strconv.ParseFloat(want, 64)
+	g, errG := strconv.ParseFloat(got, 64)
+	if errW != nil || errG != nil {
+		return false
+	}
+	switch base {
+	case "NumericEquals":
+		return g == w
+	case "NumericLessThan":
+		return g < w
+	case "NumericLessThanEquals":
+		return g <= w
+	case "NumericGreaterThan":
+		return g > w
+	}
+	return g >= w
+}

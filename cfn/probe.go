@@ -1,0 +1,174 @@
+package cfn
+
+import (
+	"maps"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Absent, among the values a Probe tries for a condition key, is a request
+// that does not carry the key.
+const Absent = "\x00absent"
+
+// Unnamed is a value no policy names: what a caller may give where a
+// policy expects something else.
+const Unnamed = "unnamed-by-any-policy"
+
+// Probe is a family of requests: one principal, any of some actions, one
+// resource, and for some condition keys the values to try. Asking whether
+// a policy permits a probe asks whether it permits some request of it.
+type Probe struct {
+	Principal Principal
+	Actions   []string
+	Resource  string
+	// Context gives, for a condition key in lower case, the values to try
+	// (Absent among them for a request without it).
+	Context map[string][]string
+	// DecideAll makes every key the policy tests one the request decides:
+	// a key Context leaves out takes each value the policy tests it
+	// against, Absent and Unnamed. Without it only the keys a caller does
+	// not choose are so tried (kms:ViaService, kms:EncryptionContext:...,
+	// aws:PrincipalOrgID...), and conditions on the rest (aws:SourceIp,
+	// aws:CurrentTime...) may hold in an Allow and need not in a Deny:
+	// they do not hold a principal to anything.
+	DecideAll bool
+	// ByPolicyAlone counts only what the policy allows the principal
+	// itself, not what it leaves to the IAM policies of the principal's
+	// account by naming the account.
+	ByPolicyAlone bool
+}
+
+// pathKeys are the condition keys a caller cannot set at will: where the
+// request comes through, what it encrypts, who the caller belongs to.
+func pathKey(key string) bool {
+	switch key {
+	case "kms:viaservice", "kms:grantisforawsresource", "kms:encryptioncontextkeys", "kms:grantoperations",
+		"aws:principalorgid", "aws:principalorgpaths", "aws:sourceaccount", "aws:sourcearn", "aws:sourceowner",
+		"aws:principalisawsservice", "aws:viaawsservice", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast",
+		"aws:principalservicename", "lambda:functionurlauthtype":
+		return true
+	}
+	return strings.HasPrefix(key, "kms:encryptioncontext:")
+}
+
+// maxContexts bounds the requests tried for one action: beyond it, the
+// probe is answered as permitted, the safe side for a question of who may.
+const maxContexts = 4096
+
+// Permits finds a request of the probe that the policy allows, and how it
+// decides it.
+func (p PolicyDocument) Permits(pr Probe, env Env) (Request, Decision, bool) {
+	for _, action := range pr.Actions {
+		r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
+		keys, candidates := p.contextToTry(r, pr, env)
+		if d, ok := p.tryContexts(r, keys, candidates, env, pr.ByPolicyAlone); ok {
+			return r, d, true
+		}
+	}
+	return Request{}, Decision{Statement: -1}, false
+}
+
+// contextToTry lists the condition keys to vary for a request, and the
+// values to try for each: the keys tested by the statements that may
+// apply to it, other than those that follow from the principal.
+func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
+	candidates := map[string][]string{}
+	for key, values := range pr.Context {
+		candidates[key] = values
+	}
+	for _, s := range p.Statement {
+		may := s.Effect == Allow
+		if _, ok := s.principalApplies(r.Principal, env, may); !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
+			continue
+		}
+		for op, tests := range s.Condition {
+			for key, values := range tests {
+				key = strings.ToLower(key)
+				if _, given := pr.Context[key]; given || principalKeys[key] || !(pr.DecideAll || pathKey(key)) {
+					continue
+				}
+				candidates[key] = append(candidates[key], valuesFor(parseOperator(op), Texts(values))...)
+			}
+		}
+	}
+	keys := slices.Sorted(maps.Keys(candidates))
+	for _, k := range keys {
+		if _, given := pr.Context[k]; !given {
+			candidates[k] = set(append(candidates[k], Absent, Unnamed))
+		}
+	}
+	return keys, candidates
+}
+
+// valuesFor gives the values that tell a test's outcomes apart: each value
+// it names, a pattern's wildcards filled in, and values beside a number.
+func valuesFor(o operator, values []string) []string {
+	var out []string
+	for _, v := range values {
+		switch base, _ := positiveOf(o.base); base {
+		case "Bool", "Null":
+			out = append(out, "true", "false")
+		case "StringLike", "ArnLike", "ArnEquals":
+			out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(v))
+		case "IpAddress":
+			if prefix, err := netip.ParsePrefix(v); err == nil {
+				out = append(out, prefix.Addr().String())
+			}
+			out = append(out, v)
+		case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
+			if n, err := strconv.ParseFloat(v, 64); err == nil {
+				out = append(out, strconv.FormatFloat(n-1, 'f', -1, 64), strconv.FormatFloat(n+1, 'f', -1, 64))
+			}
+			out = append(out, v)
+		default:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// tryContexts tries every combination of the candidate values, in order,
+// and gives the first decision that allows.
+func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[string][]string, env Env, byPolicyAlone bool) (Decision, bool) {
+	total := 1
+	for _, k := range keys {
+		if total *= len(candidates[k]); total > maxContexts {
+			for i, s := range p.Statement {
+				if s.Effect == Allow {
+					if through, ok := s.principalApplies(r.Principal, env, true); ok && !(byPolicyAlone && through) && s.actionApplies(r.Action, true) && s.resourceApplies(r.Resource, env, true) {
+						return Decision{Allowed: true, Statement: i, ThroughAccount: through}, true
+					}
+				}
+			}
+			return Decision{Statement: -1}, false
+		}
+	}
+	r.Decides = map[string]bool{}
+	for _, k := range keys {
+		r.Decides[k] = true
+	}
+	index := make([]int, len(keys))
+	for {
+		r.Context = map[string]string{}
+		for i, k := range keys {
+			if v := candidates[k][index[i]]; v != Absent {
+				r.Context[k] = v
+			}
+		}
+		if d := p.Decide(r, env); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
+			return d, true
+		}
+		i := len(keys) - 1
+		for ; i >= 0; i-- {
+			if index[i]++; index[i] < len(candidates[keys[i]]) {
+				break
+			}
+			index[i] = 0
+		}
+		if i < 0 {
+			return Decision{Statement: -1}, false
+		}
+	}
+}
