@@ -77,7 +77,7 @@ func AccountOf(p Principal) string {
 		return ThisAccount
 	}
 	parts := ARNParts(p.ID)
-	if len(parts) == 6 && parts[0] == "arn" && (parts[2] == "iam" || parts[2] == "sts") {
+	if len(parts) == 6 && parts[0] == "arn" && (parts[2] == "iam" || parts[2] == "sts") && (parts[4] == ThisAccount || plain(parts[4])) {
 		return parts[4]
 	}
 	return ""

@@ -181,8 +181,14 @@ func (s Statement) Actions() []string { return foldSet(Texts(s.Action)) }
 func (s Statement) NotActions() []string { return foldSet(Texts(s.NotAction)) }
 
 // CoversAction reports whether the statement takes in every action that
-// pattern matches: its Action covers it, or its NotAction leaves it all in.
+// pattern matches: of a service whose actions are known (dynamodb, kms),
+// every known action it matches, so that kms:?* and a list of every KMS
+// action cover kms:*; of any other, by the patterns, its Action covering
+// pattern or its NotAction leaving it all in.
 func (s Statement) CoversAction(pattern string) bool {
+	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
+		return !slices.ContainsFunc(known, func(a Action) bool { return !s.actionApplies(a.Name, true) })
+	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionsOverlap(x, pattern) })
 	}
@@ -190,12 +196,40 @@ func (s Statement) CoversAction(pattern string) bool {
 }
 
 // TouchesAction reports whether the statement takes in some action that
-// pattern matches.
+// pattern matches: a known action, for a service whose actions are known.
 func (s Statement) TouchesAction(pattern string) bool {
+	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
+		return slices.ContainsFunc(known, func(a Action) bool { return s.actionApplies(a.Name, true) })
+	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionCovers(x, pattern) })
 	}
 	return slices.ContainsFunc(s.Actions(), func(x string) bool { return actionsOverlap(x, pattern) })
+}
+
+// TakesAction reports whether the statement takes in one action, such as
+// kms:Decrypt.
+func (s Statement) TakesAction(action string) bool { return s.actionApplies(action, true) }
+
+// ActionsTaken lists the known actions of a service (dynamodb, kms) that
+// the statement takes in.
+func (s Statement) ActionsTaken(service string) []Action {
+	var out []Action
+	for _, a := range ServiceActions(service) {
+		if s.actionApplies(a.Name, true) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// TakesResource reports whether the statement may apply to a resource,
+// such as a table's ARN, by its Resource or NotResource.
+func (s Statement) TakesResource(arn string) bool { return s.resourceApplies(arn, Env{}, true) }
+
+func serviceOf(action string) string {
+	service, _, _ := strings.Cut(action, ":")
+	return strings.ToLower(service)
 }
 
 // Resources reads Resource as a set of patterns, sorted.

@@ -28,7 +28,7 @@ func judgeBranches(t *cfn.Template, rules []Rule, opts Options) []Finding {
 		// Every combination of more would take 2^n templates: time and
 		// memory a template could exhaust.
 		branches = []map[string]bool{allOf(conditions, true), allOf(conditions, false)}
-		note = append(note, templateRule.finding(t, hit{stackLevel, nil, fmt.Sprintf(
+		note = append(note, templateRule.finding(t, hit{resource: stackLevel, path: nil, message: fmt.Sprintf(
 			"Fn::If tests %d conditions (%s): the template is judged with all of them true, then all false, not in every combination",
 			len(conditions), strings.Join(conditions, ", "))}, opts))
 	}

@@ -68,6 +68,9 @@ type Options struct {
 	Today time.Time
 	// Size is the template's length in bytes, where it is known.
 	Size int
+	// Accounts are account ids that are the deploying account: any other
+	// literal account id a policy names is another account.
+	Accounts []string
 }
 
 // Rule is one posture rule.
@@ -81,7 +84,9 @@ type Rule struct {
 	Why      string
 	Fix      string
 	Auditors []string
-	find     func(*model, Options) []hit
+	// Basis lists the AWS documentation the rule's judgement rests on.
+	Basis []string
+	find  func(*model, Options) []hit
 }
 
 // hit is where a rule found a problem, and what exactly. path leads from
@@ -91,6 +96,9 @@ type hit struct {
 	resource string
 	path     []string
 	message  string
+	// info lowers the finding to an info: what the rule looks for, in a
+	// form that is no danger, told so a reviewer knows.
+	info bool
 }
 
 // Rules lists every rule, in the order the rule table documents them.
@@ -124,7 +132,7 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	m := newModel(t)
+	m := newModel(t, cfn.Env{Accounts: opts.Accounts})
 	var out []Finding
 	for _, r := range rules {
 		for _, h := range r.find(m, opts) {
@@ -137,7 +145,10 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 
 func (r Rule) finding(t *cfn.Template, h hit, opts Options) Finding {
 	severity := r.Severity
-	if r.StricterInProduction && opts.Production {
+	switch {
+	case h.info:
+		severity = Info
+	case r.StricterInProduction && opts.Production:
 		severity = Error
 	}
 	at := position(t, h.resource, h.path)

@@ -55,9 +55,12 @@ func TestEachRuleTemplateYieldsExactlyItsFinding(t *testing.T) {
 		{"KEY006", "Key", Warning},
 		{"KEY007", "Key", Error},
 		{"KEY008", "Key", Info},
+		{"KEY009", "Key", Error},
+		{"KEY010", "Key", Info},
 		{"IAM001", "WriterPolicy", Error},
 		{"IAM002", "WriterPolicy", Error},
 		{"IAM003", "WriterPolicy", Warning},
+		{"IAM004", "WriterPolicy", Error},
 		{"LMB001", "Writer", Error},
 		{"SSE004", "Table", Info},
 		{"CHK001", "WriterPolicy", Warning},
@@ -168,15 +171,19 @@ func TestATemplateOverTheInlineLimitIsAWarning(t *testing.T) {
 }
 
 func TestKeyMaterialActionsAreFoundThroughWildcards(t *testing.T) {
+	uses := func(s cfn.Statement) bool {
+		s.Effect, s.Resource = cfn.Allow, "*"
+		return usesKeysDirectly(cfn.PolicyDocument{Statement: []cfn.Statement{s}}, cfn.Env{})
+	}
 	for action, want := range map[string]bool{
-		"kms:Decrypt": true, "kms:*": true, "kms:Re*": true, "kms:Decrypt?": false, "KMS:GENERATEDATAKEY*": true,
+		"kms:Decrypt": true, "kms:*": true, "kms:?*": true, "kms:Re*": true, "kms:Decrypt?": false, "KMS:GENERATEDATAKEY*": true,
 		"kms:Describe*": false, "kms:CreateGrant": true, "s3:*": false, "*": true,
 	} {
-		if got := touchesKeyMaterial(cfn.Statement{Action: action}); got != want {
-			t.Errorf("touchesKeyMaterial(%q) = %v, want %v", action, got, want)
+		if got := uses(cfn.Statement{Action: action}); got != want {
+			t.Errorf("usesKeysDirectly(%q) = %v, want %v", action, got, want)
 		}
 	}
-	if !touchesKeyMaterial(cfn.Statement{NotAction: "iam:*"}) || touchesKeyMaterial(cfn.Statement{NotAction: "kms:*"}) {
+	if !uses(cfn.Statement{NotAction: "iam:*"}) || uses(cfn.Statement{NotAction: "kms:*"}) {
 		t.Error("NotAction is not judged by what it leaves in")
 	}
 }
@@ -218,11 +225,12 @@ func TestEveryTableIsReachedThroughWildcards(t *testing.T) {
 		"arn:aws:dynamodb:us-east-1:1:table/orders*":                              false,
 		"arn:aws:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${TableName}":    false,
 		"arn:aws:dynamodb:*:*:table/orders":                                       false,
+		"arn:aws:dynamodb:*:*:table/?*":                                           true,
 		"arn:aws:*:table/orders":                                                  false,
 		"arn:aws:s3:::*":                                                          false,
 		"b*":                                                                      false,
 	} {
-		if got := reachesEveryTable(cfn.Statement{Resource: resource}); got != want {
+		if _, got := reachesEveryTable(cfn.Statement{Action: "dynamodb:GetItem", Resource: resource}); got != want {
 			t.Errorf("reachesEveryTable(%q) = %v, want %v", resource, got, want)
 		}
 	}

@@ -13,14 +13,15 @@ import (
 // (each branch of its conditions is one).
 type model struct {
 	*cfn.Template
+	env            cfn.Env
 	keyPolicies    []keyPolicy // the keys whose policy can be read
 	unreadableKeys []hit       // the keys whose policy cannot, for CHK001
 	iamPolicies    []iamPolicy
 	tableKeys      []tableKeyPair
 }
 
-func newModel(t *cfn.Template) *model {
-	m := &model{Template: t, iamPolicies: iamPoliciesOf(t), tableKeys: tableKeysOf(t)}
+func newModel(t *cfn.Template, env cfn.Env) *model {
+	m := &model{Template: t, env: env, iamPolicies: iamPoliciesOf(t), tableKeys: tableKeysOf(t)}
 	m.keyPolicies, m.unreadableKeys = keyPoliciesOf(t)
 	return m
 }

@@ -63,7 +63,7 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		}},
 		{"suppressions.yaml", []string{
 			"13:13: error CHK002 Key: cfn_nag suppresses F76 without a reason: it suppresses nothing until it gives one",
-			"22:13: suppressed warning KEY006 Key: an Allow statement with the * principal, limited by kms:CallerAccount and kms:ViaService, lets every principal in the account use the key through the service: the pattern of an AWS managed key",
+			"22:13: suppressed warning KEY006 Key: an Allow to the * principal, held to the account by its conditions (kms:CallerAccount, kms:ViaService), lets every principal of the account use the key through DynamoDB, whatever its IAM policies say: the pattern of an AWS managed key",
 			"16:7: info KEY008 Key: " + noGrantLimit,
 			"37:13: error CHK002 Table: gen-check suppresses DDB002 without a reason: it suppresses nothing until it gives one",
 			"30:3: suppressed info DDB001 Table: point-in-time recovery is off: a bad write cannot be undone",
@@ -74,14 +74,15 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		}},
 		{"broad-statements.yaml", []string{
 			"39:13: error IAM001 Broad: a policy allows every action but those NotAction lists, every DynamoDB action among them",
-			"42:13: error IAM001 Broad: a policy allows every DynamoDB action",
+			"42:13: error IAM001 Broad: a policy allows every DynamoDB action, by patterns or a list that take in all of them",
 			"39:13: error IAM002 Broad: a policy allows DynamoDB actions on every table in the account",
 			"42:13: error IAM002 Broad: a policy allows DynamoDB actions on every table in the account",
 			"39:13: warning IAM003 Broad: " + viaService,
 			"45:13: warning IAM003 Broad: " + viaService,
-			"15:13: error KEY005 Key: an Allow statement with NotPrincipal lets every principal but those it names use the key",
-			"19:13: error KEY007 Key: every KMS action but kms:schedulekeydeletion is allowed to arn:aws:iam::111122223333:role/Admin, which may then decrypt, re-grant and delete the key",
+			"39:13: error IAM004 Broad: a policy allows kms:PutKeyPolicy on every key: full use and administration of every key whose policy delegates to IAM",
+			"15:13: error KEY005 Key: an Allow with NotPrincipal lets principals of any account call kms:Decrypt on the key: it has no condition",
 			"9:7: info KEY008 Key: " + noGrantLimit,
+			"19:13: error KEY009 Key: arn:aws:iam::111122223333:role/Admin of account 111122223333 may call kms:CreateGrant: another account may manage the key",
 		}},
 		{"sam-policy-templates.yaml", []string{
 			"25:11: warning CHK001 Reader: Properties.Policies.3 cannot be read as a policy (the SAM policy template MadeUpPolicy is not one gen check knows): it is not judged",
@@ -93,8 +94,8 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"2:1: warning CHK001 (template): the transform MyCompany::Macro is not applied: the resources are judged as written",
 		}},
 		{"key-conditions-in-branches.yaml", []string{
-			"18:13: error KEY005 Key: an Allow statement with the * principal and no condition lets anyone, in any account, use the key (when condition IsShared is false)",
-			"18:13: warning KEY006 Key: an Allow statement with the * principal lets every principal that meets its conditions (kms:calleraccount) use the key (when condition IsShared is true)",
+			"18:13: error KEY005 Key: an Allow to the * principal lets principals of any account call kms:Decrypt on the key: it has no condition (when condition IsShared is false)",
+			"18:13: warning KEY006 Key: an Allow to the * principal, held to the account by its conditions (kms:CallerAccount), lets every principal of the account use the key directly, not only through DynamoDB, whatever its IAM policies say: the pattern of an AWS managed key (when condition IsShared is true)",
 		}},
 		{"key-from-another-stack.yaml", []string{
 			"24:58: info SSE004 FromCustomResource: KMSMasterKeyId comes from ${KeyLookup.Arn}: " + unproven,
@@ -118,6 +119,7 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"38:11: error IAM001 Admin: AWS managed policy PowerUserAccess: a policy allows every action but those NotAction lists, every DynamoDB action among them",
 			"38:11: error IAM002 Admin: AWS managed policy PowerUserAccess: a policy allows DynamoDB actions on every table in the account",
 			"38:11: warning IAM003 Admin: AWS managed policy PowerUserAccess: " + viaService,
+			"38:11: error IAM004 Admin: AWS managed policy PowerUserAccess: a policy allows kms:PutKeyPolicy on every key: full use and administration of every key whose policy delegates to IAM",
 			"10:3: info KEY008 Key: " + noGrantLimit,
 			"29:11: warning CHK001 Writer: Properties.Policies.2 cannot be read as a policy (the managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is not one gen check knows): it is not judged",
 			"28:11: error IAM001 Writer: AWS managed policy AmazonDynamoDBFullAccess: a policy allows every DynamoDB action",
@@ -130,7 +132,7 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			`38:7: warning CHK001 Policy: Properties.PolicyDocument cannot be read as a policy (policy: want a document with a Statement list, got {"Fn::Transform":{"Name":"AWS::Include","Parameters":{"Location":"s3://bucket/policy.yaml"}}}): it is not judged`,
 			"15:7: warning CHK001 Replica: encrypts table Table, but a replica key rotates as its primary key does, which is not in this template: its rotation is not judged",
 			"16:7: error KEY003 Replica: PendingWindowInDays is 3; KMS accepts 7 to 30",
-			"25:13: error KEY005 Replica: an Allow statement with the * principal and no condition lets anyone, in any account, use the key",
+			"25:13: error KEY005 Replica: an Allow to the * principal lets principals of any account call kms:Decrypt on the key: it has no condition",
 			"17:7: info KEY008 Replica: " + noGrantLimit,
 		}},
 		{"json-string-policy.yaml", []string{

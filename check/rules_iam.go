@@ -13,24 +13,29 @@ import (
 var iamRules = []Rule{
 	{
 		ID: "IAM001", Title: "dynamodb:* granted", Severity: Error,
-		Why: "dynamodb:* lets a principal delete tables, change their encryption and read every item",
-		Fix: "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
-		find: iamStatements(func(_ *model, s statement) (string, bool) {
+		Why:   "dynamodb:* lets a principal delete tables, change their encryption and read every item; so do dynamodb:?*, a list of every DynamoDB action, and NotAction",
+		Fix:   "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
+		Basis: []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"},
+		find: iamStatements(func(_ *model, s statement, _ cfn.PolicyDocument) (string, bool) {
 			switch {
-			case s.NotAction != nil && s.CoversAction("dynamodb:*"):
+			case !s.CoversAction("dynamodb:*"):
+				return "", false
+			case s.NotAction != nil:
 				return "a policy allows every action but those NotAction lists, every DynamoDB action among them", true
-			case s.CoversAction("dynamodb:*"):
-				return "a policy allows every DynamoDB action", true
+			case !slices.ContainsFunc(s.Actions(), func(a string) bool { return strings.EqualFold(a, "dynamodb:*") || a == "*" }):
+				return "a policy allows every DynamoDB action, by patterns or a list that take in all of them", true
 			}
-			return "", false
+			return "a policy allows every DynamoDB action", true
 		}),
 	},
 	{
 		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
-		Why: "DynamoDB actions on Resource '*' reach every table in the account, not only the stack's",
-		Fix: "set Resource to the table's ARN (!GetAtt Table.Arn)",
-		find: iamStatements(func(_ *model, s statement) (string, bool) {
-			if s.TouchesAction("dynamodb:*") && reachesEveryTable(s.Statement) {
+		Why: "DynamoDB actions on Resource '*', or on an ARN whose table name is a wildcard, reach every table in the account, not only the stack's; " +
+			"actions that take only Resource '*' (dynamodb:ListTables, dynamodb:DescribeLimits...) reach no table",
+		Fix:   "set Resource to the table's ARN (!GetAtt Table.Arn)",
+		Basis: []string{"https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html"},
+		find: iamStatements(func(_ *model, s statement, _ cfn.PolicyDocument) (string, bool) {
+			if _, ok := reachesEveryTable(s.Statement); ok {
 				return "a policy allows DynamoDB actions on every table in the account", true
 			}
 			return "", false
@@ -38,11 +43,25 @@ var iamRules = []Rule{
 	},
 	{
 		ID: "IAM003", Title: "KMS data actions without kms:ViaService", Severity: Warning,
-		Why: "without kms:ViaService a principal can decrypt with a table's key directly, or grant it, not only use it through DynamoDB",
-		Fix: "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
-		find: iamStatements(func(t *model, s statement) (string, bool) {
-			if touchesKeyMaterial(s.Statement) && !throughAService(s.Statement) && reachesTableKey(t, s.Statement) {
+		Why:   "without kms:ViaService a principal can decrypt with a table's key directly, or grant it, not only use it through DynamoDB",
+		Fix:   "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service"},
+		find: iamStatements(func(t *model, s statement, doc cfn.PolicyDocument) (string, bool) {
+			if reachesTableKey(t, s.Statement) && usesKeysDirectly(doc, t.env) {
 				return "a policy allows KMS data actions on a key that can encrypt a table, without a kms:ViaService condition: the principal can decrypt with the key directly, not only through DynamoDB", true
+			}
+			return "", false
+		}),
+	},
+	{
+		ID: "IAM004", Title: "KMS administration of every key", Severity: Error,
+		Why: "an identity policy that lets a principal change the policy of, or delete, every key (kms:* on Resource '*') gives it full use and administration " +
+			"of every key whose key policy delegates to IAM, the table's among them",
+		Fix:   "name the keys the principal administers in Resource, and leave their use to the key policy",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html"},
+		find: iamStatements(func(t *model, s statement, doc cfn.PolicyDocument) (string, bool) {
+			if action, ok := administersEveryKey(doc, t.env); ok && reachesEvery(s.Statement, "kms", "key/"+cfn.Unnamed) {
+				return fmt.Sprintf("a policy allows %s on every key: full use and administration of every key whose policy delegates to IAM", action), true
 			}
 			return "", false
 		}),
@@ -50,8 +69,8 @@ var iamRules = []Rule{
 }
 
 // iamStatements finds Allow statements of the template's IAM policies that
-// match.
-func iamStatements(match func(*model, statement) (string, bool)) func(*model, Options) []hit {
+// match, each judged with the Denies of its document.
+func iamStatements(match func(*model, statement, cfn.PolicyDocument) (string, bool)) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
 		for _, p := range t.iamPolicies {
@@ -60,13 +79,104 @@ func iamStatements(match func(*model, statement) (string, bool)) func(*model, Op
 				continue // CHK001 says so
 			}
 			for _, s := range statements {
-				if message, ok := match(t, s); allows(s.Statement) && ok {
-					hits = append(hits, hit{p.resource.ID, s.path, p.prefix + message})
+				if !allows(s.Statement) {
+					continue
+				}
+				if message, ok := match(t, s, withDenies(s.Statement, statements)); ok {
+					hits = append(hits, hit{resource: p.resource.ID, path: s.path, message: p.prefix + message})
 				}
 			}
 		}
 		return hits
 	}
+}
+
+// withDenies is a statement as its document applies it: with the Denies
+// beside it.
+func withDenies(s cfn.Statement, statements []statement) cfn.PolicyDocument {
+	doc := cfn.PolicyDocument{Statement: []cfn.Statement{s}}
+	for _, d := range statements {
+		if d.Effect == cfn.Deny {
+			doc.Statement = append(doc.Statement, d.Statement)
+		}
+	}
+	return doc
+}
+
+// tableResources are, for each resource type of DynamoDB that holds a
+// table's data or configuration, the resource part of its ARN for a table
+// no template names.
+var tableResources = map[string]string{
+	"table":        "table/" + cfn.Unnamed,
+	"index":        "table/" + cfn.Unnamed + "/index/" + cfn.Unnamed,
+	"stream":       "table/" + cfn.Unnamed + "/stream/" + cfn.Unnamed,
+	"backup":       "table/" + cfn.Unnamed + "/backup/" + cfn.Unnamed,
+	"export":       "table/" + cfn.Unnamed + "/export/" + cfn.Unnamed,
+	"import":       "table/" + cfn.Unnamed + "/import/" + cfn.Unnamed,
+	"global-table": "global-table/" + cfn.Unnamed,
+}
+
+// reachesEveryTable finds a DynamoDB action the statement allows on every
+// table (its indexes, streams, backups...): its Resource a wildcard where
+// the table's name goes, whatever account and Region it writes, or a
+// NotResource. Actions that take only Resource * (dynamodb:ListTables)
+// reach no table.
+func reachesEveryTable(s cfn.Statement) (string, bool) {
+	for _, a := range s.ActionsTaken("dynamodb") {
+		for _, typ := range a.ResourceTypes {
+			if resource, ok := tableResources[typ]; ok && reachesEvery(s, "dynamodb", resource) {
+				return a.Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// reachesEvery reports whether a statement's resources take in every
+// resource of a service whose ARN ends in resource (table/NAME), whatever
+// account and Region: a wildcard where its name goes, or a NotResource.
+func reachesEvery(s cfn.Statement, service, resource string) bool {
+	return s.NotResource != nil || slices.ContainsFunc(s.Resources(), func(r string) bool {
+		parts := arnParts(reference.ReplaceAllString(r, "ref"))
+		return cfn.Covers(parts[0], "arn") && cfn.Covers(parts[2], service) && cfn.Covers(parts[5], resource)
+	})
+}
+
+// arnParts reads a resource pattern as the six parts of an ARN. IAM's *
+// matches across colons, so a pattern whose last part ends in * (*,
+// arn:aws:dynamodb:*) goes on to cover the parts it leaves out; any other
+// missing part is empty, which covers no table.
+func arnParts(pattern string) []string {
+	parts := strings.SplitN(pattern, ":", 6)
+	rest := ""
+	if strings.HasSuffix(parts[len(parts)-1], "*") {
+		rest = "*"
+	}
+	for len(parts) < 6 {
+		parts = append(parts, rest)
+	}
+	return parts
+}
+
+// reference matches a ${...} in a resource's text, which may hold colons
+// (${AWS::Region}) that are not the ARN's.
+var reference = regexp.MustCompile(`\$\{[^}]*\}`)
+
+// usesKeysDirectly reports whether a statement, with its document's
+// Denies, lets its holder use a key's material, or grant it, other than
+// through a service (kms:ViaService), as a direct call does.
+func usesKeysDirectly(doc cfn.PolicyDocument, env cfn.Env) bool {
+	_, _, ok := doc.Permits(cfn.Probe{Principal: everyoneHere.Principal, Actions: append(slices.Clone(kmsUseActions), "kms:CreateGrant"),
+		Context: notThroughDynamoDB}, env)
+	return ok
+}
+
+// administersEveryKey finds an action of a key's administration that the
+// statement, with its document's Denies, allows (on the keys it names).
+func administersEveryKey(doc cfn.PolicyDocument, env cfn.Env) (string, bool) {
+	r, _, ok := doc.Permits(cfn.Probe{Principal: everyoneHere.Principal, Actions: []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"},
+		Context: direct}, env)
+	return r.Action, ok
 }
 
 // iamPolicy is an identity policy document of the template: its resource,
@@ -174,67 +284,6 @@ func samPolicies(r cfn.Resource) []iamPolicy {
 		}
 	}
 	return out
-}
-
-// reachesEveryTable reports whether a statement's resources take in every
-// table: *, or a DynamoDB ARN whose table name is a wildcard.
-func reachesEveryTable(s cfn.Statement) bool {
-	if s.NotResource != nil {
-		return true
-	}
-	return slices.ContainsFunc(s.Resources(), func(r string) bool {
-		parts := arnParts(reference.ReplaceAllString(r, "ref"))
-		return cfn.Covers(parts[0], "arn") && cfn.Covers(parts[2], "dynamodb") && cfn.Covers(parts[5], "table/*")
-	})
-}
-
-// arnParts reads a resource pattern as the six parts of an ARN. IAM's *
-// matches across colons, so a pattern whose last part ends in * (*,
-// arn:aws:dynamodb:*) goes on to cover the parts it leaves out; any other
-// missing part is empty, which covers no table.
-func arnParts(pattern string) []string {
-	parts := strings.SplitN(pattern, ":", 6)
-	rest := ""
-	if strings.HasSuffix(parts[len(parts)-1], "*") {
-		rest = "*"
-	}
-	for len(parts) < 6 {
-		parts = append(parts, rest)
-	}
-	return parts
-}
-
-// reference matches a ${...} in a resource's text, which may hold colons
-// (${AWS::Region}) that are not the ARN's.
-var reference = regexp.MustCompile(`\$\{[^}]*\}`)
-
-// keyMaterialActions are the KMS actions that use a key's material, and
-// CreateGrant, which can give the rest away.
-var keyMaterialActions = []string{
-	"kms:encrypt", "kms:decrypt", "kms:reencryptfrom", "kms:reencryptto", "kms:generatedatakey",
-	"kms:generatedatakeywithoutplaintext", "kms:generatedatakeypair", "kms:generatedatakeypairwithoutplaintext",
-	"kms:creategrant",
-}
-
-// touchesKeyMaterial reports whether a statement takes in a KMS action that
-// uses a key's material, wildcards and NotAction included. The bare * is
-// IAM001's concern too.
-func touchesKeyMaterial(s cfn.Statement) bool {
-	return slices.ContainsFunc(keyMaterialActions, s.TouchesAction)
-}
-
-// throughAService reports whether a statement lets the key be used only when
-// an AWS service calls for the principal: a kms:ViaService condition that a
-// direct call, which has no such key, fails. IfExists, a negated operator and
-// ForAllValues all pass a request without the key.
-func throughAService(s cfn.Statement) bool {
-	return slices.ContainsFunc(s.Conditions(), func(c cfn.Condition) bool {
-		switch c.Operator {
-		case "StringEquals", "StringLike", "StringEqualsIgnoreCase", "ForAnyValue:StringEquals", "ForAnyValue:StringLike":
-			return c.Key == "kms:viaservice"
-		}
-		return false
-	})
 }
 
 // reachesTableKey reports whether a statement's resources can include a key

@@ -30,37 +30,63 @@ var keyRules = []Rule{
 		find: keysWithNumberOutside("PendingWindowInDays", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
 	},
 	{
-		ID: "KEY004", Title: "no account-root statement", Severity: Error,
-		Why:  "without the account root in its policy no IAM policy can grant the key, and if the principals it names are deleted no one can manage it again",
-		Fix:  "add an Allow of kms:* to arn:${AWS::Partition}:iam::${AWS::AccountId}:root, so IAM can always manage the key",
-		find: keysWithoutAccountRoot,
+		ID: "KEY004", Title: "no one this account controls may change the key policy", Severity: Error,
+		Why: "a key policy that lets no principal of the account call kms:PutKeyPolicy cannot be changed again: " +
+			"if the principals it names are deleted, nobody can manage the key; a root that may change it but lacks other actions is told as info",
+		Fix:   "add an Allow of kms:* to arn:${AWS::Partition}:iam::${AWS::AccountId}:root, so IAM can always manage the key",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam"},
+		find:  keysLockedOut,
 	},
 	{
-		ID: "KEY005", Title: "* principal without a condition", Severity: Error,
-		Why:      "an Allow to the * principal without a condition lets anyone, in any account, use the key",
-		Fix:      "name the principals that use the key, or limit the statement with conditions",
+		ID: "KEY005", Title: "principals of any account may use the key", Severity: Error,
+		Why: "an Allow to the * principal (or NotPrincipal) whose conditions do not hold the caller to an account " +
+			"lets principals of any account use or manage the key; conditions on the network, the time or the service do not",
+		Fix:      "name the principals that use the key, or hold the statement to this account with kms:CallerAccount",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
-		find:     wildcardPrincipals(false),
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html#key-policy-elements",
+			"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account"},
+		find: keysOpenToAnyAccount,
 	},
 	{
-		ID: "KEY006", Title: "* principal limited by conditions", Severity: Warning,
-		Why:      "an Allow to the * principal lets every principal that meets its conditions use the key, not only the one that needs it",
+		ID: "KEY006", Title: "every principal of the account may use the key", Severity: Warning,
+		Why:      "an Allow to the * principal held to the account lets every principal of the account that meets its conditions use the key, whatever its IAM policies say, not only the one that needs it",
 		Fix:      "name the writer's role as the principal (gen -key-access writer), or delegate to IAM (gen -key-access iam)",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
-		find:     wildcardPrincipals(true),
+		Basis:    []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account"},
+		find:     keysOpenToTheAccount,
 	},
 	{
-		ID: "KEY007", Title: "kms:* for a principal other than the account root", Severity: Error,
-		Why:  "kms:* lets a principal decrypt, re-grant and schedule the deletion of the key",
-		Fix:  "grant that principal only the actions it needs; administrators need no Encrypt or Decrypt",
-		find: fullAccessBeyondRoot,
+		ID: "KEY007", Title: "a principal other than the account root has full use of the key", Severity: Error,
+		Why: "a principal that may decrypt, create grants and change or delete the key, by kms:* or by a list or wildcards " +
+			"that add up to it, may read everything the key protects and hand the key to anyone",
+		Fix:   "grant that principal only the actions it needs; administrators need no Encrypt or Decrypt",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators"},
+		find:  keysFullyUsedBeyondRoot,
 	},
 	{
 		ID: "KEY008", Title: "grants not limited to AWS resources", Severity: Info, StricterInProduction: true,
 		Why:      "a principal that may create grants can hand the key to anyone, unless grants are limited to AWS resources",
 		Fix:      "add a Deny of kms:CreateGrant with condition Bool kms:GrantIsForAWSResource: false",
 		Auditors: []string{"Control Tower CT.KMS.PR.3"},
+		Basis:    []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"},
 		find:     keysWithoutGrantLimit,
+	},
+	{
+		ID: "KEY009", Title: "another account may manage the key or use it beyond one table", Severity: Error,
+		Why: "a principal of another account that may manage the key, or use it other than through DynamoDB for one table, " +
+			"holds the data of every table the key encrypts; a literal account id is another account unless gen check -account names it",
+		Fix: "allow the other account's principal only the KMS actions DynamoDB needs, held by kms:ViaService to DynamoDB and by " +
+			"kms:EncryptionContext:aws:dynamodb:tableName to its table, or suppress the finding with the reason",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html",
+			"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html#dynamodb-kms-authz"},
+		find: keysUsedByOtherAccounts(false),
+	},
+	{
+		ID: "KEY010", Title: "another account uses the key through DynamoDB for one table", Severity: Info,
+		Why:   "cross-account use held to DynamoDB and to one table is how another account reads a shared table; the account is named so a reviewer knows who",
+		Fix:   "nothing to fix if the account is meant to read the table; its own IAM policy must also allow the use",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html"},
+		find:  keysUsedByOtherAccounts(true),
 	},
 }
 
@@ -118,103 +144,210 @@ func keysWithNumberOutside(property string, min, max int) func(*model, Options) 
 	}
 }
 
-func keysWithoutAccountRoot(t *model, _ Options) []hit {
+// keyPolicyDoc is a key's policy as one document, KMS's default (the
+// account root may do anything) where the template gives none.
+func (kp keyPolicy) document() cfn.PolicyDocument {
+	if !kp.explicit {
+		return cfn.PolicyDocument{Statement: []cfn.Statement{{Effect: cfn.Allow, Principal: map[string]any{"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}}}
+	}
+	doc := cfn.PolicyDocument{Statement: make([]cfn.Statement, len(kp.statements))}
+	for i, s := range kp.statements {
+		doc.Statement[i] = s.Statement
+	}
+	return doc
+}
+
+// statementPath is where a finding about the statement that decides points.
+func (kp keyPolicy) statementPath(d cfn.Decision) []string {
+	if d.Statement < 0 || d.Statement >= len(kp.statements) {
+		return pointable(kp.key, keyPolicyPath)
+	}
+	return kp.statements[d.Statement].path
+}
+
+func keysLockedOut(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		if !kp.explicit {
-			continue
+		doc := kp.document()
+		var managers []string
+		root, unknown := false, false
+		for _, c := range callers(doc, t.env) {
+			if c.account != "" && !c.thisAccount(t.env) {
+				continue
+			}
+			if g, ok := permits(doc, c, []string{"kms:PutKeyPolicy"}, direct, t.env, false); ok {
+				root = root || g.ThroughAccount
+				unknown = unknown || c.account == "" // CHK001 says it is not judged
+				managers = append(managers, c.describe(t.env))
+			}
 		}
-		rootAdministers := slices.ContainsFunc(kp.statements, func(s statement) bool {
-			return allows(s.Statement) && hasPrincipal(s.Statement, isAccountRoot) && s.CoversAction("kms:*")
-		})
-		if !rootAdministers {
-			hits = append(hits, hitf(kp.key.ID, keyPolicyPath, "no statement allows kms:* to the account root: if the principals it names are deleted, nobody can manage the key again"))
+		switch {
+		case unknown:
+		case len(managers) == 0:
+			hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "no principal of this account may call kms:PutKeyPolicy: if the principals the policy names are deleted, nobody can manage the key again"))
+		case !root:
+			h := hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "only %s may change the key policy; the account root may not: if they are deleted, nobody can manage the key again", strings.Join(managers, ", "))
+			h.info = true
+			hits = append(hits, h)
+		default:
+			if lacks := missing(keyActions(), allowedActions(doc, everyoneHere, keyActions(), t.env)); len(lacks) > 0 {
+				h := hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the account root may change the key policy but is not allowed %s: it can still grant itself these", strings.Join(lacks, ", "))
+				h.info = true
+				hits = append(hits, h)
+			}
 		}
 	}
 	return hits
 }
 
-// wildcardPrincipals finds Allow statements with the * principal, or with
-// NotPrincipal (everyone but those it names): those without conditions, or
-// those with them.
-func wildcardPrincipals(withConditions bool) func(*model, Options) []hit {
+func missing(all, have []string) []string {
+	return slices.DeleteFunc(slices.Clone(all), func(a string) bool { return slices.Contains(have, a) })
+}
+
+// keysOpenToAnyAccount finds the statements that let a principal of an
+// account no policy names use or manage the key.
+func keysOpenToAnyAccount(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		doc := kp.document()
+		g, ok := permits(doc, anyoneElse, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true)
+		if !ok {
+			continue
+		}
+		hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+			"%s lets principals of any account call %s on the key: %s", statementKind(doc, g), g.action, conditionsSaid(doc.Statement[g.Statement]))})
+	}
+	return hits
+}
+
+// statementKind names the statement that allows a request to anyone.
+func statementKind(doc cfn.PolicyDocument, g grant) string {
+	if doc.Statement[g.Statement].NotPrincipal != nil {
+		return "an Allow with NotPrincipal"
+	}
+	return "an Allow to the * principal"
+}
+
+// conditionsSaid tells what a statement's conditions come to, for anyone.
+func conditionsSaid(s cfn.Statement) string {
+	keys := conditionKeys(s)
+	if len(keys) == 0 {
+		return "it has no condition"
+	}
+	return "its conditions (" + strings.Join(keys, ", ") + ") do not hold the caller to an account"
+}
+
+// keysOpenToTheAccount finds the statements that let every principal of
+// the account use the key by the key policy alone.
+func keysOpenToTheAccount(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		doc := kp.document()
+		g, ok := permits(doc, everyoneHere, kmsUseActions, nil, t.env, true)
+		if _, anyone := permits(doc, anyoneElse, kmsUseActions, nil, t.env, true); !ok || anyone {
+			continue // KEY005 tells of a key open to any account
+		}
+		how := "through DynamoDB"
+		if _, direct := permits(doc, everyoneHere, kmsUseActions, notThroughDynamoDB, t.env, true); direct {
+			how = "directly, not only through DynamoDB"
+		}
+		hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+			"an Allow to the * principal, held to the account by its conditions (%s), lets every principal of the account use the key %s, whatever its IAM policies say: the pattern of an AWS managed key",
+			strings.Join(conditionKeys(doc.Statement[g.Statement]), ", "), how)})
+	}
+	return hits
+}
+
+// keysFullyUsedBeyondRoot finds principals of this account, other than
+// those the root delegates to, that may decrypt, create grants and change
+// or delete the key.
+func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		doc := kp.document()
+		for _, c := range callers(doc, t.env) {
+			if c.wholeAccount || (c.account != "" && !c.thisAccount(t.env)) {
+				continue // the root delegates to IAM; KEY009 judges other accounts
+			}
+			decrypt, ok := permits(doc, c, []string{"kms:Decrypt"}, nil, t.env, true)
+			if !ok {
+				continue
+			}
+			_, grants := permits(doc, c, []string{"kms:CreateGrant"}, nil, t.env, true)
+			_, manages := permits(doc, c, []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"}, direct, t.env, true)
+			if grants && manages {
+				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(decrypt.Decision), message: fmt.Sprintf(
+					"%s may decrypt, create grants and change or delete the key: %s", c.describe(t.env), fullUseSaid(doc, c, t.env))})
+			}
+		}
+	}
+	return hits
+}
+
+// fullUseSaid names what a caller may do, as kms:* when it is every action.
+func fullUseSaid(doc cfn.PolicyDocument, c caller, env cfn.Env) string {
+	allowed := allowedActions(doc, c, keyActions(), env)
+	if len(allowed) == len(keyActions()) {
+		return "every KMS action, as kms:* gives"
+	}
+	return "every KMS action but " + strings.Join(missing(keyActions(), allowed), ", ")
+}
+
+func keysWithoutGrantLimit(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		doc := kp.document()
+		for _, c := range callers(doc, t.env) {
+			if _, ok := permits(doc, c, []string{"kms:CreateGrant"}, foreignGrant, t.env, false); ok {
+				hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
+				break
+			}
+		}
+	}
+	return hits
+}
+
+// keysUsedByOtherAccounts finds principals of other accounts the key
+// policy names: those that may manage the key, or use it other than
+// through DynamoDB for one table (an error), or, when held, only that use
+// (an info naming the account).
+func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
 		for _, kp := range t.keyPolicies {
-			for _, s := range kp.statements {
-				// By the tests read, not the block as written: a branch of
-				// Fn::If may leave an operator with no test.
-				everyone := slices.Contains(s.Principals(), cfn.Anyone) || s.NotPrincipal != nil
-				if !allows(s.Statement) || !everyone || (len(s.Conditions()) > 0) != withConditions {
+			doc := kp.document()
+			for _, c := range callers(doc, t.env) {
+				if !c.named || c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
-				hits = append(hits, hit{kp.key.ID, s.path, wildcardMessage(s.Statement)})
+				h, isHeld, ok := otherAccountUse(kp, doc, c, t.env)
+				if ok && isHeld == held {
+					hits = append(hits, h)
+				}
 			}
 		}
 		return hits
 	}
 }
 
-func wildcardMessage(s cfn.Statement) string {
-	keys := conditionKeys(s)
-	if s.NotPrincipal != nil {
-		message := "an Allow statement with NotPrincipal lets every principal but those it names use the key"
-		if len(keys) > 0 {
-			message += ", when its conditions (" + strings.Join(keys, ", ") + ") hold"
-		}
-		return message
+// otherAccountUse judges what a principal of another account may do with
+// the key.
+func otherAccountUse(kp keyPolicy, doc cfn.PolicyDocument, c caller, env cfn.Env) (h hit, held, ok bool) {
+	who := c.describe(env)
+	if !c.wholeAccount {
+		who = fmt.Sprintf("%s of account %s", c.ID, c.account)
 	}
-	switch {
-	case len(keys) == 0:
-		return "an Allow statement with the * principal and no condition lets anyone, in any account, use the key"
-	case slices.Contains(keys, "kms:calleraccount") && slices.Contains(keys, "kms:viaservice"):
-		return "an Allow statement with the * principal, limited by kms:CallerAccount and kms:ViaService, lets every principal in the account use the key through the service: the pattern of an AWS managed key"
+	if g, manages := permits(doc, c, append([]string{"kms:CreateGrant"}, kmsAdministration()...), foreignGrant, env, false); manages {
+		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may call %s: another account may manage the key", who, g.action)}, false, true
 	}
-	return "an Allow statement with the * principal lets every principal that meets its conditions (" + strings.Join(keys, ", ") + ") use the key"
-}
-
-// fullAccessBeyondRoot finds Allow statements that give a principal other
-// than the root every KMS action, or, through NotAction, every one but a few,
-// decryption and grants among them.
-func fullAccessBeyondRoot(t *model, _ Options) []hit {
-	var hits []hit
-	for _, kp := range t.keyPolicies {
-		for _, s := range kp.statements {
-			broad := s.CoversAction("kms:*") || (s.NotAction != nil && s.CoversAction("kms:decrypt") && s.CoversAction("kms:creategrant"))
-			if !allows(s.Statement) || !broad {
-				continue
-			}
-			what := "kms:*"
-			if s.NotAction != nil {
-				what = "every KMS action but " + strings.Join(s.NotActions(), ", ")
-			}
-			for _, p := range s.Principals() {
-				if !isAccountRoot(p) && p != cfn.Anyone {
-					hits = append(hits, hitf(kp.key.ID, s.path, "%s is allowed to %s, which may then decrypt, re-grant and delete the key", what, p))
-				}
-			}
-		}
+	if g, direct := permits(doc, c, kmsUseActions, notThroughDynamoDB, env, false); direct {
+		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may call %s other than through DynamoDB: another account may decrypt with the key directly", who, g.action)}, false, true
 	}
-	return hits
-}
-
-func keysWithoutGrantLimit(t *model, _ Options) []hit {
-	var hits []hit
-	for _, kp := range t.keyPolicies {
-		limited := slices.ContainsFunc(kp.statements, func(s statement) bool {
-			return s.Effect == cfn.Deny && s.CoversAction("kms:CreateGrant") && deniesGrantsNotForAWSResources(s.Statement)
-		})
-		if !limited {
-			hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
-		}
+	if g, anyTable := permits(doc, c, kmsUseActions, otherTable, env, false); anyTable {
+		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may call %s through DynamoDB for any table, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)", who, g.action)}, false, true
 	}
-	return hits
-}
-
-// deniesGrantsNotForAWSResources reports whether a Deny applies to grants
-// that are not for an AWS resource: Bool kms:GrantIsForAWSResource false.
-func deniesGrantsNotForAWSResources(s cfn.Statement) bool {
-	return slices.ContainsFunc(s.Conditions(), func(c cfn.Condition) bool {
-		return c.Operator == "Bool" && c.Key == "kms:grantisforawsresource" && slices.Equal(c.Values, []string{"false"})
-	})
+	if g, uses := permits(doc, c, kmsUseActions, nil, env, false); uses {
+		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may use the key through DynamoDB for one table", who)}, true, true
+	}
+	return hit{}, false, false
 }

@@ -145,7 +145,7 @@ func tablesWithout(path []string, message string) func(*model, Options) []hit {
 		for _, r := range t.Resources("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable") {
 			for _, at := range settingPaths(r, path) {
 				if !cfn.IsTrue(cfn.At(r.Entry, at...)) {
-					hits = append(hits, hit{r.ID, pointable(r, at), message})
+					hits = append(hits, hit{resource: r.ID, path: pointable(r, at), message: message})
 				}
 			}
 		}

@@ -186,7 +186,7 @@ func replicaKeyRotation(t *model) []hit {
 func skippedParts(t *cfn.Template) []Finding {
 	var out []Finding
 	for _, s := range t.Skipped() {
-		out = append(out, templateRule.finding(t, hit{stackLevel, s.Path, s.Reason}, Options{}))
+		out = append(out, templateRule.finding(t, hit{resource: stackLevel, path: s.Path, message: s.Reason}, Options{}))
 	}
 	return out
 }

@@ -25,6 +25,9 @@ func WriteRuleTable(w io.Writer) error {
 		if len(r.Auditors) > 0 {
 			fmt.Fprintf(&b, "\nAuditors: %s.\n", strings.Join(r.Auditors, ", "))
 		}
+		if len(r.Basis) > 0 {
+			fmt.Fprintf(&b, "\nAWS documentation: %s.\n", strings.Join(r.Basis, ", "))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -97,7 +97,7 @@ func TestEverySettingReachesTheConfig(t *testing.T) {
 			PointInTimeRecovery: true, DeletionProtection: true, TTLAttribute: "expiresAt", Stream: "NEW_AND_OLD_IMAGES", TableClass: "STANDARD",
 		}},
 		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Access: template.AccessIAM,
-			Admins: []string{"arn:aws:iam::111122223333:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
+			Admins: []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
 		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30},
 		Tags:   map[string]string{"team": "payments"},
 	}

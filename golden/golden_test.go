@@ -36,7 +36,7 @@ var configurations = []struct {
 	{"key access for the whole account", withKey(func(k *template.KeyConfig) { k.Access = template.AccessAccount }), "access-account.yaml"},
 	{"a hardened key policy", withKey(func(k *template.KeyConfig) {
 		k.LimitGrantsToAWSResources = true
-		k.Admins = []string{"arn:aws:iam::111122223333:role/KeyAdmin"}
+		k.Admins = []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}
 	}), "key-hardening.yaml"},
 	{"examples/multi-table.yaml", example("multi-table.yaml"), "multi-table.yaml"},
 	{"examples/production.yaml", example("production.yaml"), "example-production.yaml"},

@@ -57,7 +57,7 @@ func TestBuildRejectsAnOutOfRangeConfig(t *testing.T) {
 		{"an unknown table class", func(c *Config) { c.Tables[0].TableClass = "COLD" }, `tables[0].tableClass: got "COLD", want one of [STANDARD STANDARD_INFREQUENT_ACCESS]`},
 		{"an unknown key access model", func(c *Config) { c.Key.Access = "public" }, `key.access: got "public", want one of writer, iam, account`},
 		{"an administrator that is not an IAM ARN", func(c *Config) { c.Key.Admins = []string{"alice"} },
-			`key.admins[0]: got "alice", want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin`},
+			`key.admins[0]: got "alice", want an IAM ARN such as arn:aws:iam::${AWS::AccountId}:role/KeyAdmin (this account) or arn:aws:iam::111122223333:role/KeyAdmin`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

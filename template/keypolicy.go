@@ -1,6 +1,8 @@
 package template
 
 import (
+	"strings"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -93,12 +95,21 @@ var keyAdministrationActions = []string{
 }
 
 // administratorsManageKey lets named people or roles administer the key
-// without being able to use it: separation of duties.
+// without being able to use it: separation of duties. An ARN that writes
+// the deploying account as ${AWS::AccountId} becomes a Fn::Sub; any other
+// names another account, as gen check reads it.
 func administratorsManageKey(admins []string) cfn.Statement {
+	principals := make([]any, len(admins))
+	for i, arn := range admins {
+		principals[i] = arn
+		if strings.Contains(arn, "${") {
+			principals[i] = cloudformation.Sub(arn)
+		}
+	}
 	return cfn.Statement{
 		Sid:       "AdministratorsManageKeyWithoutUsingIt",
 		Effect:    cfn.Allow,
-		Principal: map[string]any{"AWS": admins},
+		Principal: map[string]any{"AWS": principals},
 		Action:    keyAdministrationActions,
 		Resource:  "*",
 	}

@@ -101,11 +101,11 @@ func TestAccountUsesTheKeyOnlyThroughDynamoDB(t *testing.T) {
 }
 
 func TestAdministratorsManageTheKeyWithoutUsingIt(t *testing.T) {
-	statement := administratorsManageKey([]string{"arn:aws:iam::111122223333:role/KeyAdmin"})
+	statement := administratorsManageKey([]string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin", "arn:aws:iam::111122223333:role/KeyAdmin"})
 	assertRendersAs(t, statement, `{
 		"Sid": "AdministratorsManageKeyWithoutUsingIt",
 		"Effect": "Allow",
-		"Principal": {"AWS": ["arn:aws:iam::111122223333:role/KeyAdmin"]},
+		"Principal": {"AWS": [{"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, "arn:aws:iam::111122223333:role/KeyAdmin"]},
 		"Action": ["kms:Describe*", "kms:List*", "kms:Get*", "kms:Enable*", "kms:Disable*", "kms:Update*",
 			"kms:Revoke*", "kms:CreateAlias", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource",
 			"kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"],

@@ -25,7 +25,7 @@ var (
 // iamPrincipalARN matches the ARN of an account root, a role or a user: the
 // principals a key policy can name. KMS rejects a key policy that names a
 // principal that does not exist.
-var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)/[\w+=,.@/-]+)$`)
+var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|\$\{AWS::AccountId\}):(root|(role|user)/[\w+=,.@/-]+)$`)
 
 func errProfile(got string) error {
 	return fmt.Errorf("profile: got %q, want one of %s", got, ProfileNames())
@@ -151,7 +151,7 @@ func (v *validation) key(k KeyConfig) {
 	}
 	for i, arn := range k.Admins {
 		if !iamPrincipalARN.MatchString(arn) {
-			v.fail("key.admins[%d]: got %q, want an IAM ARN such as arn:aws:iam::111122223333:role/KeyAdmin", i, arn)
+			v.fail("key.admins[%d]: got %q, want an IAM ARN such as arn:aws:iam::${AWS::AccountId}:role/KeyAdmin (this account) or arn:aws:iam::111122223333:role/KeyAdmin", i, arn)
 		}
 	}
 }

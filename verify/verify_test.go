@@ -260,17 +260,17 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: principal * (anyone) added"}},
 		{"kms:ViaService removed", func(d *deployed) {
 			d.keyPolicy = strings.Replace(d.keyPolicy, `"kms:ViaService": "dynamodb.us-east-1.amazonaws.com", `, "", 1)
-		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com removed"}},
+		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com removed"}},
 		{"a statement letting another account decrypt", func(d *deployed) {
 			d.keyPolicy = strings.Replace(d.keyPolicy, `"Statement": [`, `"Statement": [{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"}, `, 1)
-		}, []string{key + "key policy allows more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:decrypt on *"}},
+		}, []string{key + "key policy allows more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:Decrypt on *"}},
 		{"an action added to the writer", func(d *deployed) {
 			d.keyPolicy = strings.Replace(d.keyPolicy, `"kms:DescribeKey"]`, `"kms:DescribeKey", "kms:CreateGrant"]`, 1)
-		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: action kms:creategrant added"}},
+		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: action kms:CreateGrant added"}},
 		{"a promised statement missing", func(d *deployed) {
 			d.keyPolicy = d.keyPolicy[:strings.Index(d.keyPolicy, `,
 			{"Sid": "DynamoDBDescribesKey"`)] + "]}"
-		}, []string{key + "key policy allows less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:describe*, kms:get*, kms:list* on *"}},
+		}, []string{key + "key policy allows less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:Describe*, kms:Get*, kms:List* on *"}},
 		{"an inline dynamodb:* on * policy on the writer's role", func(d *deployed) {
 			d.inline["x"] = `{"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`
 		}, []string{role + "inline policy x is not in the template; it allows statement 1: nothing in the other policy allows dynamodb:* on *"}},
@@ -293,7 +293,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		}, []string{key + "grants the template does not make: g-1 lets arn:aws:iam::444455556666:root [Decrypt]"}},
 		{"a table resource policy for another account", func(d *deployed) {
 			d.tablePolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetItem", "Resource": "` + tableARN + `"}]}`
-		}, []string{table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on " + tableARN}},
+		}, []string{table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetItem on " + tableARN}},
 		{"the writer pointed at another table", func(d *deployed) { d.env["TABLE_NAME"] = "other" },
 			[]string{`FAIL function DynamoDbWriteFunction: TABLE_NAME is "other", the template says "stack-table-1"`}},
 		{"a wrapper script set on the writer", func(d *deployed) { d.env["AWS_LAMBDA_EXEC_WRAPPER"] = "/opt/wrap" },
@@ -308,7 +308,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		{"a stream resource policy for another account", func(d *deployed) {
 			d.stream = tableARN + "/stream/2026-11-29T00:00:00.000"
 			d.streamPolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetRecords", "Resource": "` + d.stream + `"}]}`
-		}, []string{table + "stream resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getrecords on " + tableARN + "/stream/2026-11-29T00:00:00.000"}},
+		}, []string{table + "stream resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetRecords on " + tableARN + "/stream/2026-11-29T00:00:00.000"}},
 		{"a Lambda permission in the stack", func(d *deployed) {
 			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("Invoke"), PhysicalResourceId: aws.String("p-1"), ResourceType: aws.String("AWS::Lambda::Permission")}}
 		}, []string{"FAIL resource Invoke: AWS::Lambda::Permission can give access to a table or key, and verify does not compare it yet: the stack is not proven"}},

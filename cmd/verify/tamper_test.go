@@ -79,17 +79,17 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: principal * (anyone) added"},
 		{"kms:ViaService removed", keyPolicyEdit(func(p string) string {
 			return strings.Replace(p, `, "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"`, "", 1)
-		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com removed"},
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com removed"},
 		{"kms:ViaService widened to any region", keyPolicyEdit(func(p string) string {
 			p = strings.Replace(p, `, "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"`, "", 1)
 			return strings.Replace(p, `"Condition": {`, `"Condition": {"StringLike": {"kms:ViaService": "dynamodb.*.amazonaws.com"}, `, 1)
-		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:viaservice dynamodb.us-east-1.amazonaws.com widened to StringLike kms:viaservice dynamodb.*.amazonaws.com"},
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com widened to StringLike kms:ViaService dynamodb.*.amazonaws.com"},
 		{"a statement letting another account decrypt", keyPolicyEdit(func(p string) string {
 			return strings.Replace(p, `"Statement": [`, `"Statement": [{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"}, `, 1)
-		}), restoreKeyPolicy, key + "more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:decrypt on *"},
+		}), restoreKeyPolicy, key + "more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:Decrypt on *"},
 		{"an action added to the writer statement", keyPolicyEdit(func(p string) string {
 			return strings.Replace(p, `"kms:DescribeKey"]`, `"kms:DescribeKey", "kms:CreateGrant"]`, 1)
-		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: action kms:creategrant added"},
+		}), restoreKeyPolicy, key + "more than the template: WriterUsesKeyThroughDynamoDB: action kms:CreateGrant added"},
 		{"a promised statement removed", keyPolicyEdit(func(p string) string {
 			var doc struct {
 				Version   string
@@ -101,7 +101,7 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 			doc.Statement = slices.DeleteFunc(doc.Statement, func(s map[string]any) bool { return s["Sid"] == "DynamoDBDescribesKey" })
 			edited, _ := json.Marshal(doc)
 			return string(edited)
-		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:describe*, kms:get*, kms:list* on *"},
+		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:Describe*, kms:Get*, kms:List* on *"},
 		{"a promised statement narrowed by a condition", keyPolicyEdit(func(p string) string {
 			return strings.Replace(p, `"Sid": "DynamoDBDescribesKey"`, `"Sid": "DynamoDBDescribesKey", "Condition": {"Bool": {"aws:ViaAWSService": "true"}}`, 1)
 		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: condition Bool aws:viaawsservice true added"},
@@ -167,7 +167,7 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 		}, func(t *testing.T, s *deployedStack) {
 			_, err := s.dynamodb.DeleteResourcePolicy(context.Background(), &dynamodb.DeleteResourcePolicyInput{ResourceArn: aws.String(s.tableARN())})
 			check(t, err)
-		}, table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:getitem on "},
+		}, table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetItem on "},
 		{"the writer pointed at another table", func(t *testing.T, s *deployedStack) {
 			setEnv(t, s, "TABLE_NAME", "another-table")
 		}, func(t *testing.T, s *deployedStack) { setEnv(t, s, "TABLE_NAME", s.physical["DynamoDbTable"]) },

@@ -1,0 +1,171 @@
+package check
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
+)
+
+// The questions the policy rules ask of a policy — may this principal do
+// this, and held to what — answered by cfn's evaluation of IAM's rules, so
+// that a rule judges what a policy means, however it is written.
+
+// kmsUseActions are the KMS actions that use a symmetric key's material,
+// as DynamoDB does on a caller's behalf.
+var kmsUseActions = []string{
+	"kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyPair", "kms:GenerateDataKeyPairWithoutPlaintext",
+	"kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+}
+
+// kmsAdministration are the KMS actions that change a key, its policy, its
+// grants or its state: the Write, Permissions management and Tagging
+// actions on a key in AWS's service authorization reference, but for the
+// cryptographic operations and CreateGrant, which rules judge on its own
+// (a grant for an AWS resource is how DynamoDB uses a key).
+var kmsAdministration = sync.OnceValue(func() []string {
+	cryptographic := append([]string{"kms:CreateGrant", "kms:Sign", "kms:Verify", "kms:GenerateMac", "kms:VerifyMac", "kms:DeriveSharedSecret"}, kmsUseActions...)
+	var out []string
+	for _, a := range cfn.ServiceActions("kms") {
+		if !slices.Contains(a.ResourceTypes, "key") || slices.Contains(cryptographic, a.Name) {
+			continue
+		}
+		if strings.Contains(a.AccessLevel, "Write") || strings.Contains(a.AccessLevel, "Permissions management") || strings.Contains(a.AccessLevel, "Tagging") {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+})
+
+// keyActions are every KMS action that takes a key.
+var keyActions = sync.OnceValue(func() []string {
+	var out []string
+	for _, a := range cfn.ServiceActions("kms") {
+		if slices.Contains(a.ResourceTypes, "key") {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+})
+
+// Contexts of the requests asked about.
+var (
+	// direct is a call made straight to KMS: not through a service, for
+	// no table.
+	direct = map[string][]string{"kms:viaservice": {cfn.Absent}, "kms:encryptioncontext:aws:dynamodb:tablename": {cfn.Absent}}
+	// notThroughDynamoDB is use of a key directly or through another
+	// service.
+	notThroughDynamoDB = map[string][]string{"kms:viaservice": {cfn.Absent, "s3.${AWS::Region}.amazonaws.com"}}
+	// otherTable is use through DynamoDB for a table no policy names.
+	otherTable = map[string][]string{"kms:encryptioncontext:aws:dynamodb:tablename": {cfn.Unnamed, cfn.Absent}}
+	// foreignGrant is a grant that is not for an AWS resource.
+	foreignGrant = map[string][]string{"kms:grantisforawsresource": {"false"}, "kms:viaservice": {cfn.Absent}}
+)
+
+// unnamedAccount is an account no template names, for a principal of
+// another account that a policy does not name.
+const unnamedAccount = "999988887777"
+
+// caller is a principal a policy is asked about.
+type caller struct {
+	cfn.Principal
+	// account is the principal's account: cfn.ThisAccount, another
+	// account's id, or "" when it is not known.
+	account string
+	// named: the policy names the principal, or its account as a whole
+	// (wholeAccount); else it stands for every principal of its account
+	// the policy does not name.
+	named, wholeAccount bool
+}
+
+// thisAccount reports whether the caller belongs to the deploying account.
+func (c caller) thisAccount(env cfn.Env) bool { return c.account != "" && env.IsThisAccount(c.account) }
+
+// roleOf is a role of an account that no policy names.
+func roleOf(account string) cfn.Principal {
+	partition := "aws"
+	if account == cfn.ThisAccount {
+		partition = "${AWS::Partition}"
+	}
+	return cfn.Principal{Kind: "AWS", ID: "arn:" + partition + ":iam::" + account + ":role/" + cfn.Unnamed}
+}
+
+// everyoneHere stands for the principals of this account a policy does not
+// name; anyoneElse for those of an account no policy names.
+var (
+	everyoneHere = caller{Principal: roleOf(cfn.ThisAccount), account: cfn.ThisAccount}
+	anyoneElse   = caller{Principal: roleOf(unnamedAccount), account: unnamedAccount}
+)
+
+// callers lists whom a policy is asked about: each AWS principal it names
+// (but *), another account it names as a whole by a role of it, and
+// everyoneHere and anyoneElse.
+func callers(p cfn.PolicyDocument, env cfn.Env) []caller {
+	var out []caller
+	seen := map[cfn.Principal]bool{}
+	for _, s := range p.Statement {
+		for _, q := range slices.Concat(s.Principals(), s.NotPrincipals()) {
+			c := caller{Principal: q, account: cfn.AccountOf(q), named: true}
+			switch account, isRoot := cfn.AccountRoot(q); {
+			case isRoot && env.IsThisAccount(account):
+				continue // everyoneHere
+			case isRoot:
+				c = caller{Principal: roleOf(account), account: account, named: true, wholeAccount: true}
+			case isAccountRoot(q):
+				c.wholeAccount = true // an account only deployment names: CHK001 says so
+			}
+			if q.Kind != "AWS" || q == cfn.Anyone || seen[c.Principal] {
+				continue
+			}
+			seen[c.Principal] = true
+			out = append(out, c)
+		}
+	}
+	return append(out, everyoneHere, anyoneElse)
+}
+
+// grant is a request a policy allows: the action and how the policy
+// decides it.
+type grant struct {
+	action string
+	cfn.Decision
+}
+
+// permits asks whether a policy allows the caller any of actions in the
+// given context; when viaPolicy, only by the policy itself, not through
+// the caller's account (where the account's IAM policies decide).
+func permits(p cfn.PolicyDocument, c caller, actions []string, context map[string][]string, env cfn.Env, viaPolicy bool) (grant, bool) {
+	for _, a := range actions {
+		_, d, ok := p.Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
+		if ok {
+			return grant{a, d}, true
+		}
+	}
+	return grant{}, false
+}
+
+// allowedActions lists the actions of a set the policy allows the caller
+// in some context, as AWS names them.
+func allowedActions(p cfn.PolicyDocument, c caller, actions []string, env cfn.Env) []string {
+	var out []string
+	for _, a := range actions {
+		if _, ok := permits(p, c, []string{a}, nil, env, false); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// describe names a caller in a message.
+func (c caller) describe(env cfn.Env) string {
+	switch {
+	case c.wholeAccount:
+		return "every principal of account " + c.account + " that its IAM policies allow"
+	case c.named:
+		return c.ID
+	case c.thisAccount(env):
+		return "every principal of this account"
+	}
+	return "principals of any account"
+}
