@@ -74,9 +74,10 @@ type caller struct {
 	// account's id, or "" when it is not known.
 	account string
 	// named: the policy names the principal, or its account as a whole
-	// (wholeAccount); else it stands for every principal of its account
-	// the policy does not name.
-	named, wholeAccount bool
+	// (wholeAccount), or a condition admits its account (byCondition);
+	// else it stands for every principal of its account the policy does
+	// not name.
+	named, wholeAccount, byCondition bool
 }
 
 // thisAccount reports whether the caller belongs to the deploying account.
@@ -99,11 +100,18 @@ var (
 )
 
 // callers lists whom a policy is asked about: each AWS principal it names
-// (but *), another account it names as a whole by a role of it, and
-// everyoneHere and anyoneElse.
+// (but *), another account it names as a whole by a role of it, a role of
+// each account and each principal its conditions admit, and everyoneHere
+// and anyoneElse.
 func callers(p cfn.PolicyDocument, env cfn.Env) []caller {
 	var out []caller
 	seen := map[cfn.Principal]bool{}
+	for _, c := range admittedByConditions(p, env) {
+		if !seen[c.Principal] {
+			seen[c.Principal] = true
+			out = append(out, c)
+		}
+	}
 	for _, s := range p.Statement {
 		for _, q := range slices.Concat(s.Principals(), s.NotPrincipals()) {
 			c := caller{Principal: q, account: cfn.AccountOf(q), named: true}
@@ -123,6 +131,39 @@ func callers(p cfn.PolicyDocument, env cfn.Env) []caller {
 		}
 	}
 	return append(out, everyoneHere, anyoneElse)
+}
+
+// admittedByConditions gives a principal for each account and principal a
+// policy's conditions admit: the accounts kms:CallerAccount and
+// aws:PrincipalAccount name, and the ARNs aws:PrincipalArn names, a
+// wildcard in an account standing for an account no policy names.
+func admittedByConditions(p cfn.PolicyDocument, env cfn.Env) []caller {
+	var out []caller
+	for _, s := range p.Statement {
+		for _, c := range s.Conditions() {
+			for _, v := range c.Values {
+				switch strings.ToLower(c.Key) {
+				case "kms:calleraccount", "aws:principalaccount":
+					if cfn.AccountOf(cfn.Principal{Kind: "AWS", ID: v}) == v && !env.IsThisAccount(v) {
+						out = append(out, caller{Principal: roleOf(v), account: v, named: true, byCondition: true})
+					}
+				case "aws:principalarn":
+					parts := cfn.ARNParts(v)
+					if len(parts) != 6 {
+						continue
+					}
+					if strings.ContainsAny(parts[4], "*?") {
+						parts[4] = unnamedAccount
+					}
+					arn := strings.NewReplacer("*", "x", "?", "x").Replace(strings.Join(parts, ":"))
+					if account := cfn.AccountOf(cfn.Principal{Kind: "AWS", ID: arn}); account != "" && !env.IsThisAccount(account) {
+						out = append(out, caller{Principal: cfn.Principal{Kind: "AWS", ID: arn}, account: account, named: account != unnamedAccount, byCondition: true})
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // grant is a request a policy allows: the action and how the policy
@@ -162,6 +203,10 @@ func (c caller) describe(env cfn.Env) string {
 	switch {
 	case c.wholeAccount:
 		return "every principal of account " + c.account + " that its IAM policies allow"
+	case c.byCondition && c.account == unnamedAccount:
+		return c.ID + ", in any account,"
+	case c.byCondition:
+		return "principals of account " + c.account
 	case c.named:
 		return c.ID
 	case c.thisAccount(env):

@@ -71,6 +71,8 @@ type Options struct {
 	// Accounts are account ids that are the deploying account: any other
 	// literal account id a policy names is another account.
 	Accounts []string
+	// Region is the Region the template is deployed to; "" when any.
+	Region string
 }
 
 // Rule is one posture rule.
@@ -106,13 +108,13 @@ func Rules() []Rule {
 	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
 }
 
-// Run judges t by every rule, each Fn::FindInMap by literal keys given its
-// value, as the template diff reads it. Findings come sorted by resource,
-// rule and position, so the same template always gives the same report.
+// Run judges t by every rule, as normalised (cfn.Template.Normalize), in
+// each way a deployment may make it. Findings come sorted by resource, rule
+// and position, so the same template always gives the same report.
 func Run(t *cfn.Template, opts Options) []Finding {
-	t = t.WithMappings()
+	t = t.Normalize()
 	judged := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil }) // the suppression rules judge suppressions, below
-	findings := judgeBranches(t, judged, opts)
+	findings := judgeScenarios(t, judged, opts)
 	findings = append(findings, skippedParts(t)...)
 	return suppress(t, findings)
 }

@@ -210,7 +210,15 @@ func keysOpenToAnyAccount(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
 		doc := kp.document()
-		g, ok := permits(doc, anyoneElse, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true)
+		var g grant
+		ok := false
+		for _, c := range callers(doc, t.env) {
+			if c.account == unnamedAccount {
+				if g, ok = permits(doc, c, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true); ok {
+					break
+				}
+			}
+		}
 		if !ok {
 			continue
 		}
@@ -334,7 +342,7 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 // the key.
 func otherAccountUse(kp keyPolicy, doc cfn.PolicyDocument, c caller, env cfn.Env) (h hit, held, ok bool) {
 	who := c.describe(env)
-	if !c.wholeAccount {
+	if !c.wholeAccount && !c.byCondition {
 		who = fmt.Sprintf("%s of account %s", c.ID, c.account)
 	}
 	if g, manages := permits(doc, c, append([]string{"kms:CreateGrant"}, kmsAdministration()...), foreignGrant, env, false); manages {

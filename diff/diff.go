@@ -91,7 +91,7 @@ type Weakening struct {
 // Compare reviews the change from template old to template new.
 func Compare(old, new *cfn.Template) Report {
 	var r Report
-	old, new = old.WithMappings(), new.WithMappings()
+	old, new = old.Normalize(), new.Normalize()
 	byID := map[string]*ResourceChange{}
 	for _, u := range unjudged(old, new) {
 		byID[u.change.ID] = &u.change

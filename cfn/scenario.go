@@ -1,0 +1,357 @@
+package cfn
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// A template may make different resources in different deployments: its
+// conditions, the parameters they test and the Region decide. A Scenario
+// is one way a deployment decides them; Deployments lists the scenarios
+// that can happen and tell the template's resources apart, so that
+// whoever judges the template judges each, and never one that cannot
+// happen (IsProd true and IsNotProd true).
+
+// Scenario is one way a deployment may decide what the template leaves to
+// it: values of parameters and of AWS::Region, and every condition's truth.
+type Scenario struct {
+	// Values holds the inputs the scenario gives a value: parameter names,
+	// and AWS::Region. An input missing here is one the scenario leaves
+	// any value but those the template tests it against.
+	Values     map[string]string
+	Conditions map[string]bool
+}
+
+// maxCombinations bounds the combinations of inputs tried; past it each
+// input is varied on its own (Deployments.Complete is false).
+const maxCombinations = 1024
+
+// Deployments is what a normalised template leaves to deployment.
+type Deployments struct {
+	t *Template
+	// Scenarios are the ways a deployment may make the resources, each
+	// different; one, with nothing decided, when nothing varies.
+	Scenarios []Scenario
+	// Complete is false when the inputs had too many combinations to try
+	// every one: Scenarios then varies each input on its own.
+	Complete bool
+	// Inputs are what the scenarios decide: the parameters and AWS::Region
+	// they give values, and the conditions; sorted.
+	Inputs []string
+	reads  map[string]bool // the resources that read what scenarios decide
+}
+
+// input is something a deployment decides: a parameter, the Region, or a
+// test no input decides (a Fn::Equals of AWS::AccountId).
+type input struct {
+	name   string
+	values []string // Unnamed: a value the template tests it against nowhere
+}
+
+// Deployments lists the scenarios a deployment in region ("" when any) may
+// make of the template. Call it on a normalised template.
+func (t *Template) Deployments(region string) Deployments {
+	d := Deployments{t: t, Complete: true}
+	conditions := t.Section("Conditions")
+	inputs, free := t.deploymentInputs(region)
+	d.reads = t.readers(inputs)
+	if len(inputs) == 0 && len(conditions) == 0 && region == "" {
+		d.Scenarios = []Scenario{{}}
+		return d
+	}
+	for _, in := range inputs {
+		d.Inputs = append(d.Inputs, in.name)
+	}
+	d.Inputs = append(d.Inputs, slices.Sorted(maps.Keys(conditions))...)
+	assignments, complete := combine(append(inputs, free...))
+	d.Complete = complete
+	seen := map[string]bool{}
+	for _, values := range assignments {
+		s := Scenario{Values: map[string]string{}, Conditions: map[string]bool{}}
+		for _, in := range inputs {
+			if v := values[in.name]; v != Unnamed {
+				s.Values[in.name] = v
+			}
+		}
+		for name := range conditions {
+			s.Conditions[name] = t.conditionHolds(name, values, map[string]bool{})
+		}
+		if key := s.key(); !seen[key] {
+			seen[key] = true
+			d.Scenarios = append(d.Scenarios, s)
+		}
+	}
+	return d
+}
+
+func (s Scenario) key() string {
+	return canonicalJSON(map[string]any{"v": s.Values, "c": s.Conditions})
+}
+
+// Under gives the template as a deployment in scenario s makes it: each
+// Fn::If by its condition, a resource whose Condition is false left out,
+// each parameter and the Region the scenario gives filled in. A resource
+// that reads none of it is the template's own.
+func (d Deployments) Under(s Scenario) *Template {
+	if len(s.Values) == 0 && len(s.Conditions) == 0 {
+		return d.t
+	}
+	n := normalizer{t: d.t, params: map[string]any{}, conditions: s.Conditions, decides: func(id string) bool { return d.reads[id] }}
+	for name, v := range s.Values {
+		if name == "AWS::Region" {
+			n.region = v
+			continue
+		}
+		n.params[name] = parameterValue(d.t.Section("Parameters")[name], v)
+	}
+	return n.template()
+}
+
+// Describe names the scenarios of indexes in, as a finding found only in
+// them says: "(when condition IsProd is false)", "(when parameter Env is
+// prod)", "(in Region eu-west-1)"; "" when in is every scenario.
+func (d Deployments) Describe(in []int) string {
+	if len(in) == len(d.Scenarios) {
+		return ""
+	}
+	matches := func(test func(Scenario) bool) bool {
+		var got []int
+		for i, s := range d.Scenarios {
+			if test(s) {
+				got = append(got, i)
+			}
+		}
+		return slices.Equal(got, in)
+	}
+	for _, c := range slices.Sorted(maps.Keys(d.t.Section("Conditions"))) {
+		for _, v := range []bool{true, false} {
+			if matches(func(s Scenario) bool { return s.Conditions[c] == v }) {
+				return fmt.Sprintf("(when condition %s is %v)", c, v)
+			}
+		}
+	}
+	for _, name := range d.Inputs {
+		for _, s := range d.Scenarios {
+			v, given := s.Values[name]
+			if given && matches(func(o Scenario) bool { return o.Values[name] == v }) {
+				if name == "AWS::Region" {
+					return "(in Region " + v + ")"
+				}
+				return fmt.Sprintf("(when parameter %s is %s)", name, v)
+			}
+		}
+	}
+	return "(in some combinations of " + strings.Join(d.Inputs, ", ") + ")"
+}
+
+// deploymentInputs finds what a deployment decides that the template's
+// resources or conditions read: parameters of a few allowed values, and
+// parameters and the Region its conditions test against text or its
+// mappings look up by; and, free, the tests no input decides.
+func (t *Template) deploymentInputs(region string) (inputs, free []input) {
+	values := map[string][]string{}
+	params := t.Section("Parameters")
+	for name, p := range params {
+		if allowed, ok := At(p, "AllowedValues").([]any); ok && len(allowed) >= 1 && len(allowed) <= 16 && !slices.ContainsFunc(allowed, IsIntrinsic) {
+			for _, a := range allowed {
+				values[name] = append(values[name], Text(a))
+			}
+		}
+	}
+	compared := map[string][]string{}
+	var tests []string
+	visitAll(t.root["Conditions"], func(v any) {
+		name, arg, ok := Intrinsic(v)
+		if !ok || name != "Fn::Equals" {
+			return
+		}
+		args, _ := arg.([]any)
+		for i, a := range args {
+			ref, isRef := RefTarget(a)
+			other := At(args, fmt.Sprint(1-i))
+			_, isParam := params[ref]
+			if isRef && (isParam || ref == "AWS::Region") && other != nil && !IsIntrinsic(other) {
+				compared[ref] = append(compared[ref], Text(other))
+				return
+			}
+		}
+		tests = append(tests, canonicalJSON(v))
+	})
+	regionKeys := t.regionMappingKeys()
+	if region != "" {
+		values["AWS::Region"] = []string{region}
+	} else if len(regionKeys) > 0 {
+		values["AWS::Region"] = regionKeys
+	}
+	for name, texts := range compared {
+		if _, allowed := values[name]; allowed {
+			continue
+		}
+		if name == "AWS::Region" && len(regionKeys) > 0 {
+			continue
+		}
+		values[name] = append(texts, Unnamed)
+	}
+	for _, name := range slices.Sorted(maps.Keys(values)) {
+		inputs = append(inputs, input{name, set(values[name])})
+	}
+	for _, test := range set(tests) {
+		free = append(free, input{test, []string{"true", "false"}})
+	}
+	return inputs, free
+}
+
+// regionMappingKeys lists the Regions of the mappings that Fn::FindInMap
+// looks up by AWS::Region in the resources: a deployment in any other
+// Region fails, so those are the Regions there are.
+func (t *Template) regionMappingKeys() []string {
+	var out []string
+	visitAll(t.root["Resources"], func(v any) {
+		if name, arg, ok := Intrinsic(v); ok && name == "Fn::FindInMap" {
+			if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+				if m, ok := At(t.Section("Mappings"), Text(At(arg, "0"))).(map[string]any); ok {
+					out = append(out, sortedKeys(m)...)
+				}
+			}
+		}
+	})
+	return set(out)
+}
+
+// readers lists the resources whose entry reads what a deployment decides:
+// a Fn::If, a Condition, an input.
+func (t *Template) readers(inputs []input) map[string]bool {
+	decided := map[string]bool{}
+	for _, in := range inputs {
+		decided[in.name] = true
+	}
+	out := map[string]bool{}
+	for id, entry := range t.Section("Resources") {
+		if At(entry, "Condition") != nil {
+			out[id] = true
+			continue
+		}
+		visitAll(entry, func(v any) {
+			name, arg, ok := Intrinsic(v)
+			switch {
+			case !ok:
+			case name == "Fn::If":
+				out[id] = true
+			case name == "Ref":
+				out[id] = out[id] || decided[Text(arg)]
+			case name == "Fn::Sub":
+				text, _ := arg.(string)
+				if list, isList := arg.([]any); isList && len(list) > 0 {
+					text, _ = list[0].(string)
+				}
+				out[id] = out[id] || slices.ContainsFunc(SubNames(text), func(n string) bool { return decided[n] })
+			}
+		})
+	}
+	return out
+}
+
+// visitAll calls visit on v and every value within it.
+func visitAll(v any, visit func(any)) {
+	visit(v)
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			visitAll(e, visit)
+		}
+	case []any:
+		for _, e := range v {
+			visitAll(e, visit)
+		}
+	}
+}
+
+// combine lists every assignment of a value to each input, or, past
+// maxCombinations, the assignments that vary one input at a time from the
+// first value of each (complete is then false).
+func combine(inputs []input) (assignments []map[string]string, complete bool) {
+	total := 1
+	for _, in := range inputs {
+		if total *= len(in.values); total > maxCombinations {
+			break
+		}
+	}
+	if total <= maxCombinations {
+		out := []map[string]string{{}}
+		for _, in := range inputs {
+			var next []map[string]string
+			for _, a := range out {
+				for _, v := range in.values {
+					m := maps.Clone(a)
+					m[in.name] = v
+					next = append(next, m)
+				}
+			}
+			out = next
+		}
+		return out, true
+	}
+	base := map[string]string{}
+	for _, in := range inputs {
+		base[in.name] = in.values[0]
+	}
+	out := []map[string]string{base}
+	for _, in := range inputs {
+		for _, v := range in.values[1:] {
+			m := maps.Clone(base)
+			m[in.name] = v
+			out = append(out, m)
+		}
+	}
+	return out, false
+}
+
+// conditionHolds evaluates a condition of the template given values of its
+// inputs; a test no input decides takes the value given under its JSON.
+func (t *Template) conditionHolds(name string, values map[string]string, seen map[string]bool) bool {
+	if seen[name] {
+		return false // a loop CloudFormation refuses
+	}
+	seen[name] = true
+	defer delete(seen, name)
+	return t.truth(t.Section("Conditions")[name], values, seen)
+}
+
+func (t *Template) truth(v any, values map[string]string, seen map[string]bool) bool {
+	name, arg, _ := Intrinsic(v)
+	args, _ := arg.([]any)
+	switch name {
+	case "Condition":
+		return t.conditionHolds(Text(arg), values, seen)
+	case "Fn::Not":
+		return len(args) == 1 && !t.truth(args[0], values, seen)
+	case "Fn::And":
+		return !slices.ContainsFunc(args, func(a any) bool { return !t.truth(a, values, seen) })
+	case "Fn::Or":
+		return slices.ContainsFunc(args, func(a any) bool { return t.truth(a, values, seen) })
+	case "Fn::Equals":
+		if len(args) == 2 {
+			a, aKnown := equalsSide(args[0], values)
+			b, bKnown := equalsSide(args[1], values)
+			if aKnown && bKnown {
+				return a == b
+			}
+		}
+	}
+	return values[canonicalJSON(v)] == "true"
+}
+
+// equalsSide gives the text one side of a Fn::Equals stands for, given the
+// values of inputs: Unnamed equals nothing the template writes.
+func equalsSide(v any, values map[string]string) (string, bool) {
+	if ref, ok := RefTarget(v); ok {
+		value, given := values[ref]
+		return value, given
+	}
+	if IsIntrinsic(v) {
+		return "", false
+	}
+	return Text(v), true
+}
