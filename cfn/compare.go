@@ -351,7 +351,7 @@ func principalCovered(p Principal, set []Principal) bool {
 // either listed or given as Not (every one but those listed); fold
 // compares them without regard to case, as IAM compares actions.
 func setExcess(dimension string, fold bool, aList, aNotList []string, aNot bool, bList, bNotList []string, bNot bool) []gap {
-	covers, overlap := Covers, overlaps
+	covers, overlap := Covers, Overlaps
 	if fold {
 		covers, overlap = actionCovers, actionsOverlap
 	}

@@ -230,7 +230,7 @@ func matchText(pattern, text string, env Env, may bool) bool {
 		pattern, text = env.canonical(pattern), env.canonical(text)
 	}
 	if may {
-		return overlaps(pattern, text)
+		return Overlaps(pattern, text)
 	}
 	return Covers(pattern, text)
 }
@@ -353,7 +353,7 @@ func sameText(want, got string, env Env, may bool) bool {
 	}
 	// Wildcards are text here: only references stand for other text.
 	if may {
-		return overlaps(escapeWildcards(want), escapeWildcards(got))
+		return Overlaps(escapeWildcards(want), escapeWildcards(got))
 	}
 	return false
 }

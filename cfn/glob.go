@@ -80,9 +80,9 @@ func Covers(p, q string) bool {
 	})
 }
 
-// overlaps reports whether some string matches both patterns; a variable,
+// Overlaps reports whether some string matches both patterns; a variable,
 // which may be any text, overlaps as * does.
-func overlaps(p, q string) bool {
+func Overlaps(p, q string) bool {
 	if plain(p) && plain(q) {
 		return p == q
 	}

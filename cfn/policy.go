@@ -248,7 +248,7 @@ func foldSet(values []string) []string {
 // actionCovers, actionsOverlap and actionCovered compare action patterns
 // as IAM does, without regard to case.
 func actionCovers(p, q string) bool   { return Covers(strings.ToLower(p), strings.ToLower(q)) }
-func actionsOverlap(p, q string) bool { return overlaps(strings.ToLower(p), strings.ToLower(q)) }
+func actionsOverlap(p, q string) bool { return Overlaps(strings.ToLower(p), strings.ToLower(q)) }
 func actionCovered(x string, patterns []string) bool {
 	return slices.ContainsFunc(patterns, func(p string) bool { return actionCovers(p, x) })
 }

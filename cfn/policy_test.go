@@ -145,8 +145,8 @@ func TestWildcardPatterns(t *testing.T) {
 		if got := Covers(tt.p, tt.q); got != tt.covers {
 			t.Errorf("Covers(%q, %q) = %v", tt.p, tt.q, got)
 		}
-		if got := overlaps(tt.p, tt.q); got != tt.overlaps {
-			t.Errorf("overlaps(%q, %q) = %v", tt.p, tt.q, got)
+		if got := Overlaps(tt.p, tt.q); got != tt.overlaps {
+			t.Errorf("Overlaps(%q, %q) = %v", tt.p, tt.q, got)
 		}
 	}
 }

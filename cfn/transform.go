@@ -211,6 +211,27 @@ func alphanumeric(s string) string {
 	}, s)
 }
 
+// SAMTypes maps each SAM resource type to the CloudFormation type of the
+// main resource the SAM transform makes of it.
+var SAMTypes = map[string]string{
+	"AWS::Serverless::Function":     "AWS::Lambda::Function",
+	"AWS::Serverless::SimpleTable":  "AWS::DynamoDB::Table",
+	"AWS::Serverless::StateMachine": "AWS::StepFunctions::StateMachine",
+	"AWS::Serverless::LayerVersion": "AWS::Lambda::LayerVersion",
+	"AWS::Serverless::Api":          "AWS::ApiGateway::RestApi",
+	"AWS::Serverless::HttpApi":      "AWS::ApiGatewayV2::Api",
+	"AWS::Serverless::Application":  "AWS::CloudFormation::Stack",
+}
+
+// DeployedType is the CloudFormation type a resource of type typ stands
+// for once transformed: a SAM type's main resource; any other, itself.
+func DeployedType(typ string) string {
+	if deployed, ok := SAMTypes[typ]; ok {
+		return deployed
+	}
+	return typ
+}
+
 // globalTypes are the SAM resource types that the sections of Globals apply to.
 var globalTypes = map[string]string{
 	"Function": "AWS::Serverless::Function", "Api": "AWS::Serverless::Api", "HttpApi": "AWS::Serverless::HttpApi",

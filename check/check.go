@@ -105,7 +105,7 @@ type hit struct {
 
 // Rules lists every rule, in the order the rule table documents them.
 func Rules() []Rule {
-	return slices.Concat(tableRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
+	return slices.Concat(tableRules, resourceRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
 }
 
 // Run judges t by every rule, as normalised (cfn.Template.Normalize), in

@@ -63,6 +63,8 @@ func TestEachRuleTemplateYieldsExactlyItsFinding(t *testing.T) {
 		{"IAM004", "WriterPolicy", Error},
 		{"LMB001", "Writer", Error},
 		{"SSE004", "Table", Info},
+		{"DDB003", "Table", Error},
+		{"DDB004", "Table", Info},
 		{"CHK001", "WriterPolicy", Warning},
 		{"CHK002", "Table", Error},
 		{"CHK003", "Table", Warning},

@@ -16,12 +16,13 @@ type model struct {
 	env            cfn.Env
 	keyPolicies    []keyPolicy // the keys whose policy can be read
 	unreadableKeys []hit       // the keys whose policy cannot, for CHK001
-	iamPolicies    []iamPolicy
-	tableKeys      []tableKeyPair
+	iamPolicies      []iamPolicy
+	resourcePolicies []resourcePolicy
+	tableKeys        []tableKeyPair
 }
 
 func newModel(t *cfn.Template, env cfn.Env) *model {
-	m := &model{Template: t, env: env, iamPolicies: iamPoliciesOf(t), tableKeys: tableKeysOf(t)}
+	m := &model{Template: t, env: env, iamPolicies: iamPoliciesOf(t), resourcePolicies: resourcePoliciesOf(t), tableKeys: tableKeysOf(t)}
 	m.keyPolicies, m.unreadableKeys = keyPoliciesOf(t)
 	return m
 }

@@ -54,14 +54,19 @@ var iamRules = []Rule{
 		}),
 	},
 	{
-		ID: "IAM004", Title: "KMS administration of every key", Severity: Error,
+		ID: "IAM004", Title: "KMS administration of every key, or full use of a table's key", Severity: Error,
 		Why: "an identity policy that lets a principal change the policy of, or delete, every key (kms:* on Resource '*') gives it full use and administration " +
-			"of every key whose key policy delegates to IAM, the table's among them",
+			"of every key whose key policy delegates to IAM, the table's among them; one that lets it both administer and decrypt with a table's key gives it that key",
 		Fix:   "name the keys the principal administers in Resource, and leave their use to the key policy",
 		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html"},
 		find: iamStatements(func(t *model, s statement, doc cfn.PolicyDocument) (string, bool) {
-			if action, ok := administersEveryKey(doc, t.env); ok && reachesEvery(s.Statement, "kms", "key/"+cfn.Unnamed) {
+			action, administers := administersKeys(doc, t.env)
+			switch {
+			case !administers:
+			case reachesEvery(s.Statement, "kms", "key/"+cfn.Unnamed):
 				return fmt.Sprintf("a policy allows %s on every key: full use and administration of every key whose policy delegates to IAM", action), true
+			case reachesTableKey(t, s.Statement) && usesKeysDirectly(doc, t.env):
+				return fmt.Sprintf("a policy allows %s and direct use of a key that encrypts a table: full use and administration of that key", action), true
 			}
 			return "", false
 		}),
@@ -171,9 +176,9 @@ func usesKeysDirectly(doc cfn.PolicyDocument, env cfn.Env) bool {
 	return ok
 }
 
-// administersEveryKey finds an action of a key's administration that the
+// administersKeys finds an action of a key's administration that the
 // statement, with its document's Denies, allows (on the keys it names).
-func administersEveryKey(doc cfn.PolicyDocument, env cfn.Env) (string, bool) {
+func administersKeys(doc cfn.PolicyDocument, env cfn.Env) (string, bool) {
 	r, _, ok := doc.Permits(cfn.Probe{Principal: everyoneHere.Principal, Actions: []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"},
 		Context: direct}, env)
 	return r.Action, ok
@@ -224,10 +229,38 @@ func iamPoliciesOf(t *cfn.Template) []iamPolicy {
 			out = append(out, managedPolicies(t, r)...)
 		case "AWS::Serverless::Function", "AWS::Serverless::StateMachine":
 			out = append(out, samPolicies(r)...)
+		case "AWS::SSO::PermissionSet":
+			out = append(out, permissionSetPolicies(r)...)
 		}
 	}
+	out = append(out, connectorPolicies(t)...)
 	for i := range out {
 		out[i] = out[i].readStatements()
+	}
+	return out
+}
+
+// permissionSetPolicies reads an IAM Identity Center permission set: its
+// inline policy, a document or its JSON, and the AWS managed policies it
+// attaches, which a user of each account it is assigned to gets; the
+// customer managed policies it names by name, in each account, are not
+// judged, and CHK001 says so.
+func permissionSetPolicies(r cfn.Resource) []iamPolicy {
+	var out []iamPolicy
+	if r.Prop("InlinePolicy") != nil {
+		out = append(out, iamPolicy{resource: r, path: []string{"Properties", "InlinePolicy"}})
+	}
+	for i, arn := range cfn.List(r.Prop("ManagedPolicies")) {
+		at := []string{"Properties", "ManagedPolicies", strconv.Itoa(i)}
+		if name, doc, known := awsManagedPolicy(arn); known {
+			out = append(out, iamPolicy{resource: r, path: at, expanded: doc, prefix: "AWS managed policy " + name + ": "})
+		} else {
+			out = append(out, iamPolicy{resource: r, path: at, err: fmt.Errorf("the managed policy %s is not one gen check knows", cfn.Text(arn))})
+		}
+	}
+	for i, ref := range cfn.List(r.Prop("CustomerManagedPolicyReferences")) {
+		out = append(out, iamPolicy{resource: r, path: []string{"Properties", "CustomerManagedPolicyReferences", strconv.Itoa(i)},
+			err: fmt.Errorf("the customer managed policy %s is each account's own", cfn.Text(cfn.At(ref, "Name")))})
 	}
 	return out
 }
@@ -304,8 +337,9 @@ func reachesTableKey(t *model, s cfn.Statement) bool {
 			return !isResource || encryptsTable(t, res)
 		}
 		switch {
-		case strings.Contains(text, "*"):
-			return true
+		case strings.ContainsAny(text, "*?"):
+			parts := arnParts(reference.ReplaceAllString(text, "ref"))
+			return cfn.Overlaps(parts[0], "arn") && cfn.Overlaps(parts[2], "kms")
 		case strings.Contains(text, "alias/aws/"):
 			return isAWSManagedKey(text)
 		case cfn.Opaque(r):

@@ -150,11 +150,7 @@ func (kp keyPolicy) document() cfn.PolicyDocument {
 	if !kp.explicit {
 		return cfn.PolicyDocument{Statement: []cfn.Statement{{Effect: cfn.Allow, Principal: map[string]any{"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}}}
 	}
-	doc := cfn.PolicyDocument{Statement: make([]cfn.Statement, len(kp.statements))}
-	for i, s := range kp.statements {
-		doc.Statement[i] = s.Statement
-	}
-	return doc
+	return documentOf(kp.statements)
 }
 
 // statementPath is where a finding about the statement that decides points.

@@ -31,15 +31,6 @@ var snapshots = map[string]bool{
 	"AWS::EC2::Volume": true,
 }
 
-// judgedType is the CloudFormation type a resource stands for: a SAM type's
-// main resource after the transform.
-func judgedType(typ string) string {
-	if sam, ok := samResources[typ]; ok {
-		return sam.target
-	}
-	return typ
-}
-
 // keeps reports whether a DeletionPolicy or UpdateReplacePolicy keeps the
 // data of a resource of type typ.
 func keeps(policy, typ string) bool {
@@ -77,7 +68,7 @@ func updateReplacePolicy(r cfn.Resource) string {
 // new UpdateReplacePolicy does not keep the old one. A conditional
 // replacement counts: the reviewer cannot rule it out.
 func dataLoss(c ResourceChange, o, n cfn.Resource) bool {
-	switch typ := judgedType(c.Type); {
+	switch typ := cfn.DeployedType(c.Type); {
 	case !stateful[typ]:
 		return false
 	case c.Change == Remove:
@@ -97,7 +88,7 @@ func consequences(c ResourceChange) []string {
 	case c.RenamedFrom != "":
 		notes = append(notes, fmt.Sprintf("renamed from %s: a new resource, created empty", c.RenamedFrom))
 	}
-	typ := judgedType(c.Type)
+	typ := cfn.DeployedType(c.Type)
 	if !stateful[typ] {
 		return notes
 	}

@@ -84,7 +84,7 @@ func inputChanges(new *cfn.Template, changed map[string]bool, byID map[string]*R
 		if len(posture) > 0 && (r.Type == "AWS::DynamoDB::Table" || r.Type == "AWS::DynamoDB::GlobalTable" || r.Type == "AWS::KMS::Key") {
 			weaker = append(weaker, Weakening{r.ID, reads(posture) + ": its encryption and recovery may be weaker"})
 		}
-		if !stateful[judgedType(r.Type)] || len(replacing)+len(removing) == 0 {
+		if !stateful[cfn.DeployedType(r.Type)] || len(replacing)+len(removing) == 0 {
 			continue
 		}
 		c := byID[r.ID]
@@ -98,7 +98,7 @@ func inputChanges(new *cfn.Template, changed map[string]bool, byID map[string]*R
 		}
 		if len(removing) > 0 {
 			c.Notes = append(c.Notes, reads(removing)+": it may be removed from the stack")
-			c.DataLoss = c.DataLoss || !keeps(deletionPolicy(r), judgedType(r.Type))
+			c.DataLoss = c.DataLoss || !keeps(deletionPolicy(r), cfn.DeployedType(r.Type))
 		}
 	}
 	return security, weaker

@@ -19,7 +19,7 @@ func weakenings(old, new *cfn.Template, o, n cfn.Resource) []Weakening {
 	weaker := func(format string, args ...any) {
 		out = append(out, Weakening{n.ID, fmt.Sprintf(format, args...)})
 	}
-	typ := judgedType(n.Type)
+	typ := cfn.DeployedType(n.Type)
 	for _, attribute := range []string{"DeletionPolicy", "UpdateReplacePolicy"} {
 		wasKeeps, wasKnown, was := keepsData(o, attribute, typ)
 		isKeeps, isKnown, is := keepsData(n, attribute, typ)

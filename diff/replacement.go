@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // Replacement says whether an update replaces a resource: never (in place),
@@ -73,31 +75,21 @@ func splitPaths(field string) [][]string {
 	return out
 }
 
-// samResource is what the SAM transform makes of a resource of a serverless
-// type: the CloudFormation type of its main resource, and the SAM
-// properties whose names differ there.
-type samResource struct {
-	target  string
-	renamed map[string]string
-}
-
-var samResources = map[string]samResource{
-	"AWS::Serverless::Function": {"AWS::Lambda::Function", map[string]string{
-		"CodeUri": "Code", "InlineCode": "Code", "ImageUri": "Code",
-	}},
-	"AWS::Serverless::SimpleTable":  {"AWS::DynamoDB::Table", map[string]string{"PrimaryKey": "KeySchema"}},
-	"AWS::Serverless::StateMachine": {"AWS::StepFunctions::StateMachine", map[string]string{"Name": "StateMachineName"}},
-	"AWS::Serverless::LayerVersion": {"AWS::Lambda::LayerVersion", map[string]string{"ContentUri": "Content"}},
-	"AWS::Serverless::Api":          {"AWS::ApiGateway::RestApi", nil},
-	"AWS::Serverless::HttpApi":      {"AWS::ApiGatewayV2::Api", nil},
-	"AWS::Serverless::Application":  {"AWS::CloudFormation::Stack", map[string]string{"Location": "TemplateURL"}},
+// samRenamed are the SAM properties whose names differ in the main
+// resource the SAM transform makes (cfn.SAMTypes).
+var samRenamed = map[string]map[string]string{
+	"AWS::Serverless::Function":     {"CodeUri": "Code", "InlineCode": "Code", "ImageUri": "Code"},
+	"AWS::Serverless::SimpleTable":  {"PrimaryKey": "KeySchema"},
+	"AWS::Serverless::StateMachine": {"Name": "StateMachineName"},
+	"AWS::Serverless::LayerVersion": {"ContentUri": "Content"},
+	"AWS::Serverless::Application":  {"Location": "TemplateURL"},
 }
 
 // rulesFor gives the replacement rules of a type, a SAM type through what
 // it becomes; ok is false for a type neither the schemas nor the SAM
 // transform know.
 func rulesFor(typ string) (rules typeRules, ok bool) {
-	rules, ok = replacementTable()[judgedType(typ)]
+	rules, ok = replacementTable()[cfn.DeployedType(typ)]
 	return rules, ok
 }
 
@@ -109,8 +101,8 @@ func propertyReplacement(typ string, path []string) Replacement {
 	if !ok {
 		return Conditional
 	}
-	if sam, isSAM := samResources[typ]; isSAM && len(path) > 0 {
-		if renamed, found := sam.renamed[path[0]]; found {
+	if renames, isSAM := samRenamed[typ]; isSAM && len(path) > 0 {
+		if renamed, found := renames[path[0]]; found {
 			path = append([]string{renamed}, path[1:]...)
 		}
 	}
@@ -141,8 +133,8 @@ func matchesAny(patterns [][]string, path []string) bool {
 func nameProperty(typ string) string {
 	rules, _ := rulesFor(typ)
 	name := rules.name
-	if sam, isSAM := samResources[typ]; isSAM {
-		for from, to := range sam.renamed {
+	if renames, isSAM := samRenamed[typ]; isSAM {
+		for from, to := range renames {
 			if to == name {
 				name = from
 			}
