@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,13 +19,14 @@ var diffWriters = map[string]func(diff.Report, io.Writer) error{
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("gen diff", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	c, _ := findCommand("diff")
+	flags := newFlags(c, stderr)
 	format := flags.String("format", "text", "report format: text, markdown or json")
 	failOn := flags.String("fail-on", diff.ClassDataLoss+","+diff.ClassBroadening, "exit 1 when the change is of one of these classes: "+strings.Join(diff.Classes(), ", "))
 	gitRef := flags.String("git", "", "compare FILE as it is in git revision REF (gen diff -git REF FILE) with FILE as it is now")
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	files, err := parseArgs(flags, args)
+	if err != nil {
+		return parseStatus(err)
 	}
 	write, ok := diffWriters[*format]
 	if !ok {
@@ -40,16 +40,16 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 	}
 	var old, new *cfn.Template
 	switch {
-	case *gitRef != "" && flags.NArg() == 1:
-		file := flags.Arg(0)
+	case *gitRef != "" && len(files) == 1:
+		file := files[0]
 		old, err = readTemplate(*gitRef+":"+file, func() ([]byte, error) { return gitShow(*gitRef, file) })
 		if err == nil {
 			new, err = readTemplate(file, func() ([]byte, error) { return os.ReadFile(file) })
 		}
-	case *gitRef == "" && flags.NArg() == 2:
-		old, err = readTemplate(flags.Arg(0), func() ([]byte, error) { return os.ReadFile(flags.Arg(0)) })
+	case *gitRef == "" && len(files) == 2:
+		old, err = readTemplate(files[0], func() ([]byte, error) { return os.ReadFile(files[0]) })
 		if err == nil {
-			new, err = readTemplate(flags.Arg(1), func() ([]byte, error) { return os.ReadFile(flags.Arg(1)) })
+			new, err = readTemplate(files[1], func() ([]byte, error) { return os.ReadFile(files[1]) })
 		}
 	default:
 		fmt.Fprintln(stderr, "gen diff: want OLD NEW, or -git REF FILE")
