@@ -35,7 +35,7 @@ func TestHelpShowsACommandsFlags(t *testing.T) {
 		says    []string
 	}{
 		{"check", []string{"Usage: gen check [flags] FILE|DIR|-...\n", "-exclude GLOB", "-format string"}},
-		{"diff", []string{"Usage: gen diff [flags] OLD NEW | -git REF FILE\n", "-fail-on string", "-git string"}},
+		{"diff", []string{"Usage: gen diff [flags] OLD NEW | -git REF FILE\n", "-fail-on string", "-git REF"}},
 		{"cost", []string{"Usage: gen cost [flags] \n", "-warm-writers int"}},
 		{"version", []string{"Usage: gen version [flags] \n\nPrint gen's module version and VCS revision.\n"}},
 	}
