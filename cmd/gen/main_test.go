@@ -332,7 +332,7 @@ func TestABadConfigFileChangesNothing(t *testing.T) {
 	}{
 		{"a missing file", "testdata/missing.yaml", "-config: open testdata/missing.yaml"},
 		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: yaml: line 3"},
-		{"an unknown key", "testdata/unknown-key.yaml", `line 4: unknown key "partitionkey"`},
+		{"an unknown key", "testdata/unknown-key.yaml", "line 4: tables[0].partitionkey: unknown key (did you mean partitionKey?)"},
 		{"an out-of-range value", "testdata/bad-rotation.yaml", "key.rotationPeriodInDays: got 30, want 90 to 2560"},
 	}
 	for _, tt := range tests {
