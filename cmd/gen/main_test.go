@@ -331,7 +331,7 @@ func TestABadConfigFileChangesNothing(t *testing.T) {
 		want   string
 	}{
 		{"a missing file", "testdata/missing.yaml", "-config: open testdata/missing.yaml"},
-		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: yaml: line 3"},
+		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: line 3: did not find expected node content"},
 		{"an unknown key", "testdata/unknown-key.yaml", "line 4: tables[0].partitionkey: unknown key (did you mean partitionKey?)"},
 		{"an out-of-range value", "testdata/bad-rotation.yaml", "key.rotationPeriodInDays: got 30, want 90 to 2560"},
 	}
