@@ -45,7 +45,7 @@ var keyRules = []Rule{
 	{
 		ID: "KEY006", Title: "* principal limited by conditions", Severity: Warning,
 		Why:      "an Allow to the * principal lets every principal that meets its conditions use the key, not only the one that needs it",
-		Fix:      "name the writer's role as the principal (gen -key-access writer), or delegate to IAM (gen -key-access iam)",
+		Fix:      "name the writer's role as the principal, or delegate to IAM; with gen, leave the seed profile, which keeps the reference's model and takes no -key-access: gen -profile default (writer access) or gen -profile default -key-access iam",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
 		find:     wildcardPrincipals(true),
 	},

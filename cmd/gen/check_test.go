@@ -5,8 +5,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/dynamodb-sse-cmk/stack/check"
 )
 
 // withStdin runs f with standard input reading content.
@@ -136,4 +142,52 @@ func TestCheckOddInputs(t *testing.T) {
 			t.Errorf("exit %d, stdout %q, stderr %q", code, &stdout, &stderr)
 		}
 	})
+}
+
+// The deployer's policy (docs/deployer-policy.yaml) passes gen check, and
+// names the service of every resource type the stacks hold: a type added to
+// the stacks needs its permissions there too.
+func TestTheDeployerPolicyPassesAndCoversEveryServiceOfTheStacks(t *testing.T) {
+	const policy = "../../docs/deployer-policy.yaml"
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"check", policy}, &stdout, &stderr); code != exitOK || stdout.String() != policy+": 0 errors, 0 warnings, 0 info, 0 suppressed\n" {
+		t.Errorf("gen check %s: exit %d\n%s%s", policy, code, &stdout, &stderr)
+	}
+	src := readFileString(t, policy)
+	for _, golden := range []string{"default.yaml", "production.yaml"} {
+		var stack struct{ Resources map[string]struct{ Type string } }
+		if err := yaml.Unmarshal(readFile(t, "../../golden/"+golden), &stack); err != nil {
+			t.Fatal(err)
+		}
+		for id, r := range stack.Resources {
+			service := strings.ToLower(strings.Split(r.Type, "::")[1])
+			if r.Type == "AWS::Serverless::Function" {
+				service = "lambda"
+			}
+			if !strings.Contains(src, "- "+service+":") && !strings.Contains(src, "Action: "+service+":") {
+				t.Errorf("golden/%s: %s is a %s, and the deployer's policy allows no %s action", golden, id, r.Type, service)
+			}
+		}
+	}
+}
+
+// The commands KEY006's fix suggests are ones gen runs, from the seed
+// profile it finds KEY006 in.
+func TestKEY006SuggestsCommandsGenAccepts(t *testing.T) {
+	i := slices.IndexFunc(check.Rules(), func(r check.Rule) bool { return r.ID == "KEY006" })
+	commands := regexp.MustCompile(`gen(?: -[a-z-]+ [a-z]+)+`).FindAllString(check.Rules()[i].Fix, -1)
+	if len(commands) == 0 {
+		t.Fatalf("KEY006's fix names no gen command: %s", check.Rules()[i].Fix)
+	}
+	seed := filepath.Join(t.TempDir(), "seed.yaml")
+	if err := os.WriteFile(seed, []byte("profile: seed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, command := range commands {
+		args := append(strings.Fields(command)[1:], "-config", seed, "-o", "-")
+		var stderr bytes.Buffer
+		if code := run(args, &bytes.Buffer{}, &stderr); code != exitOK {
+			t.Errorf("%s, on a seed configuration: exit %d: %s", command, code, &stderr)
+		}
+	}
 }
