@@ -155,7 +155,9 @@ func TestTheDeployerPolicyPassesAndCoversEveryServiceOfTheStacks(t *testing.T) {
 	}
 	src := readFileString(t, policy)
 	for _, golden := range []string{"default.yaml", "production.yaml"} {
-		var stack struct{ Resources map[string]struct{ Type string } }
+		var stack struct {
+			Resources map[string]struct{ Type string }
+		}
 		if err := yaml.Unmarshal(readFile(t, "../../golden/"+golden), &stack); err != nil {
 			t.Fatal(err)
 		}
