@@ -22,8 +22,7 @@ func (g *globs) String() string     { return strings.Join(*g, ",") }
 func (g *globs) Set(v string) error { *g = append(*g, v); return nil }
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	c, _ := findCommand("check")
-	flags := newFlags(c, stderr)
+	flags := newFlags("check", stderr)
 	profile := flags.String("profile", string(template.ProfileDefault), "judge as this profile: one of "+template.ProfileNames()+"; production makes recovery and grant rules errors")
 	format := flags.String("format", "text", "report format: text, json or sarif")
 	showSuppressed := flags.Bool("show-suppressed", false, "list the findings the templates suppress with a reason (SARIF always has them)")

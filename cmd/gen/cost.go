@@ -10,8 +10,7 @@ import (
 )
 
 func runCost(args []string, stdout, stderr io.Writer) int {
-	c, _ := findCommand("cost")
-	flags := newFlags(c, stderr)
+	flags := newFlags("cost", stderr)
 	configPath := flags.String("config", "", "configuration file (default: the embedded default)")
 	warm := flags.Int("warm-writers", 1, "busy writer connections per table, each refreshing the table key every 5 minutes")
 	operands, err := parseArgs(flags, args)

@@ -94,9 +94,10 @@ func commandNames() string {
 	return strings.Join(names, ", ")
 }
 
-// newFlags makes a subcommand's flag set; its usage names the command, says
-// what it does, and lists its flags.
-func newFlags(c subcommand, stderr io.Writer) *flag.FlagSet {
+// newFlags makes the flag set of the subcommand name; its usage names the
+// command, says what it does, and lists its flags.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	c, _ := findCommand(name)
 	flags := flag.NewFlagSet("gen "+c.name, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.Usage = func() {

@@ -9,8 +9,7 @@ import (
 // runVersion prints the module version and the VCS revision gen was built
 // from, as the Go toolchain recorded them in the binary.
 func runVersion(args []string, stdout, stderr io.Writer) int {
-	c, _ := findCommand("version")
-	flags := newFlags(c, stderr)
+	flags := newFlags("version", stderr)
 	operands, err := parseArgs(flags, args)
 	if err != nil {
 		return parseStatus(err)
