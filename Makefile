@@ -1,4 +1,5 @@
-# `make` writes sam.yaml; `make test` runs every check CI runs; `make bench` prints the numbers.
+# `make` writes sam.yaml and needs Go only; `make test` runs every check CI runs and needs the tools
+# tools.txt pins; `make regenerate` rewrites the data derived from those tools; `make bench` prints numbers.
 GO       ?= go
 BIN      := $(CURDIR)/bin
 RIE      := $(BIN)/aws-lambda-rie
@@ -20,12 +21,26 @@ PACKAGED ?= packaged.yaml
 ID       ?= 1
 WRITER   ?=
 
-.PHONY: all generate golden build test lint bench bench-cdk tools e2e package deploy verify writer invoke delete clean
+.PHONY: all generate regenerate check-generated check-tools golden build writer-bootstrap test lint bench bench-cdk tools e2e scratch package deploy verify writer invoke delete clean
 
 all: generate
 
+# sam.yaml and docs/rules.md, from Go alone.
 generate:
 	$(GO) generate ./...
+
+# The data derived from other projects' packages (Python and npm, pinned in tools.txt), committed:
+# diff/replacement.tsv, check/sam_policy_templates.json, reference/cdk/table-cmk.template.json.
+regenerate:
+	scripts/regenerate .
+
+# Fails when a committed generated file differs from a fresh regeneration.
+check-generated:
+	scripts/check-generated
+
+# Fails when an installed Python tool is not at the version tools.txt pins.
+check-tools:
+	scripts/tools check
 
 # After an intended change to the output: rewrite sam.yaml and the golden files.
 golden:
@@ -33,6 +48,15 @@ golden:
 	$(GO) test ./golden -update
 
 build: $(WRITERS)
+
+# The writer for a template generated anywhere: OUT is the folder its writer.codeUri names
+# (absolute, or relative to this folder), ARCH its writer.architecture. From another repository:
+#   make -C path/to/this/checkout writer-bootstrap OUT=$PWD/build/writer-arm64
+ARCH ?= arm64
+writer-bootstrap:
+	@test -n "$(OUT)" || { echo "make writer-bootstrap: set OUT to the folder the template's CodeUri names" >&2; exit 2; }
+	@test -n "$(goarch_$(ARCH))" || { echo "make writer-bootstrap: ARCH: got \"$(ARCH)\", want arm64 or x86_64" >&2; exit 2; }
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(goarch_$(ARCH)) $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" -o $(abspath $(OUT))/bootstrap ./cmd/writer
 
 build/writer-%/bootstrap: $(WRITER_SOURCES) go.mod go.sum
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(goarch_$*) $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" -o $@ ./cmd/writer
@@ -43,14 +67,16 @@ $(RIE):
 	GOBIN=$(BIN) $(GO) install $(RIE_MODULE)
 
 lint:
+	scripts/check-tracked-files
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go') ); if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted" >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
-	cfn-lint --include-checks I -- golden/*.yaml sam.yaml
+	cfn-lint --include-checks I -- golden/*.yaml sam.yaml docs/deployer-policy.yaml
 
-test: lint build tools
+test: check-tools lint check-generated build tools
 	RIE_BIN=$(RIE) scripts/with-moto $(GO) test -race -count=1 ./...
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory scratch
 
 # The emulator benchmarks (handler/emulator_bench_test.go) need RIE and moto, like the end-to-end tests.
 bench: build tools
@@ -59,13 +85,18 @@ bench: build tools
 # gen beside `cdk synth` of the same stack: the reference CDK app, its packages from npm.
 CDK_DIR := $(BIN)/cdk-app
 bench-cdk:
-	test -d $(CDK_DIR)/node_modules/aws-cdk-lib || { mkdir -p $(CDK_DIR) && cd $(CDK_DIR) && npm install --no-audit --no-fund aws-cdk-lib@2.276.0 constructs@10.8.1; }
+	scripts/tools npm-install $(CDK_DIR)
 	cp reference/cdk-app/app.js $(CDK_DIR)/app.js
 	CDK_APP=$(CDK_DIR)/app.js $(GO) test -run '^$$' -bench GenProcess ./cmd/gen
 
 # The whole flow offline: package, deploy, verify, invoke under the emulator, delete, against moto.
 e2e: build tools
 	RIE_BIN=$(RIE) scripts/with-moto scripts/e2e
+
+# The README's install and CI instructions, and packaging a template generated outside this
+# repository, run in a scratch repository against moto.
+scratch:
+	scripts/with-moto scripts/scratch
 
 # `aws cloudformation package` uploads the writer folder as a zip; it does not compile Go.
 package: build

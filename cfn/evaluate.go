@@ -229,6 +229,9 @@ func matchText(pattern, text string, env Env, may bool) bool {
 	if len(env.Accounts) > 0 {
 		pattern, text = env.canonical(pattern), env.canonical(text)
 	}
+	if strings.Contains(text, Unnamed) {
+		pattern = unnamedRefs(pattern)
+	}
 	if may {
 		return Overlaps(pattern, text)
 	}
@@ -348,6 +351,9 @@ func sameText(want, got string, env Env, may bool) bool {
 	if want == got {
 		return true
 	}
+	if strings.Contains(got, Unnamed) {
+		want = unnamedRefs(want)
+	}
 	if plain(want) && plain(got) {
 		return false
 	}
@@ -356,6 +362,18 @@ func sameText(want, got string, env Env, may bool) bool {
 		return Overlaps(escapeWildcards(want), escapeWildcards(got))
 	}
 	return false
+}
+
+// unnamedRefs writes the references of a policy's text as text of their
+// own: a reference stands for one value the template gives, never for the
+// Unnamed one a probe asks about.
+func unnamedRefs(s string) string {
+	return substitute(s, func(name string) (string, bool) {
+		if name == "*" || name == "?" || name == "$" || name == "AWS::AccountId" {
+			return "", false
+		}
+		return "\x04" + name + "\x04", true
+	})
 }
 
 func escapeWildcards(s string) string {

@@ -24,7 +24,8 @@ type Probe struct {
 	Actions   []string
 	Resource  string
 	// Context gives, for a condition key in lower case, the values to try
-	// (Absent among them for a request without it).
+	// (Absent among them for a request without it). A key ending in /
+	// stands for every key it begins, such as aws:resourcetag/.
 	Context map[string][]string
 	// DecideAll makes every key the policy tests one the request decides:
 	// a key Context leaves out takes each value the policy tests it
@@ -75,8 +76,21 @@ func (p PolicyDocument) Permits(pr Probe, env Env) (Request, Decision, bool) {
 // apply to it, other than those that follow from the principal.
 func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
 	candidates := map[string][]string{}
+	given := func(key string) ([]string, bool) {
+		if values, ok := pr.Context[key]; ok {
+			return values, true
+		}
+		for prefix, values := range pr.Context {
+			if strings.HasSuffix(prefix, "/") && strings.HasPrefix(key, prefix) {
+				return values, true
+			}
+		}
+		return nil, false
+	}
 	for key, values := range pr.Context {
-		candidates[key] = values
+		if !strings.HasSuffix(key, "/") {
+			candidates[key] = values
+		}
 	}
 	for _, s := range p.Statement {
 		may := s.Effect == Allow
@@ -86,7 +100,11 @@ func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, ma
 		for op, tests := range s.Condition {
 			for key, values := range tests {
 				key = strings.ToLower(key)
-				if _, given := pr.Context[key]; given || principalKeys[key] || !(pr.DecideAll || pathKey(key)) {
+				if values, ok := given(key); ok {
+					candidates[key] = values
+					continue
+				}
+				if principalKeys[key] || !(pr.DecideAll || pathKey(key)) {
 					continue
 				}
 				candidates[key] = append(candidates[key], valuesFor(parseOperator(op), Texts(values))...)
@@ -95,7 +113,7 @@ func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, ma
 	}
 	keys := slices.Sorted(maps.Keys(candidates))
 	for _, k := range keys {
-		if _, given := pr.Context[k]; !given {
+		if _, ok := given(k); !ok {
 			candidates[k] = set(append(candidates[k], Absent, Unnamed))
 		}
 	}

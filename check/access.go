@@ -54,6 +54,10 @@ var (
 	// direct is a call made straight to KMS: not through a service, for
 	// no table.
 	direct = map[string][]string{"kms:viaservice": {cfn.Absent}, "kms:encryptioncontext:aws:dynamodb:tablename": {cfn.Absent}}
+	// anotherKeyDirectly is a direct call on a key whose tags no policy
+	// names: any key, not those a condition on their tags picks.
+	anotherKeyDirectly = map[string][]string{"kms:viaservice": {cfn.Absent}, "kms:encryptioncontext:aws:dynamodb:tablename": {cfn.Absent},
+		"aws:resourcetag/": {cfn.Unnamed, cfn.Absent}}
 	// notThroughDynamoDB is use of a key directly or through another
 	// service.
 	notThroughDynamoDB = map[string][]string{"kms:viaservice": {cfn.Absent, "s3.${AWS::Region}.amazonaws.com"}}

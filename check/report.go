@@ -4,13 +4,25 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
-// Report is the findings for one template file, suppressed ones included.
+// Report is the findings for one template file, suppressed ones included,
+// or why the file, or directory, could not be judged.
 type Report struct {
 	File     string    `json:"file"`
 	Findings []Finding `json:"findings"`
+	// Error says why File was not judged: it cannot be read or parsed, is
+	// not a template, or is a directory that holds none. A report with an
+	// Error has no findings, and fails a build as surely as an error
+	// finding does.
+	Error string `json:"error,omitempty"`
+}
+
+// Failed reports whether any report could not be judged.
+func Failed(reports []Report) bool {
+	return slices.ContainsFunc(reports, func(r Report) bool { return r.Error != "" })
 }
 
 // Shown gives the findings a report lists: suppressed ones only when asked.
@@ -30,6 +42,10 @@ func (r Report) Shown(showSuppressed bool) []Finding {
 func WriteText(w io.Writer, reports []Report, showSuppressed bool) error {
 	var b strings.Builder
 	for _, r := range reports {
+		if r.Error != "" {
+			fmt.Fprintf(&b, "%s: error: not judged: %s\n", r.File, r.Error)
+			continue
+		}
 		for _, f := range r.Shown(showSuppressed) {
 			severity := f.Severity.String()
 			if f.Suppressed() {
@@ -55,7 +71,7 @@ func WriteText(w io.Writer, reports []Report, showSuppressed bool) error {
 func WriteJSON(w io.Writer, reports []Report, showSuppressed bool) error {
 	out := make([]Report, len(reports))
 	for i, r := range reports {
-		out[i] = Report{File: r.File, Findings: r.Shown(showSuppressed)}
+		out[i] = Report{File: r.File, Findings: r.Shown(showSuppressed), Error: r.Error}
 		if out[i].Findings == nil {
 			out[i].Findings = []Finding{}
 		}

@@ -60,10 +60,13 @@ var iamRules = []Rule{
 		Fix:   "name the keys the principal administers in Resource, and leave their use to the key policy",
 		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/iam-policies-best-practices.html"},
 		find: iamStatements(func(t *model, s statement, doc cfn.PolicyDocument) (string, bool) {
-			action, administers := administersKeys(doc, t.env)
+			action, administers := administersKeys(doc, direct, t.env)
 			switch {
 			case !administers:
 			case reachesEvery(s.Statement, "kms", "key/"+cfn.Unnamed):
+				if _, everyKey := administersKeys(doc, anotherKeyDirectly, t.env); !everyKey {
+					return "", false // held to keys with the tags it names
+				}
 				return fmt.Sprintf("a policy allows %s on every key: full use and administration of every key whose policy delegates to IAM", action), true
 			case reachesTableKey(t, s.Statement) && usesKeysDirectly(doc, t.env):
 				return fmt.Sprintf("a policy allows %s and direct use of a key that encrypts a table: full use and administration of that key", action), true
@@ -178,9 +181,9 @@ func usesKeysDirectly(doc cfn.PolicyDocument, env cfn.Env) bool {
 
 // administersKeys finds an action of a key's administration that the
 // statement, with its document's Denies, allows (on the keys it names).
-func administersKeys(doc cfn.PolicyDocument, env cfn.Env) (string, bool) {
+func administersKeys(doc cfn.PolicyDocument, context map[string][]string, env cfn.Env) (string, bool) {
 	r, _, ok := doc.Permits(cfn.Probe{Principal: everyoneHere.Principal, Actions: []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"},
-		Context: direct}, env)
+		Context: context}, env)
 	return r.Action, ok
 }
 

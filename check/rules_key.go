@@ -50,7 +50,7 @@ var keyRules = []Rule{
 	{
 		ID: "KEY006", Title: "every principal of the account may use the key", Severity: Warning,
 		Why:      "an Allow to the * principal held to the account lets every principal of the account that meets its conditions use the key, whatever its IAM policies say, not only the one that needs it",
-		Fix:      "name the writer's role as the principal (gen -key-access writer), or delegate to IAM (gen -key-access iam)",
+		Fix:      "name the writer's role as the principal, or delegate to IAM; with gen, leave the seed profile, which keeps the reference's model and takes no -key-access: gen -profile default (writer access) or gen -profile default -key-access iam",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
 		Basis:    []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account"},
 		find:     keysOpenToTheAccount,

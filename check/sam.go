@@ -12,10 +12,9 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-//go:generate ../scripts/sam-policy-templates sam_policy_templates.json
-
 // samPolicyTemplatesJSON holds the SAM policy templates, as the SAM
-// transform on this machine expands them; its source field says which.
+// transform pinned in tools.txt expands them; its source field says which.
+// make regenerate (scripts/sam-policy-templates) writes it.
 //
 //go:embed sam_policy_templates.json
 var samPolicyTemplatesJSON []byte

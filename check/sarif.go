@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -25,8 +27,22 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation tells whether every file was judged; a file that was not
+// is a notification at its place.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
 }
 
 type sarifTool struct {
@@ -132,8 +148,18 @@ func WriteSARIF(w io.Writer, reports []Report) error {
 			Properties:           properties,
 		})
 	}
+	invocation := sarifInvocation{ExecutionSuccessful: !Failed(reports)}
 	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
 	for _, rep := range reports {
+		if rep.Error != "" {
+			invocation.ToolExecutionNotifications = append(invocation.ToolExecutionNotifications, sarifNotification{
+				Level: "error", Message: sarifText{rep.File + ": not judged: " + rep.Error},
+				Locations: []sarifLocation{{sarifPhysicalLocation{
+					ArtifactLocation: sarifArtifact{URI: rep.File},
+					Region:           sarifRegion{StartLine: errorLine(rep.Error), StartColumn: 1},
+				}}},
+			})
+		}
 		for _, f := range rep.Findings {
 			result := sarifResult{
 				RuleID: f.Rule, RuleIndex: index[f.Rule], Level: level(f.Severity),
@@ -150,10 +176,26 @@ func WriteSARIF(w io.Writer, reports []Report) error {
 			run.Results = append(run.Results, result)
 		}
 	}
+	run.Invocations = []sarifInvocation{invocation}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(sarifLog{Schema: sarifSchema, Version: sarifVersion, Runs: []sarifRun{run}})
 }
+
+// errorLine is the line a parse error names ("line 3: ..."), else 1.
+func errorLine(message string) int {
+	m := lineOfError.FindStringSubmatch(message)
+	if m == nil {
+		return 1
+	}
+	line, err := strconv.Atoi(m[1])
+	if err != nil || line < 1 {
+		return 1
+	}
+	return line
+}
+
+var lineOfError = regexp.MustCompile(`\bline (\d+):`)
 
 // fingerprint identifies a finding by what it is about, not by its line: the
 // rule, the resource and the property, so an alert survives edits elsewhere.

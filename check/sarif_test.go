@@ -69,6 +69,19 @@ func TestSARIFValidatesAgainstTheOASISSchema(t *testing.T) {
 	if schema.Validate(broken) == nil {
 		t.Error("a result with level severe validates: the schema checks nothing")
 	}
+	// Files not judged are tool execution notifications; standard input too.
+	var notJudged bytes.Buffer
+	reports := []Report{{File: Stdin, Findings: []Finding{}}, {File: "broken.yaml", Findings: []Finding{}, Error: "cannot parse: yaml: line 3: did not find expected key"}}
+	if err := WriteSARIF(&notJudged, reports); err != nil {
+		t.Fatal(err)
+	}
+	log, err = jsonschema.UnmarshalJSON(&notJudged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(log); err != nil {
+		t.Errorf("the SARIF of files not judged does not validate: %v", err)
+	}
 }
 
 type sarifOut struct {

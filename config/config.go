@@ -11,7 +11,7 @@ import (
 	"io"
 	"os"
 	"reflect"
-	"regexp"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -104,25 +104,31 @@ type Writer struct {
 	Timeout            *int    `yaml:"timeout"`
 	Architecture       *string `yaml:"architecture"`
 	LogRetentionInDays *int    `yaml:"logRetentionInDays"`
+	CodeURI            string  `yaml:"codeUri"`
 }
 
-var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
-
 // Parse reads a configuration file strictly: an unknown key, a second
-// document or a value of the wrong type is an error naming its line.
+// document or a value of the wrong type is an error naming its line and
+// the setting's path as the file writes it.
 func Parse(src []byte) (*File, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	var f File
-	if err := dec.Decode(&f); err != nil {
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("the file is empty; want at least profile or tables")
 		}
-		return nil, errors.New(unknownField.ReplaceAllString(err.Error(), `unknown key "$1"`))
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
 	}
-	var extra any
+	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		return nil, errors.New("more than one YAML document; want one")
+	}
+	if err := checkShape(doc.Content[0], reflect.TypeFor[File](), ""); err != nil {
+		return nil, err
+	}
+	var f File
+	if err := doc.Decode(&f); err != nil { // what the shape allows and yaml.v3 still refuses, such as a key given twice
+		return nil, errors.New(strings.TrimPrefix(strings.ReplaceAll(err.Error(), "\n  ", " "), "yaml: unmarshal errors: "))
 	}
 	return &f, nil
 }
@@ -211,6 +217,7 @@ func (f *File) applyWriter(w *template.WriterConfig) {
 	w.Timeout = or(f.Writer.Timeout, w.Timeout)
 	w.Architecture = or(f.Writer.Architecture, w.Architecture)
 	w.LogRetentionInDays = or(f.Writer.LogRetentionInDays, w.LogRetentionInDays)
+	w.CodeURI = f.Writer.CodeURI
 }
 
 // or gives the file's setting when it has one, and the profile's otherwise.

@@ -98,7 +98,7 @@ func TestEverySettingReachesTheConfig(t *testing.T) {
 		}},
 		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Access: template.AccessIAM,
 			Admins: []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
-		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30},
+		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30, CodeURI: "../dist/writer"},
 		Tags:   map[string]string{"team": "payments"},
 	}
 	if !reflect.DeepEqual(cfg, want) {
@@ -112,9 +112,21 @@ func TestRejectedConfigs(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"an unknown key", "profile: default\ntabels: []\n", `line 2: unknown key "tabels"`},
-		{"an unknown table key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    ttl: x\n", `line 4: unknown key "ttl"`},
-		{"a string where a number goes", "key:\n  rotationPeriodInDays: often\n", "line 2: cannot unmarshal !!str `often` into int"},
+		{"an unknown key", "profile: default\ntabels: []\n", "line 2: tabels: unknown key (did you mean tables?); want one of profile, tables, key, writer, tags"},
+		{"a key in the wrong case", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    sortkey: {name: at, type: N}\n",
+			"line 4: tables[0].sortkey: unknown key (did you mean sortKey?); want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
+		{"an unknown key like none", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    ttl: x\n",
+			"line 4: tables[0].ttl: unknown key; want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
+		{"an unknown writer key", "writer: {codeURI: dist/writer}\n", "line 1: writer.codeURI: unknown key (did you mean codeUri?); want one of memorySize, timeout, architecture, logRetentionInDays, codeUri"},
+		{"a list for the file", "- profile: default\n", "line 1: the file: got a list, want a mapping of profile, tables, key, writer, tags"},
+		{"a mapping for the tables", "tables: {name: A}\n", "line 1: tables: got a mapping, want a list"},
+		{"a string where a number goes", "key:\n  rotationPeriodInDays: often\n", `line 2: key.rotationPeriodInDays: got "often", want a whole number`},
+		{"a fraction where a whole number goes", "writer: {memorySize: 1.5}\n", `line 1: writer.memorySize: got "1.5", want a whole number`},
+		{"yes where a boolean goes", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    pointInTimeRecovery: yes\n",
+			`line 4: tables[0].pointInTimeRecovery: got "yes", want true or false`},
+		{"a list for a tag value", "tags: {team: [a]}\n", "line 1: tags.team: got a list, want text"},
+		{"a key given twice", "profile: default\nprofile: production\n", `line 2: mapping key "profile" already defined at line 1`},
+		{"a tag key AWS keeps for itself", "tags: {'AWS:team': payments}\n", `tags: key "AWS:team": keys beginning with aws: are AWS's own, and CloudFormation refuses them at deploy; choose another key`},
 		{"an empty file", "", "the file is empty"},
 		{"two documents", "profile: default\n---\nprofile: seed\n", "more than one YAML document"},
 		{"an unknown profile", "profile: prod\n", `profile: got "prod", want one of default, production, seed`},

@@ -43,6 +43,16 @@ func keeps(policy, typ string) bool {
 	return false
 }
 
+// retained reports whether CloudFormation keeps r when it leaves the
+// stack, whatever its type.
+func retained(r cfn.Resource) bool {
+	switch r.Policy("DeletionPolicy") {
+	case "Retain", "RetainExceptOnCreate":
+		return true
+	}
+	return false
+}
+
 // deletionPolicy is the resource's DeletionPolicy, or CloudFormation's
 // default: Snapshot for an RDS cluster, and for an RDS instance outside one;
 // Delete for everything else.

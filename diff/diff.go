@@ -113,7 +113,15 @@ func Compare(old, new *cfn.Template) Report {
 		if c != nil {
 			byID[id] = c
 		}
-		r.Security = append(r.Security, policyChanges(id, o, n)...)
+		if inOld && !inNew && retained(o) {
+			// CloudFormation leaves a retained resource as deployed, its
+			// policies included: removing it from the stack changes no access.
+			if len(policyChanges(id, o, cfn.Resource{})) > 0 {
+				c.Notes = append(c.Notes, "retained with its policies as deployed: removing it from the stack changes no access")
+			}
+		} else {
+			r.Security = append(r.Security, policyChanges(id, o, n)...)
+		}
 		if inOld && inNew {
 			r.Weakenings = append(r.Weakenings, weakenings(old, new, o, n)...)
 		}

@@ -9,5 +9,3 @@
 //
 // See https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
 package diff
-
-//go:generate ../scripts/replacement-table replacement.tsv

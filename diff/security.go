@@ -3,6 +3,7 @@ package diff
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -213,20 +214,29 @@ func comparePolicies(id, label string, a, b any) []SecurityChange {
 		}
 		return []SecurityChange{{id, Broadening, fmt.Sprintf("%s: changed, and cannot be compared statement by statement (%v): taken as broader", label, err)}}
 	}
-	return documentChanges(id, label, was, is)
+	return documentChanges(id, label, was, is, a == nil)
 }
 
-// documentChanges tells how policy is allows more or less than policy was.
-func documentChanges(id, label string, was, is cfn.PolicyDocument) []SecurityChange {
+// documentChanges tells how policy is allows more or less than policy was;
+// added when there was no policy, so that what it allows reads as new.
+func documentChanges(id, label string, was, is cfn.PolicyDocument, added bool) []SecurityChange {
 	var out []SecurityChange
 	for _, e := range cfn.Broader(is, was) {
-		out = append(out, SecurityChange{id, Broadening, label + ": " + e.String()})
+		detail := label + ": " + e.String()
+		if allows, ok := strings.CutPrefix(e.Detail, nothingElseAllows); ok && added {
+			detail = e.Statement + " of the new " + label + " allows " + allows
+		}
+		out = append(out, SecurityChange{id, Broadening, detail})
 	}
 	for _, e := range cfn.Broader(was, is) {
 		out = append(out, SecurityChange{id, Narrowing, label + ": " + e.Statement + ": " + e.Reverse})
 	}
 	return out
 }
+
+// nothingElseAllows begins cfn's account of a statement that the other
+// policy has nothing like: for a new policy, there is no other policy.
+const nothingElseAllows = "nothing in the other policy allows "
 
 func readOrEmpty(doc any) (cfn.PolicyDocument, error) {
 	if doc == nil {
@@ -260,7 +270,7 @@ func samPolicyChanges(id string, a, b any) []SecurityChange {
 	isNames, isTemplates, isDoc, isOpaque := samPolicies(b)
 	out := compareSets(id, "managed policy", "attached", "detached", wasNames, isNames)
 	out = append(out, compareSets(id, "policy template", "added", "removed", wasTemplates, isTemplates)...)
-	out = append(out, documentChanges(id, "inline policy", wasDoc, isDoc)...)
+	out = append(out, documentChanges(id, "inline policy", wasDoc, isDoc, len(wasDoc.Statement) == 0)...)
 	return append(out, opaqueChanges(id, "a policy", wasOpaque, isOpaque)...)
 }
 

@@ -110,6 +110,13 @@ type WriterConfig struct {
 	Architecture string
 	// LogRetentionInDays is how long CloudWatch Logs keeps the writer's logs.
 	LogRetentionInDays int
+	// CodeURI is where the template finds the writer's code, as its
+	// CodeUri: a folder holding bootstrap, or a zip file, relative to the
+	// template (aws cloudformation package uploads it), or an s3:// URI.
+	// Empty means [WriterCodeURI] of the architecture, the folder make build
+	// writes in this repository; elsewhere, make writer-bootstrap
+	// OUT=FOLDER builds the writer into the folder named here.
+	CodeURI string
 }
 
 // DefaultTable is the one table of the default configuration. Its name makes

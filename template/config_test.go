@@ -56,6 +56,12 @@ func TestBuildRejectsAnOutOfRangeConfig(t *testing.T) {
 		{"an unknown stream view", func(c *Config) { c.Tables[0].Stream = "ALL" }, `tables[0].stream: got "ALL", want one of [KEYS_ONLY NEW_IMAGE OLD_IMAGE NEW_AND_OLD_IMAGES]`},
 		{"an unknown table class", func(c *Config) { c.Tables[0].TableClass = "COLD" }, `tables[0].tableClass: got "COLD", want one of [STANDARD STANDARD_INFREQUENT_ACCESS]`},
 		{"an unknown key access model", func(c *Config) { c.Key.Access = "public" }, `key.access: got "public", want one of writer, iam, account`},
+		{"a tag key AWS keeps for itself", func(c *Config) { c.Tags = map[string]string{"aws:cost-center": "1"} },
+			`tags: key "aws:cost-center": keys beginning with aws: are AWS's own, and CloudFormation refuses them at deploy; choose another key`},
+		{"the reserved prefix in capitals", func(c *Config) { c.Tags = map[string]string{"AWS:team": "a"} }, `tags: key "AWS:team": keys beginning with aws:`},
+		{"an empty tag key", func(c *Config) { c.Tags = map[string]string{"": "a"} }, `tags: key "": got 0 characters, want 1 to 128`},
+		{"a tag key over 128 characters", func(c *Config) { c.Tags = map[string]string{strings.Repeat("k", 129): "a"} }, `got 129 characters, want 1 to 128`},
+		{"a tag value over 256 characters", func(c *Config) { c.Tags = map[string]string{"team": strings.Repeat("é", 257)} }, `tags.team: got 257 characters, want at most 256`},
 		{"an administrator that is not an IAM ARN", func(c *Config) { c.Key.Admins = []string{"alice"} },
 			`key.admins[0]: got "alice", want an IAM ARN such as arn:aws:iam::${AWS::AccountId}:role/KeyAdmin (this account) or arn:aws:iam::111122223333:role/KeyAdmin`},
 	}

@@ -131,6 +131,30 @@ func TestWriterIsTheGoBootstrapOnArm64WithItsTableInItsEnvironment(t *testing.T)
 	}`)
 }
 
+// A template generated outside this repository names where its writer is.
+func TestTheWritersCodeURIIsConfigurable(t *testing.T) {
+	for _, tt := range []struct{ codeURI, architecture, want string }{
+		{"", "arm64", "build/writer-arm64"},
+		{"", "x86_64", "build/writer-x86_64"},
+		{"dist/writer", "arm64", "dist/writer"},
+		{"s3://artifacts/writer.zip", "x86_64", "s3://artifacts/writer.zip"},
+	} {
+		cfg := DefaultConfig()
+		cfg.Writer.CodeURI, cfg.Writer.Architecture = tt.codeURI, tt.architecture
+		stack, err := Build(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn, err := stack.Template.GetServerlessFunctionWithName(defaultIDs.Function)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := *fn.CodeUri.String; got != tt.want {
+			t.Errorf("CodeURI %q on %s: CodeUri %q, want %q", tt.codeURI, tt.architecture, got, tt.want)
+		}
+	}
+}
+
 func TestStackOwnsTheWritersLogGroup(t *testing.T) {
 	group, err := buildDefaultStack(t).Template.GetLogsLogGroupWithName(defaultIDs.LogGroup)
 	if err != nil {

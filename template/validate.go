@@ -3,9 +3,12 @@ package template
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
@@ -20,6 +23,8 @@ var (
 	logRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 	tableName         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
 	maxAttributeBytes = contract.MaxKeyNameBytes
+	maxTagKeyChars    = 128
+	maxTagValueChars  = 256
 )
 
 // iamPrincipalARN matches the ARN of an account root, a role or a user: the
@@ -45,6 +50,7 @@ func (c Config) Validate() error {
 	v.tables(c.Tables)
 	v.key(c.Key)
 	v.writer(c.Writer)
+	v.tags(c.Tags)
 	return errors.Join(v.errs...)
 }
 
@@ -61,6 +67,7 @@ func (c Config) validateForTable(t TableConfig) error {
 	v.table("table", t)
 	v.key(c.Key)
 	v.writer(c.Writer)
+	v.tags(c.Tags)
 	return errors.Join(v.errs...)
 }
 
@@ -162,5 +169,22 @@ func (v *validation) writer(w WriterConfig) {
 	v.oneOf("writer.architecture", w.Architecture, architectures)
 	if !slices.Contains(logRetentionDays, w.LogRetentionInDays) {
 		v.fail("writer.logRetentionInDays: got %d, want one of %v", w.LogRetentionInDays, logRetentionDays)
+	}
+}
+
+// tags checks each tag as AWS takes it: a key of 1 to 128 characters that
+// does not begin with aws: in any case (AWS keeps that prefix for itself,
+// and the deploy fails), and a value of at most 256 characters.
+func (v *validation) tags(tags map[string]string) {
+	for _, key := range slices.Sorted(maps.Keys(tags)) {
+		switch n := utf8.RuneCountInString(key); {
+		case n == 0 || n > maxTagKeyChars:
+			v.fail("tags: key %q: got %d characters, want 1 to %d", key, n, maxTagKeyChars)
+		case strings.HasPrefix(strings.ToLower(key), "aws:"):
+			v.fail("tags: key %q: keys beginning with aws: are AWS's own, and CloudFormation refuses them at deploy; choose another key", key)
+		}
+		if n := utf8.RuneCountInString(tags[key]); n > maxTagValueChars {
+			v.fail("tags.%s: got %d characters, want at most %d", key, n, maxTagValueChars)
+		}
 	}
 }

@@ -21,6 +21,14 @@ const (
 // for an architecture; `aws cloudformation package` zips and uploads it.
 func WriterCodeURI(architecture string) string { return "build/writer-" + architecture }
 
+// codeURI is the CodeUri the writer's function gets.
+func (w WriterConfig) codeURI() string {
+	if w.CodeURI != "" {
+		return w.CodeURI
+	}
+	return WriterCodeURI(w.Architecture)
+}
+
 // writerRole is explicit rather than SAM's implicit <Function>Role: the key
 // policy names this role, and SAM would put the table's ARN into the role
 // itself, giving the cycle key → role → table → key.
@@ -89,7 +97,7 @@ func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function
 	}
 	return &serverless.Function{
 		Description:   cloudformation.String("Puts items into " + id.Table),
-		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(WriterCodeURI(cfg.Writer.Architecture))},
+		CodeUri:       &serverless.Function_CodeUri{String: cloudformation.String(cfg.Writer.codeURI())},
 		Handler:       cloudformation.String(writerHandler),
 		Runtime:       cloudformation.String(writerRuntime),
 		Architectures: []string{cfg.Writer.Architecture},

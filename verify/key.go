@@ -76,7 +76,7 @@ func (v Verifier) keyPolicy(ctx context.Context, s *stack, key string) []Line {
 		return []Line{{Fail, subject, "deployed key policy: " + err.Error()}}
 	}
 	lines := policyLines(subject, "key policy", deployed, promised)
-	for _, f := range check.KeyPolicy(key, aws.ToString(out.Policy), check.Options{}) {
+	for _, f := range check.KeyPolicy(key, aws.ToString(out.Policy), s.checkOptions()) {
 		if f.Severity == check.Error {
 			lines = append(lines, Line{Fail, subject, fmt.Sprintf("deployed key policy: gen check %s: %s", f.Rule, f.Message)})
 		}

@@ -12,7 +12,7 @@ import (
 // gen check could not judge (CHK001) fails too: it is not proven.
 func templatePosture(s *stack) []Line {
 	const subject = "template"
-	findings := check.Run(s.template, check.Options{})
+	findings := check.Run(s.template, s.checkOptions())
 	var lines []Line
 	for _, f := range findings {
 		if f.Severity == check.Error || f.Rule == "CHK001" {
@@ -53,4 +53,10 @@ func sids(p cfn.PolicyDocument) string {
 		names = append(names, st.Name(i))
 	}
 	return joinOr(names, "no statement")
+}
+
+// checkOptions judges the stack as deployed: in its account, so that the
+// account ids its resolved policies write are this account, and Region.
+func (s *stack) checkOptions() check.Options {
+	return check.Options{Accounts: []string{s.values.Pseudo["AWS::AccountId"]}, Region: s.values.Pseudo["AWS::Region"]}
 }

@@ -263,7 +263,8 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: condition StringEquals kms:ViaService dynamodb.us-east-1.amazonaws.com removed"}},
 		{"a statement letting another account decrypt", func(d *deployed) {
 			d.keyPolicy = strings.Replace(d.keyPolicy, `"Statement": [`, `"Statement": [{"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "kms:Decrypt", "Resource": "*"}, `, 1)
-		}, []string{key + "key policy allows more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:Decrypt on *"}},
+		}, []string{key + "key policy allows more than the template: Partner: nothing in the other policy allows arn:aws:iam::444455556666:root kms:Decrypt on *",
+			key + "deployed key policy: gen check KEY009: every principal of account 444455556666 that its IAM policies allow may call kms:Decrypt other than through DynamoDB: another account may decrypt with the key directly"}},
 		{"an action added to the writer", func(d *deployed) {
 			d.keyPolicy = strings.Replace(d.keyPolicy, `"kms:DescribeKey"]`, `"kms:DescribeKey", "kms:CreateGrant"]`, 1)
 		}, []string{key + "key policy allows more than the template: WriterUsesKeyThroughDynamoDB: action kms:CreateGrant added"}},
@@ -286,7 +287,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			[]string{role + "managed policy " + basicRole + ", which the template attaches, is not attached"}},
 		{"anyone may assume the writer's role", func(d *deployed) {
 			d.trust = strings.Replace(d.trust, `{"Service": "lambda.amazonaws.com"}`, `{"AWS": "*"}`, 1)
-		}, []string{role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:assumerole"}},
+		}, []string{role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:AssumeRole"}},
 		{"a grant letting another account decrypt", func(d *deployed) {
 			d.grants = append(d.grants, kmstypes.GrantListEntry{GrantId: aws.String("g-1"), GranteePrincipal: aws.String("arn:aws:iam::444455556666:root"),
 				Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,15 +10,15 @@ import (
 )
 
 func runCost(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("gen cost", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlags("cost", stderr)
 	configPath := flags.String("config", "", "configuration file (default: the embedded default)")
 	warm := flags.Int("warm-writers", 1, "busy writer connections per table, each refreshing the table key every 5 minutes")
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	operands, err := parseArgs(flags, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "gen cost: unexpected argument %q\n", flags.Arg(0))
+	if len(operands) > 0 {
+		fmt.Fprintf(stderr, "gen cost: unexpected argument %q: gen cost reads the configuration a template is generated from, not a template; pass it as -config FILE (without -config: the embedded default)\n", operands[0])
 		return exitUsage
 	}
 	if *warm < 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -20,13 +19,13 @@ var diffWriters = map[string]func(diff.Report, io.Writer) error{
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
-	flags := flag.NewFlagSet("gen diff", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlags("diff", stderr)
 	format := flags.String("format", "text", "report format: text, markdown or json")
 	failOn := flags.String("fail-on", diff.ClassDataLoss+","+diff.ClassBroadening, "exit 1 when the change is of one of these classes: "+strings.Join(diff.Classes(), ", "))
-	gitRef := flags.String("git", "", "compare FILE as it is in git revision REF (gen diff -git REF FILE) with FILE as it is now")
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	gitRef := flags.String("git", "", "compare FILE as it is in git revision `REF` (gen diff -git REF FILE) with FILE as it is now; a FILE absent at REF is all added")
+	files, err := parseArgs(flags, args)
+	if err != nil {
+		return parseStatus(err)
 	}
 	write, ok := diffWriters[*format]
 	if !ok {
@@ -38,18 +37,22 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen diff: -fail-on: %v\n", err)
 		return exitUsage
 	}
+	if strings.HasPrefix(*gitRef, "-") {
+		fmt.Fprintf(stderr, "gen diff: -git: got %q; a revision never begins with -\n", *gitRef)
+		return exitUsage
+	}
 	var old, new *cfn.Template
 	switch {
-	case *gitRef != "" && flags.NArg() == 1:
-		file := flags.Arg(0)
+	case *gitRef != "" && len(files) == 1:
+		file := files[0]
 		old, err = readTemplate(*gitRef+":"+file, func() ([]byte, error) { return gitShow(*gitRef, file) })
 		if err == nil {
 			new, err = readTemplate(file, func() ([]byte, error) { return os.ReadFile(file) })
 		}
-	case *gitRef == "" && flags.NArg() == 2:
-		old, err = readTemplate(flags.Arg(0), func() ([]byte, error) { return os.ReadFile(flags.Arg(0)) })
+	case *gitRef == "" && len(files) == 2:
+		old, err = readTemplate(files[0], func() ([]byte, error) { return os.ReadFile(files[0]) })
 		if err == nil {
-			new, err = readTemplate(flags.Arg(1), func() ([]byte, error) { return os.ReadFile(flags.Arg(1)) })
+			new, err = readTemplate(files[1], func() ([]byte, error) { return os.ReadFile(files[1]) })
 		}
 	default:
 		fmt.Fprintln(stderr, "gen diff: want OLD NEW, or -git REF FILE")
@@ -64,10 +67,15 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen diff: %v\n", err)
 		return exitInput
 	}
+	var failed []string
 	for _, c := range classes {
 		if report.Has(c) {
-			return exitInput
+			failed = append(failed, c)
 		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(stderr, "gen diff: exit 1: the change has %s (-fail-on %s)\n", strings.Join(failed, " and "), *failOn)
+		return exitInput
 	}
 	return exitOK
 }
@@ -85,19 +93,41 @@ func readTemplate(name string, read func() ([]byte, error)) (*cfn.Template, erro
 	return t, nil
 }
 
+// absentTemplate stands for a file that a revision does not have: every
+// resource of the file as it is now is added.
+const absentTemplate = "Resources: {}\n"
+
 // gitShow reads file as it is in revision ref, the path taken from the
-// current directory as git show REF:./PATH does.
+// current directory as git show REF:./PATH does; a file the revision does
+// not have reads as a template without resources. --end-of-options keeps
+// git from taking ref as an option.
 func gitShow(ref, file string) ([]byte, error) {
 	path := filepath.ToSlash(file)
 	if !filepath.IsAbs(file) && !strings.HasPrefix(path, "./") && !strings.HasPrefix(path, "../") {
 		path = "./" + path
 	}
-	out, err := exec.Command("git", "show", ref+":"+path).Output()
+	if _, err := git("rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}"); err != nil {
+		return nil, fmt.Errorf("git: %q is not a commit of this repository (git rev-parse --verify %s^{commit})", ref, ref)
+	}
+	listed, err := git("ls-tree", "--name-only", "--end-of-options", ref, "--", path)
+	if err != nil {
+		return nil, err
+	}
+	if len(listed) == 0 {
+		return []byte(absentTemplate), nil
+	}
+	return git("show", "--end-of-options", ref+":"+path)
+}
+
+// git runs git with args and gives its standard output; the error has what
+// git said.
+func git(args ...string) ([]byte, error) {
+	out, err := exec.Command("git", args...).Output()
 	if err != nil {
 		if exit, ok := err.(*exec.ExitError); ok {
-			return nil, fmt.Errorf("git show %s:%s: %s", ref, path, strings.TrimSpace(string(exit.Stderr)))
+			return nil, fmt.Errorf("git %s: %s", strings.Join(args, " "), strings.TrimSpace(string(exit.Stderr)))
 		}
-		return nil, fmt.Errorf("git show %s:%s: %w", ref, path, err)
+		return nil, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 	}
 	return out, nil
 }

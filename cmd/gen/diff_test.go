@@ -36,6 +36,10 @@ func TestDiffExitStatus(t *testing.T) {
 		{"an unknown format", []string{"-format", "html", "a", "b"}, exitUsage, `-format: got "html", want text, markdown or json`},
 		{"one file", []string{"a"}, exitUsage, "want OLD NEW, or -git REF FILE"},
 		{"a missing file", []string{"missing.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "open missing.yaml"},
+		{"the exit-1 line names the classes", []string{"-fail-on", "replacement,broadening,data-loss", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput,
+			"gen diff: exit 1: the change has replacement and data-loss (-fail-on replacement,broadening,data-loss)\n"},
+		{"-- ends the flags", []string{corpus + "format-only/old.yaml", "--", corpus + "format-only/new.json"}, exitOK, "gen diff: no change"},
+		{"a revision is never an option", []string{"-git", "--output=written-by-git", "sam.yaml"}, exitUsage, "gen diff: -git: got \"--output=written-by-git\"; a revision never begins with -\n"},
 		{"a file that is not a template", []string{"testdata/unparsable.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "testdata/unparsable.yaml: yaml: line 3"},
 	}
 	for _, tt := range tests {
@@ -95,6 +99,7 @@ func TestDiffAgainstAGitRevision(t *testing.T) {
 	if err := os.WriteFile(file, readFile(t, corpus+"key-schema/new.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	keySwitch := readFile(t, corpus+"key-switch/new.yaml")
 	t.Chdir(dir)
 	var stdout, stderr bytes.Buffer
 	if code := run([]string{"diff", "-git", "HEAD", "sam.yaml"}, &stdout, &stderr); code != exitInput {
@@ -104,8 +109,23 @@ func TestDiffAgainstAGitRevision(t *testing.T) {
 		t.Errorf("stdout:\n%s", &stdout)
 	}
 	stderr.Reset()
-	if code := run([]string{"diff", "-git", "no-such-ref", "sam.yaml"}, &bytes.Buffer{}, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "git show no-such-ref:./sam.yaml") {
+	if code := run([]string{"diff", "-git", "no-such-ref", "sam.yaml"}, &bytes.Buffer{}, &stderr); code != exitUsage ||
+		stderr.String() != "gen diff: git: \"no-such-ref\" is not a commit of this repository (git rev-parse --verify no-such-ref^{commit})\n" {
 		t.Errorf("exit %d, stderr %q", code, &stderr)
+	}
+
+	// A file new in the branch: everything in it is added.
+	if err := os.WriteFile(filepath.Join(dir, "new.yaml"), keySwitch, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	if code := run([]string{"diff", "-git", "HEAD", "new.yaml", "-fail-on", "data-loss"}, &stdout, &stderr); code != exitOK {
+		t.Fatalf("a file absent at HEAD: exit %d, want %d: %s", code, exitOK, &stderr)
+	}
+	if !strings.HasPrefix(stdout.String(), "gen diff: DynamoDbTable: added; ") || strings.Contains(stdout.String(), "removed") ||
+		!strings.Contains(stdout.String(), "broadening NewTableKmsKey: AccountRootAdministers of the new key policy allows") {
+		t.Errorf("a file absent at HEAD:\n%s", &stdout)
 	}
 }
 

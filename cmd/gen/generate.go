@@ -24,16 +24,18 @@ var renderers = map[string]func(*cloudformation.Template, ...render.Option) ([]b
 func runGenerate(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("gen", flag.ContinueOnError)
 	flags.SetOutput(stderr)
+	flags.Usage = func() { writeUsage(stderr, flags) }
 	configPath := flags.String("config", "", "configuration file (default: the embedded default, one table with partition key id)")
 	profile := flags.String("profile", "", "profile, overriding the configuration's: one of "+template.ProfileNames())
 	keyAccess := flags.String("key-access", "", "how each writer may use its key, overriding the configuration's: one of "+template.KeyAccessNames())
 	out := flags.String("o", "sam.yaml", "file to write, or - for standard output")
 	format := flags.String("format", "yaml", "output format: yaml or json")
-	if err := flags.Parse(args); err != nil {
-		return exitUsage
+	operands, err := parseArgs(flags, args)
+	if err != nil {
+		return parseStatus(err)
 	}
-	if flags.NArg() > 0 {
-		fmt.Fprintf(stderr, "gen: unexpected argument %q\n", flags.Arg(0))
+	if len(operands) > 0 {
+		fmt.Fprintf(stderr, "gen: unexpected argument %q; gen writes the template from a configuration (-config FILE), and takes no operands\n", operands[0])
 		return exitUsage
 	}
 	renderer, ok := renderers[*format]

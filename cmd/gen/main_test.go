@@ -237,7 +237,7 @@ func TestCheckExitStatus(t *testing.T) {
 		{"production strictness", []string{"-profile", "production", "../../golden/default.yaml"}, exitInput, "error DDB001 DynamoDbTable"},
 		{"JSON output", []string{"-format", "json", "../../golden/default.yaml"}, exitOK, `"severity": "info"`},
 		{"a missing file", []string{"missing.yaml"}, exitUsage, "missing.yaml"},
-		{"an unparsable file", []string{"testdata/unparsable.yaml"}, exitUsage, "testdata/unparsable.yaml: yaml: line 3"},
+		{"an unparsable file", []string{"testdata/unparsable.yaml"}, exitUsage, "testdata/unparsable.yaml: error: not judged: cannot parse: yaml: line 3"},
 		{"no file", nil, exitUsage, "name at least one template file or directory"},
 		{"an unknown profile", []string{"-profile", "prod", "x"}, exitUsage, `-profile: got "prod", want one of default, production, seed`},
 		{"an unknown format", []string{"-format", "xml", "x"}, exitUsage, `-format: got "xml", want text, json or sarif`},
@@ -331,8 +331,8 @@ func TestABadConfigFileChangesNothing(t *testing.T) {
 		want   string
 	}{
 		{"a missing file", "testdata/missing.yaml", "-config: open testdata/missing.yaml"},
-		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: yaml: line 3"},
-		{"an unknown key", "testdata/unknown-key.yaml", `line 4: unknown key "partitionkey"`},
+		{"malformed YAML", "testdata/unparsable.yaml", "testdata/unparsable.yaml: line 3: did not find expected node content"},
+		{"an unknown key", "testdata/unknown-key.yaml", "line 4: tables[0].partitionkey: unknown key (did you mean partitionKey?)"},
 		{"an out-of-range value", "testdata/bad-rotation.yaml", "key.rotationPeriodInDays: got 30, want 90 to 2560"},
 	}
 	for _, tt := range tests {
@@ -399,9 +399,9 @@ func TestCheckFindsTemplatesInDirectories(t *testing.T) {
 	if got := strings.Join(judged, " "); got != "stacks/cdk.template.json stacks/orders/template.yaml" {
 		t.Errorf("judged %s", got)
 	}
-	stderr.Reset()
-	if code := run([]string{"check", filepath.Join(dir, "config")}, &bytes.Buffer{}, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "config holds no template") {
-		t.Errorf("a directory without templates: exit %d, %s", code, &stderr)
+	stdout.Reset()
+	if code := run([]string{"check", filepath.Join(dir, "config")}, &stdout, &stderr); code != exitUsage || !strings.Contains(stdout.String(), "config: error: not judged: holds no template") {
+		t.Errorf("a directory without templates: exit %d, %s", code, &stdout)
 	}
 }
 

@@ -104,7 +104,7 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: no longer allows service dynamodb.amazonaws.com kms:Describe*, kms:Get*, kms:List* on *"},
 		{"a promised statement narrowed by a condition", keyPolicyEdit(func(p string) string {
 			return strings.Replace(p, `"Sid": "DynamoDBDescribesKey"`, `"Sid": "DynamoDBDescribesKey", "Condition": {"Bool": {"aws:ViaAWSService": "true"}}`, 1)
-		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: condition Bool aws:viaawsservice true added"},
+		}), restoreKeyPolicy, key + "less than the template: DynamoDBDescribesKey: condition Bool aws:ViaAWSService true added"},
 		{"a dynamodb:* on * inline policy on the writer's role", func(t *testing.T, s *deployedStack) {
 			putRolePolicy(t, s, "x", `{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`)
 		}, func(t *testing.T, s *deployedStack) {
@@ -124,7 +124,7 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 			check(t, err)
 		}, role + "managed policy " + adminAccess + " is attached but not in the template"},
 		{"anyone may assume the writer's role", trustPolicy(`{"AWS": "*"}`), trustPolicy(`{"Service": "lambda.amazonaws.com"}`),
-			role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:assumerole"},
+			role + "trust policy allows more than the template: statement 1: nothing in the other policy allows * sts:AssumeRole"},
 		{"the key disabled", func(t *testing.T, s *deployedStack) {
 			_, err := s.kms.DisableKey(context.Background(), &kms.DisableKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
 			check(t, err)

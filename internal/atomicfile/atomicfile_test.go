@@ -66,3 +66,11 @@ func TestWriteToANamedPipeWritesInPlace(t *testing.T) {
 		t.Errorf("the pipe was replaced by a %v", info.Mode())
 	}
 }
+
+// The error names the file asked for, not the temporary file beside it.
+func TestAFailedWriteNamesTheFileAskedFor(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "missing", "sam.yaml")
+	if err := Write(path, []byte("new")); err == nil || err.Error() != "write "+path+": no such file or directory" {
+		t.Errorf("got %v, want it to name %s alone", err, path)
+	}
+}
