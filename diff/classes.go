@@ -9,6 +9,7 @@ import (
 // Classes of change a pipeline may refuse (gen diff -fail-on).
 const (
 	ClassDataLoss    = "data-loss"
+	ClassEmptied     = "emptied"
 	ClassBroadening  = "broadening"
 	ClassReplacement = "replacement"
 	ClassWeakening   = "weakening"
@@ -17,8 +18,13 @@ const (
 
 // Classes lists the classes in the order help texts show them.
 func Classes() []string {
-	return []string{ClassDataLoss, ClassBroadening, ClassReplacement, ClassWeakening, ClassAny}
+	return []string{ClassDataLoss, ClassEmptied, ClassBroadening, ClassReplacement, ClassWeakening, ClassAny}
 }
+
+// DefaultFailOn are the classes a review fails on unless told otherwise:
+// what destroys data, leaves the stack on an empty copy of it, or opens
+// access.
+const DefaultFailOn = ClassDataLoss + "," + ClassEmptied + "," + ClassBroadening
 
 // ParseClasses reads a comma-separated list of classes, such as
 // "data-loss,broadening".
@@ -39,6 +45,8 @@ func (r Report) Has(class string) bool {
 	switch class {
 	case ClassDataLoss:
 		return r.DataLoss
+	case ClassEmptied:
+		return r.Emptied
 	case ClassBroadening:
 		return r.Broadening
 	case ClassWeakening:

@@ -72,38 +72,38 @@ func TestCorpusGivesTheReviewInWantJSON(t *testing.T) {
 // first, and the classes a pipeline fails on.
 func TestCorpusVerdicts(t *testing.T) {
 	tests := []struct {
-		name                            string
-		dataLoss, broadening, weakening bool
-		summary                         string
+		name                                     string
+		dataLoss, emptied, broadening, weakening bool
+		summary                                  string
 	}{
-		{"key-schema", true, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"table-name", true, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"table-name-kept-key-schema-changed", true, false, false,
+		{"key-schema", true, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name", true, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name-kept-key-schema-changed", true, false, false, false,
 			"DynamoDbTable: replaced, data loss, the update fails; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"rename", true, true, false, "DynamoDbTable: renamed to OrdersTable, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+		{"rename", true, false, true, false, "DynamoDbTable: renamed to OrdersTable, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
 			"OrdersTable: renamed from DynamoDbTable; security: 1 broadening, 1 narrowing; also changed: Outputs"},
-		{"key-switch", false, true, false, "DynamoDbTable: modified; NewTableKmsKey: added; security: 3 broadening"},
-		{"key-removed", true, false, true, "DynamoDbTableKmsKey: removed, data loss; DynamoDbTable: modified; DynamoDbTableKmsKeyAlias: removed; " +
+		{"key-switch", false, false, true, false, "DynamoDbTable: modified; NewTableKmsKey: added; security: 3 broadening"},
+		{"key-removed", true, false, false, true, "DynamoDbTableKmsKey: removed, data loss; DynamoDbTable: modified; DynamoDbTableKmsKeyAlias: removed; " +
 			"security: 3 narrowing; posture: 1 weakening; also changed: Outputs"},
-		{"format-only", false, false, false, "no change"},
-		{"reordered", false, false, false, "no change"},
-		{"principal-star", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"viaservice-removed", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"condition-widened", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"action-added", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"action-removed", false, false, false, "DynamoDbTableKmsKey: modified; security: 1 narrowing"},
-		{"managed-policy-added", false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
-		{"trust-broadened", false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
-		{"iam-resource-star", false, true, false, "DynamoDbWriteFunctionPolicy: modified; security: 1 broadening"},
-		{"rotation-off", false, false, true, "DynamoDbTableKmsKey: modified; posture: 1 weakening"},
-		{"sse-aws-managed", false, false, true, "DynamoDbTable: modified; posture: 1 weakening"},
-		{"function-memory-env", false, false, false, "DynamoDbWriteFunction: modified"},
-		{"function-name", true, false, false, "DynamoDbWriteFunctionLogGroup: replaced, data loss; DynamoDbWriteFunction: replaced"},
-		{"prod-key-schema-retained", false, false, false, "DynamoDbTable: replaced; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"prod-retain-to-delete", false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
-		{"prod-recovery-off", false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
-		{"prod-deny-removed", false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"prod-table-removed-retained", false, true, false, "DynamoDbTable: removed; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+		{"format-only", false, false, false, false, "no change"},
+		{"reordered", false, false, false, false, "no change"},
+		{"principal-star", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"viaservice-removed", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"condition-widened", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-added", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-removed", false, false, false, false, "DynamoDbTableKmsKey: modified; security: 1 narrowing"},
+		{"managed-policy-added", false, false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"trust-broadened", false, false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"iam-resource-star", false, false, true, false, "DynamoDbWriteFunctionPolicy: modified; security: 1 broadening"},
+		{"rotation-off", false, false, false, true, "DynamoDbTableKmsKey: modified; posture: 1 weakening"},
+		{"sse-aws-managed", false, false, false, true, "DynamoDbTable: modified; posture: 1 weakening"},
+		{"function-memory-env", false, false, false, false, "DynamoDbWriteFunction: modified"},
+		{"function-name", true, false, false, false, "DynamoDbWriteFunctionLogGroup: replaced, data loss; DynamoDbWriteFunction: replaced"},
+		{"prod-key-schema-retained", false, true, false, false, "DynamoDbTable: replaced, emptied; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"prod-retain-to-delete", false, false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-recovery-off", false, false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-deny-removed", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"prod-table-removed-retained", false, false, true, false, "DynamoDbTable: removed; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
 			"security: 1 broadening, 1 narrowing; also changed: Outputs"},
 	}
 	dirs, err := os.ReadDir("testdata")
@@ -116,8 +116,9 @@ func TestCorpusVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := compareCase(t, tt.name)
-			if r.DataLoss != tt.dataLoss || r.Broadening != tt.broadening || r.Weakening != tt.weakening {
-				t.Errorf("dataLoss %v, broadening %v, weakening %v; want %v, %v, %v", r.DataLoss, r.Broadening, r.Weakening, tt.dataLoss, tt.broadening, tt.weakening)
+			if r.DataLoss != tt.dataLoss || r.Emptied != tt.emptied || r.Broadening != tt.broadening || r.Weakening != tt.weakening {
+				t.Errorf("dataLoss %v, emptied %v, broadening %v, weakening %v; want %v, %v, %v, %v",
+					r.DataLoss, r.Emptied, r.Broadening, r.Weakening, tt.dataLoss, tt.emptied, tt.broadening, tt.weakening)
 			}
 			if got := r.Summary(); got != tt.summary {
 				t.Errorf("summary\n got %q\nwant %q", got, tt.summary)

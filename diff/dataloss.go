@@ -89,6 +89,14 @@ func dataLoss(c ResourceChange, o, n cfn.Resource) bool {
 	return false
 }
 
+// emptied reports whether a change replaces a stateful resource while its
+// UpdateReplacePolicy retains the old one: no data is deleted, but the
+// stack, and whatever reads its outputs, moves to a new, empty resource.
+func emptied(c ResourceChange, n cfn.Resource) bool {
+	typ := cfn.DeployedType(c.Type)
+	return stateful[typ] && c.Change == Modify && c.Replacement != Never && keeps(updateReplacePolicy(n), typ)
+}
+
 // consequences says in words what a change does to a resource and its data.
 func consequences(c ResourceChange) []string {
 	var notes []string
@@ -116,7 +124,7 @@ func consequences(c ResourceChange) []string {
 	case c.Change == Modify && c.DataLoss && c.Replacement != Never:
 		notes = append(notes, fmt.Sprintf("%sreplaced without UpdateReplacePolicy Retain: the old resource and its data are deleted", may))
 	case c.Change == Modify && c.Replacement != Never:
-		notes = append(notes, fmt.Sprintf("%sreplaced: the old resource is retained outside the stack with its data; the new one starts empty", may))
+		notes = append(notes, fmt.Sprintf("%sreplaced: the old resource is retained outside the stack with its data; the stack now points at a new, empty one", may))
 	}
 	return notes
 }

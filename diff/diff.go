@@ -23,7 +23,10 @@ const (
 // Report is the review of one change between two templates. Unchanged
 // resources are not listed.
 type Report struct {
-	DataLoss   bool             `json:"dataLoss"`
+	DataLoss bool `json:"dataLoss"`
+	// Emptied: a stateful resource is replaced while its old copy is
+	// retained outside the stack, which then points at a new, empty one.
+	Emptied    bool             `json:"emptied"`
 	Broadening bool             `json:"broadening"`
 	Weakening  bool             `json:"weakening"`
 	Resources  []ResourceChange `json:"resources"`
@@ -41,7 +44,10 @@ type ResourceChange struct {
 	Change      Change           `json:"change"`
 	Replacement Replacement      `json:"replacement"`
 	DataLoss    bool             `json:"dataLoss"`
-	Properties  []PropertyChange `json:"properties,omitempty"`
+	// Emptied: replaced, the old resource and its data retained outside
+	// the stack, the new one empty.
+	Emptied    bool             `json:"emptied,omitempty"`
+	Properties []PropertyChange `json:"properties,omitempty"`
 	// RenamedFrom and RenamedTo link a removal and an addition whose bodies
 	// match: a logical id change, which CloudFormation carries out as both.
 	RenamedFrom string `json:"renamedFrom,omitempty"`
@@ -134,6 +140,7 @@ func Compare(old, new *cfn.Template) Report {
 		o, _ := old.Resource(id)
 		n, _ := new.Resource(id)
 		c.DataLoss = c.DataLoss || dataLoss(*c, o, n)
+		c.Emptied = emptied(*c, n)
 		c.Notes = append(c.Notes, consequences(*c)...)
 		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {
 			c.UpdateFails = true
@@ -145,6 +152,7 @@ func Compare(old, new *cfn.Template) Report {
 	r.Sections = changedSections(old, new)
 	for _, c := range r.Resources {
 		r.DataLoss = r.DataLoss || c.DataLoss
+		r.Emptied = r.Emptied || c.Emptied
 	}
 	r.Broadening = slices.ContainsFunc(r.Security, func(s SecurityChange) bool { return s.Kind == Broadening })
 	r.Weakening = len(r.Weakenings) > 0
@@ -233,9 +241,16 @@ func modified(o, n cfn.Resource) *ResourceChange {
 	if o.Type != n.Type {
 		c.Properties = append(c.Properties, PropertyChange{Path: "Type", Old: o.Type, New: n.Type, Replacement: Always})
 	}
+	retyped := keyAttributesRetyped(o, n)
 	for _, p := range changes([]string{"Properties"}, o.Properties, n.Properties, policyPaths(n.Type)) {
 		p.Replacement = propertyReplacement(n.Type, p.steps[1:])
+		if len(p.steps) > 1 && p.steps[1] == "AttributeDefinitions" && len(retyped) > 0 {
+			p.Replacement = Always
+		}
 		c.Properties = append(c.Properties, p.PropertyChange)
+	}
+	if len(retyped) > 0 {
+		c.Notes = append(c.Notes, fmt.Sprintf("the type of key attribute %s changes: DynamoDB cannot change a key's type, so the table is replaced", strings.Join(retyped, ", ")))
 	}
 	for _, attribute := range entryAttributes {
 		for _, p := range changes([]string{attribute}, o.Entry[attribute], n.Entry[attribute], nil) {

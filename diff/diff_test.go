@@ -208,7 +208,7 @@ func TestCompareJudgesEachKindOfChange(t *testing.T) {
 		{"a new SAM function's inline policy reads as new",
 			"Resources: {}",
 			"Resources: {F: {Type: AWS::Serverless::Function, Properties: {Policies: [{Statement: [{Effect: Allow, Action: 's3:GetObject', Resource: '*'}]}]}}}",
-			[]string{"broadening F: statement 1 of the new inline policy allows s3:getobject on *"}},
+			[]string{"broadening F: statement 1 of the new inline policy allows s3:GetObject on *"}},
 		{"a retained key leaving the stack keeps its policy: no broadening",
 			"Resources: {K: {Type: AWS::KMS::Key, DeletionPolicy: Retain, Properties: {KeyPolicy: {Statement: [" +
 				"{Effect: Allow, Principal: {AWS: '111122223333'}, Action: 'kms:*', Resource: '*'}, " +

@@ -19,6 +19,9 @@ func (r Report) Summary() string {
 		if c.DataLoss {
 			what = append(what, "data loss")
 		}
+		if c.Emptied {
+			what = append(what, "emptied")
+		}
 		if c.UpdateFails {
 			what = append(what, "the update fails")
 		}
@@ -110,6 +113,9 @@ func (c ResourceChange) headline() []string {
 	if c.DataLoss {
 		out = append(out, "DATA LOSS")
 	}
+	if c.Emptied {
+		out = append(out, "EMPTIED")
+	}
 	if c.UpdateFails {
 		out = append(out, "UPDATE FAILS")
 	}
@@ -159,8 +165,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n| | resource | type | replacement | data loss |\n|---|---|---|---|---|\n")
 		for _, c := range r.Resources {
 			loss := ""
-			if c.DataLoss {
+			switch {
+			case c.DataLoss:
 				loss = "**yes**"
+			case c.Emptied:
+				loss = "**emptied**: the old copy is retained, the stack points at a new, empty one"
 			}
 			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", marks[c.Change], c.ID, c.Type, c.Replacement, loss)
 		}

@@ -2,6 +2,7 @@ package diff
 
 import (
 	_ "embed"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -141,4 +142,49 @@ func nameProperty(typ string) string {
 		}
 	}
 	return name
+}
+
+// keyAttributesRetyped names the attributes of a table's key, or of one of
+// its local secondary indexes' keys, whose AttributeType changes: DynamoDB
+// cannot change a key's type, so the table is replaced. An attribute only
+// a global secondary index's key uses is not the table's key: the index
+// is rebuilt, the table stays.
+func keyAttributesRetyped(o, n cfn.Resource) []string {
+	if t := cfn.DeployedType(n.Type); t != "AWS::DynamoDB::Table" && t != "AWS::DynamoDB::GlobalTable" {
+		return nil
+	}
+	was, is := attributeTypes(o), attributeTypes(n)
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(keyAttributes(o, n))) {
+		if w, ok := was[name]; ok && is[name] != "" && w != is[name] {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func attributeTypes(r cfn.Resource) map[string]string {
+	out := map[string]string{}
+	for _, a := range cfn.List(r.Prop("AttributeDefinitions")) {
+		out[cfn.Text(cfn.At(a, "AttributeName"))] = cfn.Text(cfn.At(a, "AttributeType"))
+	}
+	return out
+}
+
+// keyAttributes are the attributes the key schemas of the tables, and of
+// their local secondary indexes, name.
+func keyAttributes(tables ...cfn.Resource) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range tables {
+		schemas := []any{t.Prop("KeySchema")}
+		for _, lsi := range cfn.List(t.Prop("LocalSecondaryIndexes")) {
+			schemas = append(schemas, cfn.At(lsi, "KeySchema"))
+		}
+		for _, schema := range schemas {
+			for _, k := range cfn.List(schema) {
+				out[cfn.Text(cfn.At(k, "AttributeName"))] = true
+			}
+		}
+	}
+	return out
 }

@@ -21,7 +21,7 @@ var diffWriters = map[string]func(diff.Report, io.Writer) error{
 func runDiff(args []string, stdout, stderr io.Writer) int {
 	flags := newFlags("diff", stderr)
 	format := flags.String("format", "text", "report format: text, markdown or json")
-	failOn := flags.String("fail-on", diff.ClassDataLoss+","+diff.ClassBroadening, "exit 1 when the change is of one of these classes: "+strings.Join(diff.Classes(), ", "))
+	failOn := flags.String("fail-on", diff.DefaultFailOn, "exit 1 when the change is of one of these classes: "+strings.Join(diff.Classes(), ", "))
 	gitRef := flags.String("git", "", "compare FILE as it is in git revision `REF` (gen diff -git REF FILE) with FILE as it is now; a FILE absent at REF is all added")
 	files, err := parseArgs(flags, args)
 	if err != nil {
