@@ -383,7 +383,9 @@ func (n normalizer) sub(arg any) (any, bool) {
 
 // unescapeSub writes a Fn::Sub string with no variable left as its value:
 // ${!Literal} is ${Literal}.
-func unescapeSub(s string) string { return substitute(s, func(string) (string, bool) { return "", false }) }
+func unescapeSub(s string) string {
+	return substitute(s, func(string) (string, bool) { return "", false })
+}
 
 // attribute gives a resource attribute the template sets: the Value of an
 // AWS::SSM::Parameter.

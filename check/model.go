@@ -13,9 +13,9 @@ import (
 // (each branch of its conditions is one).
 type model struct {
 	*cfn.Template
-	env            cfn.Env
-	keyPolicies    []keyPolicy // the keys whose policy can be read
-	unreadableKeys []hit       // the keys whose policy cannot, for CHK001
+	env              cfn.Env
+	keyPolicies      []keyPolicy // the keys whose policy can be read
+	unreadableKeys   []hit       // the keys whose policy cannot, for CHK001
 	iamPolicies      []iamPolicy
 	resourcePolicies []resourcePolicy
 	tableKeys        []tableKeyPair

@@ -39,11 +39,11 @@ type Report struct {
 
 // ResourceChange is one resource added, removed or modified.
 type ResourceChange struct {
-	ID          string           `json:"id"`
-	Type        string           `json:"type"`
-	Change      Change           `json:"change"`
-	Replacement Replacement      `json:"replacement"`
-	DataLoss    bool             `json:"dataLoss"`
+	ID          string      `json:"id"`
+	Type        string      `json:"type"`
+	Change      Change      `json:"change"`
+	Replacement Replacement `json:"replacement"`
+	DataLoss    bool        `json:"dataLoss"`
 	// Emptied: replaced, the old resource and its data retained outside
 	// the stack, the new one empty.
 	Emptied    bool             `json:"emptied,omitempty"`
