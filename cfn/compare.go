@@ -26,9 +26,24 @@ func (e Excess) String() string { return e.Statement + ": " + e.Detail }
 // Broader tells every way policy a allows more than policy b: an Allow of a
 // that b's Allows do not cover, and a Deny of b that a's Denies do not cover.
 // Statement order, how values are written (a string or a list of one) and
-// the case of actions and condition keys do not count. Empty means a is no
+// the case of actions and condition keys do not count, nor any other
+// difference of form that allows no request more: each way is confirmed by
+// a request a allows and b does not (AllowsBeyond). Empty means a is no
 // broader than b; Broader(b, a) tells how a is narrower.
 func Broader(a, b PolicyDocument) []Excess {
+	out := broaderByStatement(a, b)
+	if len(out) == 0 {
+		return nil
+	}
+	if _, beyond := a.AllowsBeyond(b, Env{}); !beyond {
+		return nil // written otherwise, the same in meaning
+	}
+	return out
+}
+
+// broaderByStatement tells how the statements of a go beyond those of b,
+// statement by statement: the words of Broader.
+func broaderByStatement(a, b PolicyDocument) []Excess {
 	var out []Excess
 	allowsB := withEffect(b, Allow)
 	for i, s := range a.Statement {

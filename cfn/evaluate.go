@@ -133,13 +133,18 @@ type Decision struct {
 // a value is known only at deployment, an Allow applies when it may and a
 // Deny only when it must: the answer is whether the request may be
 // allowed.
-func (p PolicyDocument) Decide(r Request, env Env) Decision {
+func (p PolicyDocument) Decide(r Request, env Env) Decision { return p.decide(r, env, true) }
+
+// decide evaluates a request: when may, whether it may be allowed (an
+// Allow applies where it may, a Deny where it must); else whether it must
+// be (an Allow where it must, a Deny where it may).
+func (p PolicyDocument) decide(r Request, env Env, may bool) Decision {
 	d := Decision{Statement: -1}
 	for i, s := range p.Statement {
 		if s.Effect != Deny {
 			continue
 		}
-		if _, ok := s.applies(r, env, false); ok {
+		if _, ok := s.applies(r, env, !may); ok {
 			return Decision{Denied: true, Statement: i}
 		}
 	}
@@ -147,7 +152,7 @@ func (p PolicyDocument) Decide(r Request, env Env) Decision {
 		if s.Effect != Allow {
 			continue
 		}
-		if throughAccount, ok := s.applies(r, env, true); ok && (!d.Allowed || (d.ThroughAccount && !throughAccount)) {
+		if throughAccount, ok := s.applies(r, env, may); ok && (!d.Allowed || (d.ThroughAccount && !throughAccount)) {
 			d = Decision{Allowed: true, Statement: i, ThroughAccount: throughAccount}
 		}
 	}

@@ -3,6 +3,7 @@ package cfn
 import (
 	"maps"
 	"net/netip"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -189,4 +190,238 @@ func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[str
 			return Decision{Statement: -1}, false
 		}
 	}
+}
+
+// AllowsBeyond finds a request policy a may allow that policy b does not
+// surely allow (where a value is known only at deployment, a reads it the
+// way that allows, b the way that does not),
+// trying every principal either names (and one of this account and one of
+// another that neither names), every action either takes that AWS's
+// reference knows (and, for other services, the patterns as written), each
+// resource either names, and each value of each condition key either tests.
+//
+// Where the deploying account is not known, an account id either writes
+// may be it: each is tried as the deploying account too. A Deny of b that
+// a's Denies do not match counts even where neither policy allows: other
+// policies may (an identity policy's Deny applies to its holder's every
+// policy).
+func (a PolicyDocument) AllowsBeyond(b PolicyDocument, env Env) (Request, bool) {
+	if r, found := a.allowsBeyond(b, env); found {
+		return r, true
+	}
+	everything := Statement{Effect: Allow, Principal: "*", Action: "*", Resource: "*"}
+	a.Statement = append(slices.Clone(a.Statement), everything)
+	b.Statement = append(slices.Clone(b.Statement), everything)
+	return a.allowsBeyond(b, env)
+}
+
+func (a PolicyDocument) allowsBeyond(b PolicyDocument, env Env) (Request, bool) {
+	both := PolicyDocument{Statement: append(slices.Clone(a.Statement), b.Statement...)}
+	envs := []Env{env}
+	if len(env.Accounts) == 0 {
+		for _, account := range both.accountsNamed() {
+			envs = append(envs, Env{Accounts: []string{account}})
+		}
+	}
+	for _, env := range envs {
+		if r, found := a.beyondIn(b, both, env); found {
+			return r, true
+		}
+	}
+	return Request{}, false
+}
+
+func (a PolicyDocument) beyondIn(b, both PolicyDocument, env Env) (Request, bool) {
+	for _, principal := range both.principalsToTry() {
+		for _, action := range both.actionsToTry() {
+			for _, resource := range both.resourcesToTry() {
+				r := Request{Principal: principal, Action: action, Resource: resource}
+				if r, found := a.beyond(b, both, r, env); found {
+					return r, true
+				}
+			}
+		}
+	}
+	return Request{}, false
+}
+
+// beyond tries the contexts of one principal, action and resource.
+func (a PolicyDocument) beyond(b, both PolicyDocument, r Request, env Env) (Request, bool) {
+	keys, candidates := both.contextToTry(r, Probe{DecideAll: true}, env)
+	total := 1
+	for _, k := range keys {
+		if total *= len(candidates[k]); total > maxContexts {
+			return r, true // past what can be tried: the safe side
+		}
+	}
+	r.Decides = map[string]bool{}
+	for _, k := range keys {
+		r.Decides[k] = true
+	}
+	index := make([]int, len(keys))
+	for {
+		r.Context = map[string]string{}
+		for i, k := range keys {
+			if v := candidates[k][index[i]]; v != Absent {
+				r.Context[k] = v
+			}
+		}
+		if da := a.Decide(r, env); da.Allowed {
+			if db := b.decide(r, env, false); !db.Allowed || (db.ThroughAccount && !da.ThroughAccount) {
+				return r, true
+			}
+		}
+		i := len(keys) - 1
+		for ; i >= 0; i-- {
+			if index[i]++; index[i] < len(candidates[keys[i]]) {
+				break
+			}
+			index[i] = 0
+		}
+		if i < 0 {
+			return Request{}, false
+		}
+	}
+}
+
+// UnnamedAccount is an account id no template names: the account of a
+// principal no policy names.
+const UnnamedAccount = "999988887777"
+
+// RoleIn is a role no policy names, of an account.
+func RoleIn(account string) Principal {
+	partition := "aws"
+	if account == ThisAccount {
+		partition = "${AWS::Partition}"
+	}
+	return Principal{Kind: "AWS", ID: "arn:" + partition + ":iam::" + account + ":role/" + Unnamed}
+}
+
+// principalsToTry lists each principal the policy names or its conditions
+// admit, and a role of this account and one of another account that it
+// does not name.
+func (p PolicyDocument) principalsToTry() []Principal {
+	out := []Principal{RoleIn(ThisAccount), RoleIn(UnnamedAccount)}
+	for _, s := range p.Statement {
+		for _, q := range slices.Concat(s.Principals(), s.NotPrincipals(), ConditionPrincipals(s)) {
+			if q != Anyone && !slices.Contains(out, q) {
+				out = append(out, q)
+			}
+		}
+	}
+	return out
+}
+
+// ConditionPrincipals gives a principal for each account and principal a
+// statement's conditions admit: a role of each account kms:CallerAccount
+// and aws:PrincipalAccount name, and each ARN aws:PrincipalArn names, its
+// wildcards filled in (in the account, UnnamedAccount).
+func ConditionPrincipals(s Statement) []Principal {
+	var out []Principal
+	for _, c := range s.Conditions() {
+		for _, v := range c.Values {
+			switch strings.ToLower(c.Key) {
+			case "kms:calleraccount", "aws:principalaccount":
+				if v == ThisAccount || plain(v) {
+					out = append(out, RoleIn(v))
+				}
+			case "aws:principalarn":
+				parts := ARNParts(v)
+				if len(parts) != 6 {
+					continue
+				}
+				if strings.ContainsAny(parts[4], "*?") {
+					parts[4] = UnnamedAccount
+				}
+				out = append(out, Principal{Kind: "AWS", ID: strings.NewReplacer("*", "x", "?", "x").Replace(strings.Join(parts, ":"))})
+			}
+		}
+	}
+	return out
+}
+
+// accountsNamed lists the literal account ids the policy writes.
+func (p PolicyDocument) accountsNamed() []string {
+	var out []string
+	add := func(text string) {
+		for _, m := range accountID.FindAllString(text, -1) {
+			out = append(out, m)
+		}
+	}
+	for _, s := range p.Statement {
+		for _, q := range slices.Concat(s.Principals(), s.NotPrincipals(), ConditionPrincipals(s)) {
+			add(q.ID)
+		}
+	}
+	return set(out)
+}
+
+var accountID = regexp.MustCompile(`\b\d{12}\b`)
+
+// actionsToTry lists one action of each class the policy's action patterns
+// tell apart: of a service whose actions are known, those actions that
+// differ in which patterns take them; of any other, each pattern as
+// written and one action no pattern names.
+func (p PolicyDocument) actionsToTry() []string {
+	var patterns []string
+	for _, s := range p.Statement {
+		patterns = append(patterns, Texts(s.Action)...)
+		patterns = append(patterns, Texts(s.NotAction)...)
+	}
+	services := map[string]bool{}
+	for _, pattern := range patterns {
+		service := serviceOf(pattern)
+		if strings.ContainsAny(service, "*?") {
+			service = "" // every service: the known ones stand for all
+		}
+		services[service] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	add := func(action string) {
+		var signature strings.Builder
+		for _, pattern := range patterns {
+			if actionCovers(pattern, action) {
+				signature.WriteString("1")
+			} else {
+				signature.WriteString("0")
+			}
+		}
+		if key := serviceOf(action) + signature.String(); !seen[key] {
+			seen[key] = true
+			out = append(out, action)
+		}
+	}
+	for _, service := range []string{"dynamodb", "kms"} {
+		for _, a := range ServiceActions(service) {
+			add(a.Name)
+		}
+	}
+	for _, service := range slices.Sorted(maps.Keys(services)) {
+		if service == "" || ServiceActions(service) != nil {
+			continue
+		}
+		for _, pattern := range patterns {
+			if serviceOf(pattern) == service {
+				add(strings.NewReplacer("*", "x", "?", "x").Replace(pattern))
+			}
+		}
+		add(service + ":" + Unnamed)
+	}
+	return out
+}
+
+// resourcesToTry lists each resource the policy names, its wildcards
+// filled in, one no statement names, and the resource a resource policy
+// is attached to ("").
+func (p PolicyDocument) resourcesToTry() []string {
+	out := []string{"", "arn:aws:unnamed:::" + Unnamed}
+	for _, s := range p.Statement {
+		for _, r := range slices.Concat(Texts(s.Resource), Texts(s.NotResource)) {
+			if r != "*" {
+				out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(r))
+			}
+		}
+	}
+	return set(out)
 }

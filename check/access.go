@@ -67,9 +67,8 @@ var (
 	foreignGrant = map[string][]string{"kms:grantisforawsresource": {"false"}, "kms:viaservice": {cfn.Absent}}
 )
 
-// unnamedAccount is an account no template names, for a principal of
+// cfn.UnnamedAccount is an account no template names, for a principal of
 // another account that a policy does not name.
-const unnamedAccount = "999988887777"
 
 // caller is a principal a policy is asked about.
 type caller struct {
@@ -87,20 +86,11 @@ type caller struct {
 // thisAccount reports whether the caller belongs to the deploying account.
 func (c caller) thisAccount(env cfn.Env) bool { return c.account != "" && env.IsThisAccount(c.account) }
 
-// roleOf is a role of an account that no policy names.
-func roleOf(account string) cfn.Principal {
-	partition := "aws"
-	if account == cfn.ThisAccount {
-		partition = "${AWS::Partition}"
-	}
-	return cfn.Principal{Kind: "AWS", ID: "arn:" + partition + ":iam::" + account + ":role/" + cfn.Unnamed}
-}
-
 // everyoneHere stands for the principals of this account a policy does not
 // name; anyoneElse for those of an account no policy names.
 var (
-	everyoneHere = caller{Principal: roleOf(cfn.ThisAccount), account: cfn.ThisAccount}
-	anyoneElse   = caller{Principal: roleOf(unnamedAccount), account: unnamedAccount}
+	everyoneHere = caller{Principal: cfn.RoleIn(cfn.ThisAccount), account: cfn.ThisAccount}
+	anyoneElse   = caller{Principal: cfn.RoleIn(cfn.UnnamedAccount), account: cfn.UnnamedAccount}
 )
 
 // callers lists whom a policy is asked about: each AWS principal it names
@@ -123,7 +113,7 @@ func callers(p cfn.PolicyDocument, env cfn.Env) []caller {
 			case isRoot && env.IsThisAccount(account):
 				continue // everyoneHere
 			case isRoot:
-				c = caller{Principal: roleOf(account), account: account, named: true, wholeAccount: true}
+				c = caller{Principal: cfn.RoleIn(account), account: account, named: true, wholeAccount: true}
 			case isAccountRoot(q):
 				c.wholeAccount = true // an account only deployment names: CHK001 says so
 			}
@@ -137,33 +127,14 @@ func callers(p cfn.PolicyDocument, env cfn.Env) []caller {
 	return append(out, everyoneHere, anyoneElse)
 }
 
-// admittedByConditions gives a principal for each account and principal a
-// policy's conditions admit: the accounts kms:CallerAccount and
-// aws:PrincipalAccount name, and the ARNs aws:PrincipalArn names, a
-// wildcard in an account standing for an account no policy names.
+// admittedByConditions gives a caller for each account and principal a
+// policy's conditions admit (cfn.ConditionPrincipals) outside this account.
 func admittedByConditions(p cfn.PolicyDocument, env cfn.Env) []caller {
 	var out []caller
 	for _, s := range p.Statement {
-		for _, c := range s.Conditions() {
-			for _, v := range c.Values {
-				switch strings.ToLower(c.Key) {
-				case "kms:calleraccount", "aws:principalaccount":
-					if cfn.AccountOf(cfn.Principal{Kind: "AWS", ID: v}) == v && !env.IsThisAccount(v) {
-						out = append(out, caller{Principal: roleOf(v), account: v, named: true, byCondition: true})
-					}
-				case "aws:principalarn":
-					parts := cfn.ARNParts(v)
-					if len(parts) != 6 {
-						continue
-					}
-					if strings.ContainsAny(parts[4], "*?") {
-						parts[4] = unnamedAccount
-					}
-					arn := strings.NewReplacer("*", "x", "?", "x").Replace(strings.Join(parts, ":"))
-					if account := cfn.AccountOf(cfn.Principal{Kind: "AWS", ID: arn}); account != "" && !env.IsThisAccount(account) {
-						out = append(out, caller{Principal: cfn.Principal{Kind: "AWS", ID: arn}, account: account, named: account != unnamedAccount, byCondition: true})
-					}
-				}
+		for _, q := range cfn.ConditionPrincipals(s) {
+			if account := cfn.AccountOf(q); account != "" && !env.IsThisAccount(account) {
+				out = append(out, caller{Principal: q, account: account, named: account != cfn.UnnamedAccount, byCondition: true})
 			}
 		}
 	}
@@ -207,7 +178,7 @@ func (c caller) describe(env cfn.Env) string {
 	switch {
 	case c.wholeAccount:
 		return "every principal of account " + c.account + " that its IAM policies allow"
-	case c.byCondition && c.account == unnamedAccount:
+	case c.byCondition && c.account == cfn.UnnamedAccount:
 		return c.ID + ", in any account,"
 	case c.byCondition:
 		return "principals of account " + c.account

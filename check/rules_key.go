@@ -209,7 +209,7 @@ func keysOpenToAnyAccount(t *model, _ Options) []hit {
 		var g grant
 		ok := false
 		for _, c := range callers(doc, t.env) {
-			if c.account == unnamedAccount {
+			if c.account == cfn.UnnamedAccount {
 				if g, ok = permits(doc, c, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true); ok {
 					break
 				}

@@ -128,7 +128,7 @@ func resourcePolicyGives(rp resourcePolicy, doc cfn.PolicyDocument, c caller, en
 	if c.named && !c.wholeAccount && !c.byCondition {
 		who = fmt.Sprintf("%s of account %s", c.ID, c.account)
 	}
-	if c.account == unnamedAccount {
+	if c.account == cfn.UnnamedAccount {
 		if g, ok := permits(doc, c, dynamoDBActions(), nil, env, false); ok {
 			return hit{resource: rp.table.ID, path: at(g), message: fmt.Sprintf("its %s lets principals of any account call %s: %s", rp.label, g.action, conditionsSaid(doc.Statement[g.Statement]))}, true
 		}
