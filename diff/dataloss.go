@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -77,7 +78,7 @@ func updateReplacePolicy(r cfn.Resource) string {
 // is removed, and its DeletionPolicy does not keep it, or replaced, and the
 // new UpdateReplacePolicy does not keep the old one. A conditional
 // replacement counts: the reviewer cannot rule it out.
-func dataLoss(c ResourceChange, o, n cfn.Resource) bool {
+func dataLoss(c ResourceChange, o, n cfn.Resource, deployments cfn.Deployments) bool {
 	switch typ := cfn.DeployedType(c.Type); {
 	case !stateful[typ]:
 		return false
@@ -85,8 +86,24 @@ func dataLoss(c ResourceChange, o, n cfn.Resource) bool {
 		return !keeps(deletionPolicy(o), typ)
 	case c.Change == Modify && c.Replacement != Never:
 		return !keeps(updateReplacePolicy(n), typ)
+	case c.Change == Modify && gainsCondition(o, n, deployments):
+		return !keeps(deletionPolicy(n), typ)
 	}
 	return false
+}
+
+// gainsCondition reports whether a resource the stack always made is now
+// made only where a condition holds, and a deployment may make the
+// condition false: that deployment deletes it.
+func gainsCondition(o, n cfn.Resource, deployments cfn.Deployments) bool {
+	condition, ok := n.Entry["Condition"].(string)
+	if o.Entry["Condition"] != nil || !ok {
+		return false
+	}
+	return slices.ContainsFunc(deployments.Scenarios, func(s cfn.Scenario) bool {
+		holds, decided := s.Conditions[condition]
+		return !decided || !holds
+	})
 }
 
 // emptied reports whether a change replaces a stateful resource while its
@@ -113,6 +130,9 @@ func consequences(c ResourceChange) []string {
 	may := ""
 	if c.Replacement == Conditional {
 		may = "may be "
+	}
+	if c.Change == Modify && c.DataLoss && c.Replacement == Never {
+		notes = append(notes, "it gains a Condition: a deployment in which the condition is false deletes it and its data")
 	}
 	switch {
 	case c.Change == Remove && c.DataLoss && typ == "AWS::KMS::Key":

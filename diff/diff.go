@@ -133,13 +133,14 @@ func Compare(old, new *cfn.Template) Report {
 		}
 	}
 	findRenames(old, new, byID)
-	security, weaker := inputChanges(new, changedInputs(old, new), byID)
+	security, weaker := inputChanges(old, new, changedInputs(old, new), byID)
 	r.Security, r.Weakenings = append(r.Security, security...), append(r.Weakenings, weaker...)
 	replaceDependants(new, byID)
+	deployments := new.Deployments("")
 	for id, c := range byID {
 		o, _ := old.Resource(id)
 		n, _ := new.Resource(id)
-		c.DataLoss = c.DataLoss || dataLoss(*c, o, n)
+		c.DataLoss = c.DataLoss || dataLoss(*c, o, n, deployments)
 		c.Emptied = emptied(*c, n)
 		c.Notes = append(c.Notes, consequences(*c)...)
 		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {

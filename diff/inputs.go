@@ -8,18 +8,28 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-// changedInputs names the parameters and conditions whose definition
-// differs between the templates, and the conditions that read them in
-// turn: a resource that reads one can change without a character of its
-// own changing.
+// changedInputs names the parameters, mappings (as mappingInput) and
+// conditions whose definition differs between the templates, and the
+// conditions that read them in turn: a resource that reads one can change
+// without a character of its own changing. A condition is compared by
+// what it tests, the conditions it names spelt out, not by its name.
 func changedInputs(old, new *cfn.Template) map[string]bool {
 	changed := map[string]bool{}
-	for _, section := range []string{"Parameters", "Conditions"} {
-		was, is := old.Section(section), new.Section(section)
-		for _, name := range unionKeys(was, is) {
-			if !equal(was[name], is[name]) {
-				changed[name] = true
-			}
+	was, is := old.Section("Parameters"), new.Section("Parameters")
+	for _, name := range unionKeys(was, is) {
+		if !equal(was[name], is[name]) {
+			changed[name] = true
+		}
+	}
+	was, is = old.Section("Mappings"), new.Section("Mappings")
+	for _, name := range unionKeys(was, is) {
+		if !equal(was[name], is[name]) {
+			changed[mappingInput(name)] = true
+		}
+	}
+	for _, name := range unionKeys(old.Section("Conditions"), new.Section("Conditions")) {
+		if !equal(conditionMeaning(old, name), conditionMeaning(new, name)) {
+			changed[name] = true
 		}
 	}
 	conditions := new.Section("Conditions")
@@ -38,6 +48,43 @@ func changedInputs(old, new *cfn.Template) map[string]bool {
 	return changed
 }
 
+// mappingInput names a mapping among the inputs, apart from a parameter of
+// the same name.
+func mappingInput(name string) string { return "Mappings." + name }
+
+// conditionMeaning writes what a condition tests, each condition it names
+// spelt out: the same whatever the condition is called.
+func conditionMeaning(t *cfn.Template, name string) any {
+	return spellConditions(t, t.Section("Conditions")[name], map[string]bool{name: true})
+}
+
+func spellConditions(t *cfn.Template, v any, seen map[string]bool) any {
+	if name, arg, ok := cfn.Intrinsic(v); ok && name == "Condition" {
+		c := cfn.Text(arg)
+		if seen[c] {
+			return "a loop through " + c
+		}
+		seen[c] = true
+		defer delete(seen, c)
+		return spellConditions(t, t.Section("Conditions")[c], seen)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[k] = spellConditions(t, e, seen)
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = spellConditions(t, e, seen)
+		}
+		return out
+	}
+	return v
+}
+
 // postureProperties are where a table or key keeps what weakenings judge.
 var postureProperties = []string{
 	"SSESpecification", "PointInTimeRecoverySpecification", "DeletionProtectionEnabled", "Replicas",
@@ -49,7 +96,7 @@ var postureProperties = []string{
 // access setting (taken as broader), in a property whose change replaces a
 // stateful resource or in its Condition (possible data loss), or in what a
 // table or key's posture hangs on (possibly weaker).
-func inputChanges(new *cfn.Template, changed map[string]bool, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
+func inputChanges(old, new *cfn.Template, changed map[string]bool, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
 	var security []SecurityChange
 	var weaker []Weakening
 	for _, r := range new.Resources() {
@@ -71,6 +118,7 @@ func inputChanges(new *cfn.Template, changed map[string]bool, byID map[string]*R
 				posture = append(posture, in.target)
 			}
 			switch {
+			case where == "Condition" && sameCondition(old, new, r):
 			case where == "Condition":
 				removing = append(removing, in.target)
 			case below != nil && propertyReplacement(r.Type, below) != Never:
@@ -115,4 +163,13 @@ func underAny(paths [][]string, path []string) bool {
 	return slices.ContainsFunc(paths, func(p []string) bool {
 		return len(path) >= len(p) && matchesAny([][]string{p}, path)
 	})
+}
+
+// sameCondition reports whether a resource is made in the same deployments
+// by both templates: its Condition, whatever it is called, tests the same.
+func sameCondition(old, new *cfn.Template, r cfn.Resource) bool {
+	o, inOld := old.Resource(r.ID)
+	was, _ := o.Entry["Condition"].(string)
+	is, _ := r.Entry["Condition"].(string)
+	return inOld && (was == "") == (is == "") && equal(conditionMeaning(old, was), conditionMeaning(new, is))
 }

@@ -179,6 +179,10 @@ func conditionRead(name string, arg any) (string, bool) {
 
 func intrinsicTargets(name string, arg any) []string {
 	switch name {
+	case "Fn::FindInMap":
+		if m, ok := cfn.At(arg, "0").(string); ok {
+			return []string{mappingInput(m)}
+		}
 	case "Ref", "Fn::GetAtt":
 		if id, ok := cfn.RefTarget(map[string]any{name: arg}); ok && !strings.HasPrefix(id, "AWS::") {
 			return []string{id}
