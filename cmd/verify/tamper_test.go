@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -65,7 +64,8 @@ func (s *deployedStack) otherRole(t *testing.T) string {
 }
 
 func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
-	s := deploy(t, "verify-tamper")
+	s := deploy(t, "../../sam.yaml", "verify-tamper")
+	s.readKey(t)
 	ctx := context.Background()
 	const key, role, table = "FAIL key DynamoDbTableKmsKey: key policy allows ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: "
 	tests := []struct {
@@ -201,20 +201,6 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 
 const adminAccess = "arn:aws:iam::aws:policy/AdministratorAccess"
 
-// BenchmarkVerify times a whole verify of the deployed default stack
-// against moto, every call it makes included.
-func BenchmarkVerify(b *testing.B) {
-	benchStacks++ // -count runs the benchmark again; each run deploys its own stack
-	s := deploy(b, fmt.Sprintf("verify-bench-%d", benchStacks))
-	for b.Loop() {
-		if code, out := verifyStack(b, s.name); code != exitOK {
-			b.Fatalf("exit %d:\n%s", code, out)
-		}
-	}
-}
-
-var benchStacks int
-
 func verifyStack(t testing.TB, stack string) (int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
@@ -222,9 +208,9 @@ func verifyStack(t testing.TB, stack string) (int, string) {
 	return code, stdout.String() + stderr.String()
 }
 
-// deploy deploys sam.yaml to moto as stack, as `make deploy` would deploy it
+// deploy deploys template to moto as stack, as `make deploy` would deploy it
 // to AWS.
-func deploy(t testing.TB, stack string) *deployedStack {
+func deploy(t testing.TB, template, stack string) *deployedStack {
 	t.Helper()
 	endpoint := motoEndpoint(t)
 	for k, v := range map[string]string{
@@ -246,26 +232,36 @@ func deploy(t testing.TB, stack string) *deployedStack {
 			t.Fatalf("create the bucket: %v\n%s", err, out)
 		}
 	}
-	if out, err := exec.Command("../../scripts/deploy", "../../sam.yaml", stack).CombinedOutput(); err != nil {
-		t.Fatalf("scripts/deploy sam.yaml: %v\n%s", err, out)
+	if out, err := exec.Command("../../scripts/deploy", template, stack).CombinedOutput(); err != nil {
+		t.Fatalf("scripts/deploy %s: %v\n%s", template, err, out)
 	}
 	s := &deployedStack{
 		name: stack,
 		kms:  kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), dynamodb: dynamodb.NewFromConfig(cfg), lambda: lambda.NewFromConfig(cfg),
 		physical: map[string]string{},
 	}
-	resources, err := cloudformation.NewFromConfig(cfg).ListStackResources(ctx, &cloudformation.ListStackResourcesInput{StackName: &stack})
-	check(t, err)
-	for _, r := range resources.StackResourceSummaries {
-		s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
+	pages := cloudformation.NewListStackResourcesPaginator(cloudformation.NewFromConfig(cfg), &cloudformation.ListStackResourcesInput{StackName: &stack})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		check(t, err)
+		for _, r := range page.StackResourceSummaries {
+			s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
+		}
 	}
+	return s
+}
+
+// readKey keeps the ARN and the policy of the default stack's key, to restore
+// them.
+func (s *deployedStack) readKey(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
 	key, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
 	check(t, err)
 	s.keyARN = *key.KeyMetadata.Arn
 	policy, err := s.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: &s.keyARN, PolicyName: aws.String("default")})
 	check(t, err)
 	s.keyPolicy = *policy.Policy
-	return s
 }
 
 // motoEndpoint is moto's endpoint; without it the test is skipped, except in
