@@ -55,8 +55,8 @@ func BenchmarkVerifyTables(b *testing.B) {
 	})
 }
 
-// tablesTemplate writes the default profile's template for n tables, with
-// the build folder its CodeUri names beside it, and gives its path.
+// tablesTemplate writes the default profile's template for n tables and
+// gives its path.
 func tablesTemplate(t testing.TB, n int) string {
 	t.Helper()
 	cfg := template.DefaultConfig()
@@ -68,6 +68,14 @@ func tablesTemplate(t testing.TB, n int) string {
 	check(t, err)
 	src, err := render.YAML(stack.Template, render.Order(stack.ResourceOrder, stack.OutputOrder))
 	check(t, err)
+	return templateBesideBuild(t, src)
+}
+
+// templateBesideBuild writes a template with the build folder its CodeUri
+// names beside it, as `make package` finds it beside sam.yaml, and gives
+// its path.
+func templateBesideBuild(t testing.TB, src []byte) string {
+	t.Helper()
 	dir := t.TempDir()
 	build, err := filepath.Abs("../../build")
 	check(t, err)
