@@ -16,12 +16,11 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-// A role's trust policy (roleTrust), its inline policies and its managed
-// policies are checked against what the template grants it: anything more
-// (an extra inline policy, a wider statement, a managed policy attached by
-// hand) or anything less fails.
-
-// roleTrust checks who may assume the role and its permissions boundary.
+// roleTrust checks who may assume a role, and its permissions boundary,
+// against the template; inlinePolicies and managedPolicies check what it
+// may do. Anything more than the template grants (an extra inline policy, a
+// wider statement, a managed policy attached by hand) or anything less
+// fails.
 func (v Verifier) roleTrust(ctx context.Context, s *stack, role string) []Line {
 	subject := "role " + role
 	out, err := v.getRole(ctx, s, s.physical[role])

@@ -56,9 +56,13 @@ type (
 )
 
 // New makes a Verifier with the SDK's clients for cfg, each sending at most
-// [InFlightPerService] requests at a time; the SDK's retryer retries
-// throttling and 5xx answers with backoff.
+// [InFlightPerService] requests at a time. The SDK's retryer retries
+// throttling and 5xx answers with backoff, up to [MaxAttempts] attempts
+// unless cfg sets its own (AWS_MAX_ATTEMPTS).
 func New(cfg aws.Config) Verifier {
+	if cfg.RetryMaxAttempts == 0 {
+		cfg.RetryMaxAttempts = MaxAttempts
+	}
 	return Verifier{
 		CloudFormation: cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
 		DynamoDB:       dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
@@ -171,39 +175,39 @@ func (v Verifier) jobs(s *stack) []job {
 	one := func(c func(context.Context) Line) job {
 		return func(ctx context.Context) []Line { return []Line{c(ctx)} }
 	}
-	checks := []job{func(context.Context) []Line { return templatePosture(s) }}
+	out := []job{func(context.Context) []Line { return templatePosture(s) }}
 	for _, id := range sortedKeys(s.undeployed) {
-		checks = append(checks, lines(Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"}))
+		out = append(out, lines(Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"}))
 	}
 	for _, typ := range unverifiedTypes {
 		for _, id := range s.ofType[typ] {
-			checks = append(checks, lines(Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"}))
+			out = append(out, lines(Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"}))
 		}
 	}
-	checks = append(checks, func(context.Context) []Line { return unmatchedAttachments(s) })
+	out = append(out, func(context.Context) []Line { return unmatchedAttachments(s) })
 	for _, table := range s.ofType["AWS::DynamoDB::Table"] {
-		checks = append(checks,
+		out = append(out,
 			one(func(ctx context.Context) Line { return v.tableSSE(ctx, s, table) }),
 			func(ctx context.Context) []Line { return v.tablePolicies(ctx, s, table) },
 			one(func(ctx context.Context) Line { return v.deletionProtection(ctx, s, table) }),
 			one(func(ctx context.Context) Line { return v.pointInTimeRecovery(ctx, s, table) }))
 	}
 	for _, key := range s.ofType["AWS::KMS::Key"] {
-		checks = append(checks,
+		out = append(out,
 			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
 			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
 			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
 			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
 	}
 	for _, role := range s.ofType["AWS::IAM::Role"] {
-		checks = append(checks,
+		out = append(out,
 			func(ctx context.Context) []Line { return v.roleTrust(ctx, s, role) },
 			func(ctx context.Context) []Line { return v.inlinePolicies(ctx, s, role) },
 			func(ctx context.Context) []Line { return v.managedPolicies(ctx, s, role) },
 			one(func(ctx context.Context) Line { return v.functionsOutside(ctx, s, role) }))
 	}
 	for _, fn := range s.ofType["AWS::Lambda::Function"] {
-		checks = append(checks,
+		out = append(out,
 			func(ctx context.Context) []Line { return v.function(ctx, s, fn) },
 			one(func(ctx context.Context) Line { return v.code(ctx, s, fn) }),
 			func(ctx context.Context) []Line { return v.qualifiers(ctx, s, fn) },
@@ -211,7 +215,7 @@ func (v Verifier) jobs(s *stack) []job {
 			func(ctx context.Context) []Line { return v.functionURLs(ctx, s, fn) },
 			func(ctx context.Context) []Line { return v.eventSourceMappings(ctx, s, fn) })
 	}
-	return checks
+	return out
 }
 
 // unanswered turns a question the services did not answer into a line:

@@ -119,7 +119,7 @@ func (s *deployedStack) otherRole(t *testing.T) string {
 }
 
 func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
-	s := deploy(t, "../../sam.yaml", "verify-tamper")
+	s := deploy(t, "../../sam.yaml", defaultStack)
 	s.readKey(t)
 	ctx := context.Background()
 	const key, role, table = "FAIL key DynamoDbTableKmsKey: key policy allows ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: "
@@ -352,6 +352,28 @@ func proveEach(t *testing.T, s *deployedStack, tamperings []tampering) {
 
 const adminAccess = "arn:aws:iam::aws:policy/AdministratorAccess"
 
+// defaultStack is sam.yaml deployed, shared by the tests that leave it as
+// they found it.
+const defaultStack = "verify-default"
+
+// Behind a proxy that sheds load far below verify's own bound, 2 requests
+// in flight per service where verify sends up to 8, the SDK's retryer sends
+// each shed request again, and the lines are the same, byte for byte.
+func TestShedRequestsAreRetriedAndTheLinesStayTheSame(t *testing.T) {
+	s := deploy(t, "../../sam.yaml", defaultStack)
+	code, direct := verifyStack(t, s.name)
+	proxy, endpoint := newAccountProxy(t, motoEndpoint(t), 0, 2)
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	shedCode, shed := verifyStack(t, s.name)
+	if proxy.shed.Load() == 0 {
+		t.Fatal("the proxy shed no request: nothing was retried")
+	}
+	t.Logf("the proxy shed %d of %d requests", proxy.shed.Load(), proxy.requests.Load())
+	if shedCode != code || shed != direct {
+		t.Errorf("with %d of %d requests shed: exit %d, want %d, lines:\n%s\nwant:\n%s", proxy.shed.Load(), proxy.requests.Load(), shedCode, code, shed, direct)
+	}
+}
+
 func verifyStack(t testing.TB, stack string) (int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
@@ -360,7 +382,8 @@ func verifyStack(t testing.TB, stack string) (int, string) {
 }
 
 // deploy deploys template to moto as stack, as `make deploy` would deploy it
-// to AWS.
+// to AWS, unless the stack is there already: tests that undo what they
+// change share one.
 func deploy(t testing.TB, template, stack string) *deployedStack {
 	t.Helper()
 	endpoint := motoEndpoint(t)
@@ -378,18 +401,20 @@ func deploy(t testing.TB, template, stack string) *deployedStack {
 	ctx := context.Background()
 	cfg, err := awsconfig.LoadDefaultConfig(ctx)
 	check(t, err)
-	if exec.Command("aws", "s3api", "head-bucket", "--bucket", os.Getenv("BUCKET")).Run() != nil {
-		if out, err := exec.Command("aws", "s3api", "create-bucket", "--bucket", os.Getenv("BUCKET")).CombinedOutput(); err != nil {
-			t.Fatalf("create the bucket: %v\n%s", err, out)
-		}
-	}
-	if out, err := exec.Command("../../scripts/deploy", template, stack).CombinedOutput(); err != nil {
-		t.Fatalf("scripts/deploy %s: %v\n%s", template, err, out)
-	}
 	s := &deployedStack{
 		name: stack, cloudformation: cloudformation.NewFromConfig(cfg),
 		kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), dynamodb: dynamodb.NewFromConfig(cfg), lambda: lambda.NewFromConfig(cfg),
 		physical: map[string]string{},
+	}
+	if _, err := s.cloudformation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &stack}); err != nil {
+		if exec.Command("aws", "s3api", "head-bucket", "--bucket", os.Getenv("BUCKET")).Run() != nil {
+			if out, err := exec.Command("aws", "s3api", "create-bucket", "--bucket", os.Getenv("BUCKET")).CombinedOutput(); err != nil {
+				t.Fatalf("create the bucket: %v\n%s", err, out)
+			}
+		}
+		if out, err := exec.Command("../../scripts/deploy", template, stack).CombinedOutput(); err != nil {
+			t.Fatalf("scripts/deploy %s: %v\n%s", template, err, out)
+		}
 	}
 	pages := cloudformation.NewListStackResourcesPaginator(s.cloudformation, &cloudformation.ListStackResourcesInput{StackName: &stack})
 	for pages.HasMorePages() {

@@ -13,6 +13,12 @@ import (
 // SDK's retryer sends again.
 const InFlightPerService = 8
 
+// MaxAttempts is how often verify sends a request the service throttled or
+// failed with a 5xx. verify sends hundreds of requests at once, where the
+// SDK's default of 3 attempts suits a program that sends a few; the
+// retryer's backoff grows to 20 s between attempts.
+const MaxAttempts = 10
+
 // httpClient is what the SDK's clients send requests through.
 type httpClient interface {
 	Do(*http.Request) (*http.Response, error)
