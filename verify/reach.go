@@ -44,8 +44,8 @@ type attachments struct {
 	unmatched map[string]string
 }
 
-// of lists the targets of a function that resources of typ attach to, and
-// theirs, by qualifier.
+// of gives the resources of typ that attach to function fn, by the
+// qualifier they are on.
 func (a attachments) of(typ, fn string) map[string][]string {
 	out := map[string][]string{}
 	for t, ids := range a.on[typ] {
