@@ -107,10 +107,11 @@ package: build
 deploy:
 	aws cloudformation deploy --stack-name $(STACK) --template-file $(PACKAGED) --capabilities CAPABILITY_IAM $(if $(BUCKET),--s3-bucket $(BUCKET))
 
-# The deployed stack against its template: key policies, roles, SSE, rotation, environment.
-# EMULATOR=1 when the endpoint is moto: what it cannot answer is then N/A, not FAIL.
+# The deployed stack against its template: key policies, roles, SSE, rotation, data protection,
+# who can reach each function and what it runs. EMULATOR=1 when the endpoint is moto: what it cannot
+# answer is then N/A, not FAIL. CODE=FILE: the writer's zip, where the packaged one cannot be read.
 verify:
-	$(GO) run ./cmd/verify -stack $(STACK) $(if $(REGION),-region $(REGION)) $(if $(EMULATOR),-emulator)
+	$(GO) run ./cmd/verify -stack $(STACK) $(if $(REGION),-region $(REGION)) $(if $(EMULATOR),-emulator) $(if $(CODE),-code $(CODE))
 
 writer:
 	@scripts/writer-name $(STACK)

@@ -1,8 +1,9 @@
 // Package contract holds the names and limits that the template, the writer
 // and the posture checks must agree on, each written once: the environment
 // through which the template tells the writer its table, the event field
-// that makes a batch, DynamoDB's limits on keys and items, and the ranges
-// KMS accepts for a key's rotation and pending window.
+// that makes a batch, DynamoDB's limits on keys and items and its default
+// point-in-time recovery period, and the ranges KMS accepts for a key's
+// rotation and pending window.
 package contract
 
 // The writer's environment: the variables the template sets on each writer
@@ -34,6 +35,10 @@ const (
 	MaxBatchBytes        = 4 * 1024 * 1024 // all items of one TransactWriteItems
 	MaxItemLevels        = 32              // nesting levels, the item itself being the first
 )
+
+// DefaultRecoveryPeriodDays is how many days of point-in-time backups
+// DynamoDB keeps when a table turns recovery on and sets no period.
+const DefaultRecoveryPeriodDays = 35
 
 // The ranges KMS accepts for a customer managed key, and the rotation
 // period it takes when a key sets none.

@@ -1,12 +1,20 @@
 // Package verify checks a deployed stack against the template it was
 // deployed from, semantically: each key policy, each table's resource
-// policy, and each role's trust, inline and managed policies, must allow no
-// more and no less than the template promised (principal, action, resource
-// and condition, compared by [cfn.Broader] once the template's intrinsics
-// are resolved against the stack); no key may have a grant but DynamoDB's;
-// each table's SSE must be on, of type KMS, with the stack's own key;
-// each key must be enabled and rotate at the promised period; each function
-// must have the environment the template gave it; and the template itself
-// must pass gen check. Where an endpoint cannot answer (moto, for one), the
-// check says so rather than pass.
+// policy, each function's resource policies (its own, each alias's and
+// each version's), and each role's trust, inline and managed policies, must
+// allow no more and no less than the template promised (principal, action,
+// resource and condition, compared by [cfn.Broader] once the template's
+// intrinsics are resolved against the stack); no key may have a grant but
+// DynamoDB's; each table's SSE must be on, of type KMS, with the stack's own
+// key, and its deletion protection and point-in-time recovery no weaker
+// than the template's; each key must be enabled and rotate at the promised
+// period; each function must have the environment the template gave it,
+// run the code its template names, and be reachable only as the template
+// makes it (its URLs, event source mappings, aliases and versions), and no
+// function outside the stack may run as a role of the stack; and the
+// template itself must pass gen check. Where an endpoint cannot answer
+// (moto, for one), the check says so rather than pass.
+//
+// The checks run at once, each service's requests bounded, and their lines
+// come in one order whatever the services' timing.
 package verify

@@ -16,23 +16,22 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
-// role checks a role's trust policy, its inline policies and its managed
-// policies against what the template grants it: anything more (an extra
-// inline policy, a wider statement, a managed policy attached by hand) or
-// anything less fails.
-func (v Verifier) role(ctx context.Context, s *stack, role string) []Line {
+// roleTrust checks who may assume a role, and its permissions boundary,
+// against the template; inlinePolicies and managedPolicies check what it
+// may do. Anything more than the template grants (an extra inline policy, a
+// wider statement, a managed policy attached by hand) or anything less
+// fails.
+func (v Verifier) roleTrust(ctx context.Context, s *stack, role string) []Line {
 	subject := "role " + role
 	out, err := v.getRole(ctx, s, s.physical[role])
 	if err == nil && out.Role == nil {
 		err = errors.New("no role in the answer")
 	}
 	if err != nil {
-		return []Line{v.unanswered(subject, "trust, inline and managed policies", fmt.Errorf("GetRole: %w", err))}
+		return []Line{v.unanswered(subject, "trust policy and permissions boundary", fmt.Errorf("GetRole: %w", err))}
 	}
 	lines := v.trustPolicy(s, role, aws.ToString(out.Role.AssumeRolePolicyDocument))
-	lines = append(lines, permissionsBoundary(s, role, out.Role.PermissionsBoundary)...)
-	lines = append(lines, v.inlinePolicies(ctx, s, role)...)
-	return append(lines, v.managedPolicies(ctx, s, role)...)
+	return append(lines, permissionsBoundary(s, role, out.Role.PermissionsBoundary)...)
 }
 
 // permissionsBoundary compares the role's permissions boundary with the

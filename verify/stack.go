@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -14,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -29,57 +31,76 @@ type stack struct {
 	// undeployed says, by logical id, why a resource of the stack has no
 	// physical id or is in a failed state: its checks cannot run.
 	undeployed map[string]string
-	asked      asked
+	// attached gives, once, what the template attaches to its functions.
+	attached func() attachments
+	asked    asked
 }
 
 // asked holds the services' answers about the stack's resources, by
-// physical id: several checks and Fn::GetAtt read each, and each is asked
-// once per verify.
+// physical id, and about the Region, by "": several checks and Fn::GetAtt
+// read each, at once, and each is asked once per verify.
 type asked struct {
-	tables    map[string]answer[*dynamodb.DescribeTableOutput]
-	roles     map[string]answer[*iam.GetRoleOutput]
-	keys      map[string]answer[*kms.DescribeKeyOutput]
-	functions map[string]answer[*lambda.GetFunctionConfigurationOutput]
+	tables    memo[*dynamodb.DescribeTableOutput]
+	roles     memo[*iam.GetRoleOutput]
+	keys      memo[*kms.DescribeKeyOutput]
+	functions memo[*lambda.GetFunctionConfigurationOutput]
+	aliases   memo[[]lambdatypes.AliasConfiguration]
+	// inRegion is every function and version of the Region.
+	inRegion memo[[]lambdatypes.FunctionConfiguration]
+	// mappings is every event source mapping of the Region.
+	mappings  memo[[]lambdatypes.EventSourceMappingConfiguration]
+	artifacts memo[string]
+}
+
+// memo keeps one answer per key; a caller that asks while another waits for
+// the same answer waits for it too.
+type memo[T any] struct {
+	mu      sync.Mutex
+	answers map[string]*answer[T]
 }
 
 type answer[T any] struct {
-	out T
-	err error
+	once sync.Once
+	out  T
+	err  error
 }
 
-// ask gives the answer cache holds for id, asking call the first time.
-func ask[T any](cache *map[string]answer[T], id string, call func() (T, error)) (T, error) {
-	if *cache == nil {
-		*cache = map[string]answer[T]{}
+// ask gives the answer m holds for key, asking call the first time.
+func (m *memo[T]) ask(key string, call func() (T, error)) (T, error) {
+	m.mu.Lock()
+	if m.answers == nil {
+		m.answers = map[string]*answer[T]{}
 	}
-	a, ok := (*cache)[id]
+	a, ok := m.answers[key]
 	if !ok {
-		a.out, a.err = call()
-		(*cache)[id] = a
+		a = &answer[T]{}
+		m.answers[key] = a
 	}
+	m.mu.Unlock()
+	a.once.Do(func() { a.out, a.err = call() })
 	return a.out, a.err
 }
 
 func (v Verifier) describeTable(ctx context.Context, s *stack, physical string) (*dynamodb.DescribeTableOutput, error) {
-	return ask(&s.asked.tables, physical, func() (*dynamodb.DescribeTableOutput, error) {
+	return s.asked.tables.ask(physical, func() (*dynamodb.DescribeTableOutput, error) {
 		return v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical})
 	})
 }
 
 func (v Verifier) getRole(ctx context.Context, s *stack, physical string) (*iam.GetRoleOutput, error) {
-	return ask(&s.asked.roles, physical, func() (*iam.GetRoleOutput, error) {
+	return s.asked.roles.ask(physical, func() (*iam.GetRoleOutput, error) {
 		return v.IAM.GetRole(ctx, &iam.GetRoleInput{RoleName: &physical})
 	})
 }
 
 func (v Verifier) describeKey(ctx context.Context, s *stack, physical string) (*kms.DescribeKeyOutput, error) {
-	return ask(&s.asked.keys, physical, func() (*kms.DescribeKeyOutput, error) {
+	return s.asked.keys.ask(physical, func() (*kms.DescribeKeyOutput, error) {
 		return v.KMS.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: &physical})
 	})
 }
 
 func (v Verifier) functionConfiguration(ctx context.Context, s *stack, physical string) (*lambda.GetFunctionConfigurationOutput, error) {
-	return ask(&s.asked.functions, physical, func() (*lambda.GetFunctionConfigurationOutput, error) {
+	return s.asked.functions.ask(physical, func() (*lambda.GetFunctionConfigurationOutput, error) {
 		return v.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: &physical})
 	})
 }
@@ -92,50 +113,69 @@ func (s *stack) resource(id string) cfn.Resource {
 	return r
 }
 
+// read reads the stack: its description, its processed template and its
+// resources, asked at once.
 func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
-	described, err := v.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &name})
-	if err != nil {
-		return nil, fmt.Errorf("stack %q: %w", name, err)
-	}
-	if len(described.Stacks) != 1 {
+	var (
+		wg                   sync.WaitGroup
+		described            *cloudformation.DescribeStacksOutput
+		tmpl                 *cloudformation.GetTemplateOutput
+		resources            []cfntypes.StackResourceSummary
+		describeErr, tmplErr error
+		resourcesErr         error
+	)
+	wg.Go(func() {
+		described, describeErr = v.CloudFormation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &name})
+	})
+	wg.Go(func() {
+		tmpl, tmplErr = v.CloudFormation.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: &name, TemplateStage: cfntypes.TemplateStageProcessed})
+	})
+	wg.Go(func() {
+		// ListStackResources pages; DescribeStackResources stops at 100
+		// resources, which 15 tables pass.
+		pages := cloudformation.NewListStackResourcesPaginator(v.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: &name})
+		for pages.HasMorePages() {
+			page, err := pages.NextPage(ctx)
+			if err != nil {
+				resourcesErr = err
+				return
+			}
+			resources = append(resources, page.StackResourceSummaries...)
+		}
+	})
+	wg.Wait()
+	switch {
+	case describeErr != nil:
+		return nil, fmt.Errorf("stack %q: %w", name, describeErr)
+	case len(described.Stacks) != 1:
 		return nil, fmt.Errorf("stack %q: the endpoint described %d stacks", name, len(described.Stacks))
+	case tmplErr != nil:
+		return nil, fmt.Errorf("stack %q: template: %w", name, tmplErr)
+	case tmpl.TemplateBody == nil:
+		return nil, fmt.Errorf("stack %q: template: the endpoint returned no body", name)
+	case resourcesErr != nil:
+		return nil, fmt.Errorf("stack %q: %w", name, resourcesErr)
 	}
 	pseudo, err := pseudoParameters(described.Stacks[0])
 	if err != nil {
 		return nil, fmt.Errorf("stack %q: %w", name, err)
-	}
-	tmpl, err := v.CloudFormation.GetTemplate(ctx, &cloudformation.GetTemplateInput{StackName: &name, TemplateStage: cfntypes.TemplateStageProcessed})
-	if err != nil {
-		return nil, fmt.Errorf("stack %q: template: %w", name, err)
-	}
-	if tmpl.TemplateBody == nil {
-		return nil, fmt.Errorf("stack %q: template: the endpoint returned no body", name)
 	}
 	parsed, err := cfn.Parse([]byte(*tmpl.TemplateBody))
 	if err != nil {
 		return nil, fmt.Errorf("stack %q: template: %w", name, err)
 	}
 	s := &stack{template: parsed, physical: map[string]string{}, ofType: map[string][]string{}, undeployed: map[string]string{}}
-	// ListStackResources pages; DescribeStackResources stops at 100
-	// resources, which 15 tables pass.
-	pages := cloudformation.NewListStackResourcesPaginator(v.CloudFormation, &cloudformation.ListStackResourcesInput{StackName: &name})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("stack %q: %w", name, err)
+	for _, r := range resources {
+		id, status := aws.ToString(r.LogicalResourceId), string(r.ResourceStatus)
+		switch {
+		case r.PhysicalResourceId == nil || r.ResourceType == nil:
+			s.undeployed[id] = "no physical id (status " + status + ")"
+			continue
+		case strings.HasSuffix(status, "_FAILED"):
+			s.undeployed[id] = "status " + status
 		}
-		for _, r := range page.StackResourceSummaries {
-			id, status := aws.ToString(r.LogicalResourceId), string(r.ResourceStatus)
-			switch {
-			case r.PhysicalResourceId == nil || r.ResourceType == nil:
-				s.undeployed[id] = "no physical id (status " + status + ")"
-				continue
-			case strings.HasSuffix(status, "_FAILED"):
-				s.undeployed[id] = "status " + status
-			}
-			s.physical[*r.LogicalResourceId] = *r.PhysicalResourceId
-			s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], *r.LogicalResourceId)
-		}
+		s.physical[id] = *r.PhysicalResourceId
+		s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], id)
 	}
 	for _, ids := range s.ofType {
 		slices.Sort(ids)
@@ -154,6 +194,7 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 		parameters[aws.ToString(p.ParameterKey)] = aws.ToString(value)
 	}
 	s.values = cfn.Stack{Pseudo: pseudo, Parameters: parameters, Physical: s.physical, Attribute: v.attributes(ctx, s)}
+	s.attached = sync.OnceValue(s.attachments)
 	return s, nil
 }
 

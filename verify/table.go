@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -11,6 +12,7 @@ import (
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // tableSSE checks that the table is encrypted with the key the template
@@ -105,4 +107,111 @@ func (v Verifier) resourcePolicy(ctx context.Context, s *stack, subject, what, a
 // unique, so no other key's ARN ends in this one's.
 func isKey(arn, keyID string) bool {
 	return arn == keyID || strings.HasSuffix(arn, ":key/"+keyID)
+}
+
+// deletionProtection compares the table's deletion protection with the
+// template's: off where the template turns it on fails; on where the
+// template leaves it off is stronger, and said.
+func (v Verifier) deletionProtection(ctx context.Context, s *stack, table string) Line {
+	subject := "table " + table
+	promised, err := s.flag(s.resource(table).Prop("DeletionProtectionEnabled"))
+	if err != nil {
+		return unresolved(subject, "the template's deletion protection", err)
+	}
+	out, err := v.describeTable(ctx, s, s.physical[table])
+	if err == nil && (out.Table == nil || out.Table.DeletionProtectionEnabled == nil) {
+		err = errors.New("no DeletionProtectionEnabled in the answer")
+	}
+	if err != nil {
+		return v.unanswered(subject, "deletion protection", fmt.Errorf("DescribeTable: %w", err))
+	}
+	return protection(subject, "deletion protection", *out.Table.DeletionProtectionEnabled, promised, "on", "on")
+}
+
+// pointInTimeRecovery compares the table's point-in-time recovery and its
+// recovery period with the template's: off, or a shorter period, fails; on
+// where the template leaves it off, or a longer period, is stronger, and
+// said.
+func (v Verifier) pointInTimeRecovery(ctx context.Context, s *stack, table string) Line {
+	subject := "table " + table
+	spec := s.resource(table).Prop("PointInTimeRecoverySpecification")
+	promised, err := s.flag(cfn.At(spec, "PointInTimeRecoveryEnabled"))
+	if err != nil {
+		return unresolved(subject, "the template's point-in-time recovery", err)
+	}
+	period, err := s.days(cfn.At(spec, "RecoveryPeriodInDays"), contract.DefaultRecoveryPeriodDays)
+	if err != nil {
+		return unresolved(subject, "the template's recovery period", err)
+	}
+	out, err := v.DynamoDB.DescribeContinuousBackups(ctx, &dynamodb.DescribeContinuousBackupsInput{TableName: aws.String(s.physical[table])})
+	if err == nil && (out.ContinuousBackupsDescription == nil || out.ContinuousBackupsDescription.PointInTimeRecoveryDescription == nil) {
+		err = errors.New("no PointInTimeRecoveryDescription in the answer")
+	}
+	if err != nil {
+		return v.unanswered(subject, "point-in-time recovery", fmt.Errorf("DescribeContinuousBackups: %w", err))
+	}
+	deployed := out.ContinuousBackupsDescription.PointInTimeRecoveryDescription
+	on := deployed.PointInTimeRecoveryStatus == dbtypes.PointInTimeRecoveryStatusEnabled
+	got := "on"
+	if deployed.RecoveryPeriodInDays != nil {
+		got = fmt.Sprintf("on, keeping %d days", *deployed.RecoveryPeriodInDays)
+	}
+	if !on || !promised {
+		return protection(subject, "point-in-time recovery", on, promised, got, fmt.Sprintf("on, keeping %d days", period))
+	}
+	if deployed.RecoveryPeriodInDays == nil {
+		return v.unanswered(subject, "point-in-time recovery is on; its recovery period", errors.New("DescribeContinuousBackups gave no RecoveryPeriodInDays"))
+	}
+	switch days := int(*deployed.RecoveryPeriodInDays); {
+	case days < period:
+		return Line{Fail, subject, fmt.Sprintf("point-in-time recovery is %s, the template sets %d: writes older than that cannot be undone", got, period)}
+	case days > period:
+		return Line{Pass, subject, fmt.Sprintf("point-in-time recovery is %s, longer than the template's %d", got, period)}
+	}
+	return Line{Pass, subject, "point-in-time recovery is " + got + ", as the template sets it"}
+}
+
+// protection judges a protection that is on or off against the template's:
+// off where the template turns it on fails, on where the template leaves it
+// off is stronger, and said. got and want say how it is on, deployed and
+// in the template.
+func protection(subject, what string, on, promised bool, got, want string) Line {
+	switch {
+	case promised && !on:
+		return Line{Fail, subject, fmt.Sprintf("%s is off, the template sets it %s", what, want)}
+	case on && !promised:
+		return Line{Pass, subject, fmt.Sprintf("%s is %s, stronger than the template, which leaves it off", what, got)}
+	case on:
+		return Line{Pass, subject, fmt.Sprintf("%s is %s, as the template sets it", what, want)}
+	}
+	return Line{Pass, subject, what + " is off, as the template leaves it"}
+}
+
+// flag resolves a boolean property of the template; absent is false.
+func (s *stack) flag(v any) (bool, error) {
+	resolved, err := s.resolve(v)
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(cfn.Text(resolved)) {
+	case "true":
+		return true, nil
+	case "false", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", cfn.Text(resolved))
+}
+
+// days resolves a property of the template that counts days; absent is
+// otherwise.
+func (s *stack) days(v any, otherwise int) (int, error) {
+	resolved, err := s.resolve(v)
+	if err != nil || resolved == nil {
+		return otherwise, err
+	}
+	n, err := strconv.Atoi(cfn.Text(resolved))
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number of days", cfn.Text(resolved))
+	}
+	return n, nil
 }

@@ -3,6 +3,8 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -10,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 // The calls verify makes, one interface per service, so tests can answer
@@ -22,6 +25,7 @@ type (
 	}
 	DynamoDB interface {
 		DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
+		DescribeContinuousBackups(context.Context, *dynamodb.DescribeContinuousBackupsInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeContinuousBackupsOutput, error)
 		GetResourcePolicy(context.Context, *dynamodb.GetResourcePolicyInput, ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error)
 	}
 	KMS interface {
@@ -32,6 +36,11 @@ type (
 	}
 	Lambda interface {
 		GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
+		GetPolicy(context.Context, *lambda.GetPolicyInput, ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error)
+		GetFunctionUrlConfig(context.Context, *lambda.GetFunctionUrlConfigInput, ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error)
+		ListAliases(context.Context, *lambda.ListAliasesInput, ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error)
+		ListFunctions(context.Context, *lambda.ListFunctionsInput, ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error)
+		ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error)
 	}
 	IAM interface {
 		GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error)
@@ -41,16 +50,26 @@ type (
 		GetPolicy(context.Context, *iam.GetPolicyInput, ...func(*iam.Options)) (*iam.GetPolicyOutput, error)
 		GetPolicyVersion(context.Context, *iam.GetPolicyVersionInput, ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error)
 	}
+	S3 interface {
+		GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
+	}
 )
 
-// New makes a Verifier with the SDK's clients for cfg.
+// New makes a Verifier with the SDK's clients for cfg, each sending at most
+// [InFlightPerService] requests at a time. The SDK's retryer retries
+// throttling and 5xx answers with backoff, up to [MaxAttempts] attempts
+// unless cfg sets its own (AWS_MAX_ATTEMPTS).
 func New(cfg aws.Config) Verifier {
+	if cfg.RetryMaxAttempts == 0 {
+		cfg.RetryMaxAttempts = MaxAttempts
+	}
 	return Verifier{
-		CloudFormation: cloudformation.NewFromConfig(cfg),
-		DynamoDB:       dynamodb.NewFromConfig(cfg),
-		KMS:            kms.NewFromConfig(cfg),
-		Lambda:         lambda.NewFromConfig(cfg),
-		IAM:            iam.NewFromConfig(cfg),
+		CloudFormation: cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		DynamoDB:       dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		KMS:            kms.NewFromConfig(cfg, func(o *kms.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		Lambda:         lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		IAM:            iam.NewFromConfig(cfg, func(o *iam.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		S3:             s3.NewFromConfig(cfg, func(o *s3.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
 	}
 }
 
@@ -61,12 +80,20 @@ type Verifier struct {
 	KMS            KMS
 	Lambda         Lambda
 	IAM            IAM
+	S3             S3
 	// Emulator is true when the services are an emulator such as moto,
 	// which cannot answer every question: a call it fails is then "not
 	// verifiable" instead of a failure. Only the caller knows: an endpoint
 	// variable such as AWS_ENDPOINT_URL also points at AWS's own FIPS and
 	// VPC endpoints, where a missing answer must fail.
 	Emulator bool
+	// LocalCode is the CodeSha256 of a deployment package the caller has
+	// ([CodeSHA256] of it), "" for none: a function whose artifact cannot be
+	// read from S3 is compared with it.
+	LocalCode string
+	// Progress, when set, hears after each check how many of how many are
+	// done; calls never overlap.
+	Progress func(done, total int)
 }
 
 // Outcome is how one check ended.
@@ -104,42 +131,91 @@ func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.S
 // does not compare them with the template: a stack with one is not proven,
 // so each fails rather than pass unseen.
 var unverifiedTypes = []string{
-	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User",
-	"AWS::KMS::ReplicaKey", "AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission", "AWS::Lambda::Url",
+	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User", "AWS::KMS::ReplicaKey",
 }
 
+// job is one check of a deployed stack: it asks the services what it needs
+// and says what it found, in lines.
+type job func(context.Context) []Line
+
 // Stack checks the stack named name: its template, then each table, key,
-// role and function. The error says why the stack could not be read.
+// role and function. The checks run at once, each service's requests
+// bounded by its client, and their lines come in this order whatever the
+// services' timing. The error says why the stack could not be read.
 func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	s, err := v.read(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	lines := templatePosture(s)
+	jobs := v.jobs(s)
+	results := make([][]Line, len(jobs))
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	for i, j := range jobs {
+		wg.Go(func() {
+			results[i] = j(ctx)
+			if v.Progress != nil {
+				mu.Lock()
+				done++
+				v.Progress(done, len(jobs))
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Concat(results...), nil
+}
+
+// jobs lists the stack's checks in the order their lines are printed.
+func (v Verifier) jobs(s *stack) []job {
+	lines := func(l ...Line) job { return func(context.Context) []Line { return l } }
+	one := func(c func(context.Context) Line) job {
+		return func(ctx context.Context) []Line { return []Line{c(ctx)} }
+	}
+	out := []job{func(context.Context) []Line { return templatePosture(s) }}
 	for _, id := range sortedKeys(s.undeployed) {
-		lines = append(lines, Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"})
+		out = append(out, lines(Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"}))
 	}
 	for _, typ := range unverifiedTypes {
 		for _, id := range s.ofType[typ] {
-			lines = append(lines, Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"})
+			out = append(out, lines(Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"}))
 		}
 	}
+	out = append(out, func(context.Context) []Line { return unmatchedAttachments(s) })
 	for _, table := range s.ofType["AWS::DynamoDB::Table"] {
-		lines = append(lines, v.tableSSE(ctx, s, table))
-		lines = append(lines, v.tablePolicies(ctx, s, table)...)
+		out = append(out,
+			one(func(ctx context.Context) Line { return v.tableSSE(ctx, s, table) }),
+			func(ctx context.Context) []Line { return v.tablePolicies(ctx, s, table) },
+			one(func(ctx context.Context) Line { return v.deletionProtection(ctx, s, table) }),
+			one(func(ctx context.Context) Line { return v.pointInTimeRecovery(ctx, s, table) }))
 	}
 	for _, key := range s.ofType["AWS::KMS::Key"] {
-		lines = append(lines, v.keyState(ctx, s, key), v.keyRotation(ctx, s, key))
-		lines = append(lines, v.keyPolicy(ctx, s, key)...)
-		lines = append(lines, v.keyGrants(ctx, s, key))
+		out = append(out,
+			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
+			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
+			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
+			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
 	}
 	for _, role := range s.ofType["AWS::IAM::Role"] {
-		lines = append(lines, v.role(ctx, s, role)...)
+		out = append(out,
+			func(ctx context.Context) []Line { return v.roleTrust(ctx, s, role) },
+			func(ctx context.Context) []Line { return v.inlinePolicies(ctx, s, role) },
+			func(ctx context.Context) []Line { return v.managedPolicies(ctx, s, role) },
+			one(func(ctx context.Context) Line { return v.functionsOutside(ctx, s, role) }))
 	}
 	for _, fn := range s.ofType["AWS::Lambda::Function"] {
-		lines = append(lines, v.function(ctx, s, fn)...)
+		out = append(out,
+			func(ctx context.Context) []Line { return v.function(ctx, s, fn) },
+			one(func(ctx context.Context) Line { return v.code(ctx, s, fn) }),
+			func(ctx context.Context) []Line { return v.qualifiers(ctx, s, fn) },
+			func(ctx context.Context) []Line { return v.functionPolicies(ctx, s, fn) },
+			func(ctx context.Context) []Line { return v.functionURLs(ctx, s, fn) },
+			func(ctx context.Context) []Line { return v.eventSourceMappings(ctx, s, fn) })
 	}
-	return lines, nil
+	return out
 }
 
 // unanswered turns a question the services did not answer into a line:

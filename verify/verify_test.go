@@ -3,10 +3,13 @@ package verify
 import (
 	"context"
 	"errors"
+	"io"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
@@ -19,6 +22,8 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 const (
@@ -53,6 +58,39 @@ type deployed struct {
 	tablePolicy  string // "" for none
 	streamPolicy string // "" for none
 	grants       []kmstypes.GrantListEntry
+	// deletionProtection and recovery are the table's; recovery's period
+	// is nil where DynamoDB gives none.
+	deletionProtection bool
+	recovery           dbtypes.PointInTimeRecoveryDescription
+	codeSHA256         string            // the writer's CodeSha256
+	objects            map[string]string // S3's objects, by bucket/key
+	functionPolicies   map[string]string // the writer's resource policies, by qualifier, "" for the function
+	urls               map[string]lambdatypes.FunctionUrlAuthType
+	aliases            []string
+	inRegion           []lambdatypes.FunctionConfiguration // every function and version of the Region but the writer's $LATEST
+	mappings           []lambdatypes.EventSourceMappingConfiguration
+	// jitter makes each answer take a random while, up to 3 ms.
+	jitter bool
+}
+
+func (d *deployed) wait() {
+	if d.jitter {
+		time.Sleep(rand.N(3 * time.Millisecond))
+	}
+}
+
+const (
+	writerName    = "stack-writer-1"
+	writerARN     = "arn:aws:lambda:us-east-1:123456789012:function:" + writerName
+	writerPackage = "the writer's deployment package"
+)
+
+// processed makes a SAM template read as CloudFormation holds it once
+// transformed: the writer an AWS::Lambda::Function whose Code names the
+// package `aws cloudformation package` uploaded.
+func processed(template string) string {
+	template = strings.Replace(template, "Type: AWS::Serverless::Function", "Type: AWS::Lambda::Function", 1)
+	return strings.Replace(template, "CodeUri: build/writer-arm64", "Code:\n        S3Bucket: artifacts\n        S3Key: 5d41402abc4b2a76", 1)
 }
 
 func healthy(t *testing.T) *deployed {
@@ -61,8 +99,12 @@ func healthy(t *testing.T) *deployed {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sha, err := CodeSHA256(strings.NewReader(writerPackage))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &deployed{
-		template: string(golden),
+		template: processed(string(golden)),
 		sse:      &dbtypes.SSEDescription{Status: dbtypes.SSEStatusEnabled, SSEType: dbtypes.SSETypeKms, KMSMasterKeyArn: aws.String(keyARN)},
 		keyState: kmstypes.KeyStateEnabled,
 		rotation: true,
@@ -83,10 +125,74 @@ func healthy(t *testing.T) *deployed {
 			GrantId: aws.String("g-dynamodb"), GranteePrincipal: aws.String("dynamodb.us-east-1.amazonaws.com"),
 			Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt, kmstypes.GrantOperationEncrypt},
 		}},
+		recovery:   dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusDisabled},
+		codeSHA256: sha,
+		objects:    map[string]string{"artifacts/5d41402abc4b2a76": writerPackage},
 	}
 }
 
+func (d *deployed) DescribeContinuousBackups(context.Context, *dynamodb.DescribeContinuousBackupsInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeContinuousBackupsOutput, error) {
+	d.wait()
+	recovery := d.recovery
+	return &dynamodb.DescribeContinuousBackupsOutput{ContinuousBackupsDescription: &dbtypes.ContinuousBackupsDescription{
+		ContinuousBackupsStatus: dbtypes.ContinuousBackupsStatusEnabled, PointInTimeRecoveryDescription: &recovery,
+	}}, nil
+}
+
+func (d *deployed) GetObject(_ context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
+	d.wait()
+	content, ok := d.objects[*in.Bucket+"/"+*in.Key]
+	if !ok {
+		return nil, &s3types.NoSuchKey{Message: aws.String("The specified key does not exist.")}
+	}
+	return &s3.GetObjectOutput{Body: io.NopCloser(strings.NewReader(content))}, nil
+}
+
+// deployedLambda answers Lambda's calls, whose GetPolicy is not IAM's.
+type deployedLambda struct{ *deployed }
+
+// GetPolicy answers "not found" as Lambda's API reference says:
+// ResourceNotFoundException.
+func (d deployedLambda) GetPolicy(_ context.Context, in *lambda.GetPolicyInput, _ ...func(*lambda.Options)) (*lambda.GetPolicyOutput, error) {
+	d.wait()
+	policy, ok := d.functionPolicies[aws.ToString(in.Qualifier)]
+	if !ok {
+		return nil, &lambdatypes.ResourceNotFoundException{Message: aws.String("The resource you requested does not exist.")}
+	}
+	return &lambda.GetPolicyOutput{Policy: &policy}, nil
+}
+
+func (d deployedLambda) GetFunctionUrlConfig(_ context.Context, in *lambda.GetFunctionUrlConfigInput, _ ...func(*lambda.Options)) (*lambda.GetFunctionUrlConfigOutput, error) {
+	d.wait()
+	auth, ok := d.urls[aws.ToString(in.Qualifier)]
+	if !ok {
+		return nil, &lambdatypes.ResourceNotFoundException{Message: aws.String("The resource you requested does not exist.")}
+	}
+	return &lambda.GetFunctionUrlConfigOutput{AuthType: auth, FunctionArn: aws.String(qualified(writerARN, aws.ToString(in.Qualifier))), FunctionUrl: aws.String("https://abc.lambda-url.us-east-1.on.aws/")}, nil
+}
+
+func (d deployedLambda) ListAliases(context.Context, *lambda.ListAliasesInput, ...func(*lambda.Options)) (*lambda.ListAliasesOutput, error) {
+	d.wait()
+	out := &lambda.ListAliasesOutput{}
+	for _, name := range d.aliases {
+		out.Aliases = append(out.Aliases, lambdatypes.AliasConfiguration{Name: aws.String(name), AliasArn: aws.String(writerARN + ":" + name), FunctionVersion: aws.String("$LATEST")})
+	}
+	return out, nil
+}
+
+func (d deployedLambda) ListFunctions(context.Context, *lambda.ListFunctionsInput, ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error) {
+	d.wait()
+	latest := lambdatypes.FunctionConfiguration{FunctionName: aws.String(writerName), FunctionArn: aws.String(writerARN), Version: aws.String("$LATEST"), Role: aws.String(d.runsAs), CodeSha256: &d.codeSHA256}
+	return &lambda.ListFunctionsOutput{Functions: append([]lambdatypes.FunctionConfiguration{latest}, d.inRegion...)}, nil
+}
+
+func (d deployedLambda) ListEventSourceMappings(context.Context, *lambda.ListEventSourceMappingsInput, ...func(*lambda.Options)) (*lambda.ListEventSourceMappingsOutput, error) {
+	d.wait()
+	return &lambda.ListEventSourceMappingsOutput{EventSourceMappings: d.mappings}, nil
+}
+
 func (d *deployed) GetResourcePolicy(_ context.Context, in *dynamodb.GetResourcePolicyInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error) {
+	d.wait()
 	policy := d.tablePolicy
 	if *in.ResourceArn == d.stream {
 		policy = d.streamPolicy
@@ -98,10 +204,12 @@ func (d *deployed) GetResourcePolicy(_ context.Context, in *dynamodb.GetResource
 }
 
 func (d *deployed) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
+	d.wait()
 	return &kms.ListGrantsOutput{Grants: d.grants}, nil
 }
 
 func (d *deployed) DescribeStacks(context.Context, *cloudformation.DescribeStacksInput, ...func(*cloudformation.Options)) (*cloudformation.DescribeStacksOutput, error) {
+	d.wait()
 	return &cloudformation.DescribeStacksOutput{Stacks: []cfntypes.Stack{{
 		StackName:  aws.String(stackName),
 		Parameters: d.parameters,
@@ -111,6 +219,7 @@ func (d *deployed) DescribeStacks(context.Context, *cloudformation.DescribeStack
 
 // ListStackResources answers in two pages, as AWS does for big stacks.
 func (d *deployed) ListStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
+	d.wait()
 	resource := func(logical, physical, typ string) cfntypes.StackResourceSummary {
 		return cfntypes.StackResourceSummary{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ)}
 	}
@@ -123,16 +232,18 @@ func (d *deployed) ListStackResources(_ context.Context, in *cloudformation.List
 	}
 	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: append([]cfntypes.StackResourceSummary{
 		resource("DynamoDbTable", "stack-table-1", "AWS::DynamoDB::Table"),
-		resource("DynamoDbWriteFunction", "stack-writer-1", "AWS::Lambda::Function"),
+		resource("DynamoDbWriteFunction", writerName, "AWS::Lambda::Function"),
 	}, d.extra...)}, nil
 }
 
 func (d *deployed) GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
+	d.wait()
 	return &cloudformation.GetTemplateOutput{TemplateBody: &d.template}, nil
 }
 
 func (d *deployed) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
-	out := &dynamodb.DescribeTableOutput{Table: &dbtypes.TableDescription{TableArn: aws.String(tableARN), SSEDescription: d.sse}}
+	d.wait()
+	out := &dynamodb.DescribeTableOutput{Table: &dbtypes.TableDescription{TableArn: aws.String(tableARN), SSEDescription: d.sse, DeletionProtectionEnabled: &d.deletionProtection}}
 	if d.stream != "" {
 		out.Table.LatestStreamArn = &d.stream
 	}
@@ -140,6 +251,7 @@ func (d *deployed) DescribeTable(context.Context, *dynamodb.DescribeTableInput, 
 }
 
 func (d *deployed) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
+	d.wait()
 	if d.describeErr != nil {
 		return nil, d.describeErr
 	}
@@ -147,15 +259,18 @@ func (d *deployed) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*
 }
 
 func (d *deployed) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
+	d.wait()
 	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: d.rotation, RotationPeriodInDays: d.period}, nil
 }
 
 func (d *deployed) GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
+	d.wait()
 	return &kms.GetKeyPolicyOutput{Policy: &d.keyPolicy}, nil
 }
 
-func (d *deployed) GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
-	out := &lambda.GetFunctionConfigurationOutput{Role: aws.String(d.runsAs), Environment: &lambdatypes.EnvironmentResponse{Variables: d.env}}
+func (d deployedLambda) GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error) {
+	d.wait()
+	out := &lambda.GetFunctionConfigurationOutput{FunctionArn: aws.String(writerARN), Role: aws.String(d.runsAs), CodeSha256: &d.codeSHA256, Environment: &lambdatypes.EnvironmentResponse{Variables: d.env}}
 	for _, arn := range d.layers {
 		out.Layers = append(out.Layers, lambdatypes.Layer{Arn: aws.String(arn)})
 	}
@@ -164,6 +279,7 @@ func (d *deployed) GetFunctionConfiguration(context.Context, *lambda.GetFunction
 
 // IAM returns policy documents URL-encoded.
 func (d *deployed) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Options)) (*iam.GetRoleOutput, error) {
+	d.wait()
 	out := &iam.GetRoleOutput{Role: &iamtypes.Role{Arn: aws.String(roleARN), AssumeRolePolicyDocument: aws.String(url.QueryEscape(d.trust))}}
 	if d.boundary != "" {
 		out.Role.PermissionsBoundary = &iamtypes.AttachedPermissionsBoundary{PermissionsBoundaryArn: &d.boundary}
@@ -172,14 +288,17 @@ func (d *deployed) GetRole(context.Context, *iam.GetRoleInput, ...func(*iam.Opti
 }
 
 func (d *deployed) ListRolePolicies(context.Context, *iam.ListRolePoliciesInput, ...func(*iam.Options)) (*iam.ListRolePoliciesOutput, error) {
+	d.wait()
 	return &iam.ListRolePoliciesOutput{PolicyNames: sortedKeys(d.inline)}, nil
 }
 
 func (d *deployed) GetRolePolicy(_ context.Context, in *iam.GetRolePolicyInput, _ ...func(*iam.Options)) (*iam.GetRolePolicyOutput, error) {
+	d.wait()
 	return &iam.GetRolePolicyOutput{PolicyDocument: aws.String(url.QueryEscape(d.inline[*in.PolicyName]))}, nil
 }
 
 func (d *deployed) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRolePoliciesInput, ...func(*iam.Options)) (*iam.ListAttachedRolePoliciesOutput, error) {
+	d.wait()
 	out := &iam.ListAttachedRolePoliciesOutput{}
 	for _, arn := range d.attached {
 		out.AttachedPolicies = append(out.AttachedPolicies, iamtypes.AttachedPolicy{PolicyArn: aws.String(arn)})
@@ -188,10 +307,12 @@ func (d *deployed) ListAttachedRolePolicies(context.Context, *iam.ListAttachedRo
 }
 
 func (d *deployed) GetPolicy(_ context.Context, in *iam.GetPolicyInput, _ ...func(*iam.Options)) (*iam.GetPolicyOutput, error) {
+	d.wait()
 	return &iam.GetPolicyOutput{Policy: &iamtypes.Policy{Arn: in.PolicyArn, DefaultVersionId: aws.String("v2")}}, nil
 }
 
 func (d *deployed) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionInput, _ ...func(*iam.Options)) (*iam.GetPolicyVersionOutput, error) {
+	d.wait()
 	document, ok := d.managed[*in.PolicyArn]
 	if !ok || aws.ToString(in.VersionId) != "v2" {
 		return nil, errors.New("NoSuchEntity")
@@ -201,7 +322,7 @@ func (d *deployed) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionI
 
 func run(t *testing.T, d *deployed, emulator bool) []Line {
 	t.Helper()
-	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: d, IAM: d, Emulator: emulator}
+	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, Emulator: emulator}
 	lines, err := v.Stack(context.Background(), stackName)
 	if err != nil {
 		t.Fatal(err)
@@ -214,6 +335,8 @@ func TestAHealthyStackPassesEveryCheck(t *testing.T) {
 		"PASS template: gen check finds no error (0 warnings)",
 		"PASS table DynamoDbTable: SSE ENABLED, type KMS, with the stack's key DynamoDbTableKmsKey",
 		"PASS table DynamoDbTable: no resource policy, as the template gives none",
+		"PASS table DynamoDbTable: deletion protection is off, as the template leaves it",
+		"PASS table DynamoDbTable: point-in-time recovery is off, as the template leaves it",
 		"PASS key DynamoDbTableKmsKey: Enabled",
 		"PASS key DynamoDbTableKmsKey: rotation on, every 365 days",
 		"PASS key DynamoDbTableKmsKey: key policy as the template promised (AccountRootAdministers, WriterUsesKeyThroughDynamoDB, DynamoDBDescribesKey), and gen check's key rules pass",
@@ -221,7 +344,13 @@ func TestAHealthyStackPassesEveryCheck(t *testing.T) {
 		"PASS role DynamoDbWriteFunctionRole: trust policy as the template promised",
 		"PASS role DynamoDbWriteFunctionRole: inline policies as the template promised: PutItemsIntoTable",
 		"PASS role DynamoDbWriteFunctionRole: managed policies as the template promised: " + basicRole,
+		"PASS role DynamoDbWriteFunctionRole: no function outside the stack runs as it in us-east-1 (1 functions and versions there in all)",
 		"PASS function DynamoDbWriteFunction: runs as its role, with the layers and environment the template set (PARTITION_KEY, PARTITION_KEY_TYPE, TABLE_NAME); TABLE_NAME names DynamoDbTable",
+		"PASS function DynamoDbWriteFunction: runs the code of s3://artifacts/5d41402abc4b2a76 (CodeSha256 Ja49GjvMZy57y+dPM0HbmXfwH6hQaem03evcaz4qslo=)",
+		"PASS function DynamoDbWriteFunction: aliases and versions as the template makes them: no alias; no version",
+		"PASS function DynamoDbWriteFunction: no resource policy on it, as the template grants none",
+		"PASS function DynamoDbWriteFunction: no function URL on it, as the template makes none",
+		"PASS function DynamoDbWriteFunction: event source mappings as the template makes them: none",
 	}
 	assertLines(t, run(t, healthy(t), false), want)
 }
@@ -240,7 +369,7 @@ func assertLines(t *testing.T, lines []Line, want []string) {
 // Each way of tampering with a deployed stack, one at a time, and the FAIL
 // lines it must give: nothing else may fail.
 func TestEveryTamperingFailsNamingIt(t *testing.T) {
-	const key, role, table = "FAIL key DynamoDbTableKmsKey: ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: "
+	const key, role, table, writer = "FAIL key DynamoDbTableKmsKey: ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: ", "FAIL function DynamoDbWriteFunction: "
 	tests := []struct {
 		name   string
 		tamper func(*deployed)
@@ -312,7 +441,52 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		}, []string{table + "stream resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetRecords on " + tableARN + "/stream/2026-11-29T00:00:00.000"}},
 		{"a Lambda permission in the stack", func(d *deployed) {
 			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("Invoke"), PhysicalResourceId: aws.String("p-1"), ResourceType: aws.String("AWS::Lambda::Permission")}}
-		}, []string{"FAIL resource Invoke: AWS::Lambda::Permission can give access to a table or key, and verify does not compare it yet: the stack is not proven"}},
+		}, []string{`FAIL resource Invoke: AWS::Lambda::Permission FunctionName: "" names no function: verify does not compare it, so the stack is not proven`}},
+		{"deletion protection turned off", func(d *deployed) {
+			production(d)
+			d.deletionProtection = false
+		}, []string{table + "deletion protection is off, the template sets it on"}},
+		{"point-in-time recovery turned off", func(d *deployed) {
+			production(d)
+			d.recovery = dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusDisabled}
+		}, []string{table + "point-in-time recovery is off, the template sets it on, keeping 35 days"}},
+		{"a shorter recovery period", func(d *deployed) {
+			production(d)
+			d.recovery.RecoveryPeriodInDays = aws.Int32(7)
+		}, []string{table + "point-in-time recovery is on, keeping 7 days, the template sets 35: writes older than that cannot be undone"}},
+		{"the writer's code replaced", func(d *deployed) { d.codeSHA256 = "bm90IHRoZSB3cml0ZXI=" },
+			[]string{writer + "runs code whose CodeSha256 is bm90IHRoZSB3cml0ZXI=, not that of s3://artifacts/5d41402abc4b2a76, Ja49GjvMZy57y+dPM0HbmXfwH6hQaem03evcaz4qslo=: its code was changed after deployment"}},
+		{"the writer's package gone from S3", func(d *deployed) { d.objects = nil },
+			[]string{writer + "code: s3://artifacts/5d41402abc4b2a76 cannot be read: GetObject: NoSuchKey: The specified key does not exist., and no local package was given (verify -code FILE)"}},
+		{"the writer invocable by anyone", func(d *deployed) {
+			d.functionPolicies = map[string]string{"": `{"Version": "2012-10-17", "Id": "default", "Statement": [{"Sid": "open", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `"}]}`}
+		}, []string{writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:invokefunction on " + writerARN}},
+		{"a public function URL on the writer", func(d *deployed) {
+			d.urls = map[string]lambdatypes.FunctionUrlAuthType{"": lambdatypes.FunctionUrlAuthTypeNone}
+		},
+			[]string{writer + "function URL https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template makes none: Lambda does not authenticate who calls it"}},
+		{"an alias with a public URL and a policy of its own", func(d *deployed) {
+			d.aliases = []string{"live"}
+			d.urls = map[string]lambdatypes.FunctionUrlAuthType{"live": lambdatypes.FunctionUrlAuthTypeNone}
+			d.functionPolicies = map[string]string{"live": `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `:live"}]}`}
+		}, []string{
+			writer + "alias live, which the template does not make, points at version $LATEST",
+			writer + "resource policy of alias live allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root lambda:invokefunction on " + writerARN + ":live",
+			writer + "function URL of alias live https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template makes none: Lambda does not authenticate who calls it",
+		}},
+		{"a version published by hand, with a policy of its own", func(d *deployed) {
+			d.inRegion = []lambdatypes.FunctionConfiguration{{FunctionName: aws.String(writerName), FunctionArn: aws.String(writerARN + ":1"), Version: aws.String("1"), Role: aws.String(roleARN), CodeSha256: aws.String("b3RoZXI=")}}
+			d.functionPolicies = map[string]string{"1": `{"Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `:1"}]}`}
+		}, []string{
+			writer + "version 1, which the template does not make, runs code b3RoZXI= as " + roleARN,
+			writer + "resource policy of version 1 allows more than the template: statement 1: nothing in the other policy allows service s3.amazonaws.com lambda:invokefunction on " + writerARN + ":1",
+		}},
+		{"an event source mapping the template does not make", func(d *deployed) {
+			d.mappings = []lambdatypes.EventSourceMappingConfiguration{{UUID: aws.String("e-1"), FunctionArn: aws.String(writerARN), EventSourceArn: aws.String("arn:aws:sqs:us-east-1:444455556666:q")}}
+		}, []string{writer + "event source mapping e-1, which the template does not make, invokes " + writerARN + " with the records of arn:aws:sqs:us-east-1:444455556666:q"}},
+		{"a function outside the stack run as the writer's role", func(d *deployed) {
+			d.inRegion = []lambdatypes.FunctionConfiguration{{FunctionName: aws.String("intruder"), FunctionArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:intruder"), Version: aws.String("$LATEST"), Role: aws.String(roleARN)}}
+		}, []string{role + "functions outside the stack run as it in us-east-1: arn:aws:lambda:us-east-1:123456789012:function:intruder"}},
 		{"a resource whose update failed", func(d *deployed) {
 			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("DynamoDbWriteFunctionLogGroup"), PhysicalResourceId: aws.String("/aws/lambda/stack-writer-1"),
 				ResourceType: aws.String("AWS::Logs::LogGroup"), ResourceStatus: cfntypes.ResourceStatusUpdateFailed}}
@@ -408,7 +582,7 @@ func TestAKeyPolicyGivenThroughToJsonStringIsCompared(t *testing.T) {
 func TestAStackThatCannotBeReadIsAnError(t *testing.T) {
 	d := healthy(t)
 	d.template = "Resources: ["
-	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: d, IAM: d}
+	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d}
 	_, err := v.Stack(context.Background(), stackName)
 	if err == nil || !strings.Contains(err.Error(), `stack "dynamodb-sse-with-kms-cmk": template: yaml: line 1`) {
 		t.Errorf("error %v", err)
@@ -491,5 +665,216 @@ func TestAPartOfTheTemplateGenCheckCannotJudgeFails(t *testing.T) {
 	}
 	if len(failed) != 1 || !strings.Contains(failed[0], "FAIL template: gen check: CHK001") {
 		t.Errorf("lines not passed:\n%s\nwant one FAIL template: gen check: CHK001", strings.Join(failed, "\n"))
+	}
+}
+
+// production makes the table promise what the production profile's does,
+// deletion protection and point-in-time recovery, and keep it.
+func production(d *deployed) {
+	d.template = strings.Replace(d.template, "      BillingMode: PAY_PER_REQUEST\n", "      BillingMode: PAY_PER_REQUEST\n      DeletionProtectionEnabled: true\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n", 1)
+	d.deletionProtection = true
+	d.recovery = dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusEnabled, RecoveryPeriodInDays: aws.Int32(35)}
+}
+
+// The checks run at once and the services answer in any order, after any
+// while: the lines come in the same order, byte for byte, every time.
+func TestTheLinesComeInOneOrderWhateverTheServicesTiming(t *testing.T) {
+	d := healthy(t)
+	d.functionPolicies = map[string]string{"": `{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `"}]}`}
+	d.inRegion = []lambdatypes.FunctionConfiguration{{FunctionName: aws.String("intruder"), FunctionArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:intruder"), Role: aws.String(roleARN)}}
+	d.grants = append(d.grants, kmstypes.GrantListEntry{GrantId: aws.String("g-1"), GranteePrincipal: aws.String("arn:aws:iam::444455556666:root")})
+	want := text(run(t, d, false))
+	d.jitter = true
+	for range 20 {
+		if got := text(run(t, d, false)); got != want {
+			t.Fatalf("lines in another order:\n%s\nwant:\n%s", got, want)
+		}
+	}
+}
+
+func text(lines []Line) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l.String() + "\n")
+	}
+	return b.String()
+}
+
+// Deletion protection and point-in-time recovery weaker than the template
+// fail; stronger pass, and say so.
+func TestDataProtectionWeakerThanTheTemplateFailsStrongerIsSaid(t *testing.T) {
+	const table = "table DynamoDbTable: "
+	tests := []struct {
+		name   string
+		change func(*deployed)
+		want   []string
+	}{
+		{"as the production profile promises", production, []string{
+			"PASS " + table + "deletion protection is on, as the template sets it",
+			"PASS " + table + "point-in-time recovery is on, keeping 35 days, as the template sets it",
+		}},
+		{"both on where the template leaves them off", func(d *deployed) {
+			d.deletionProtection = true
+			d.recovery = dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusEnabled, RecoveryPeriodInDays: aws.Int32(14)}
+		}, []string{
+			"PASS " + table + "deletion protection is on, stronger than the template, which leaves it off",
+			"PASS " + table + "point-in-time recovery is on, keeping 14 days, stronger than the template, which leaves it off",
+		}},
+		{"a longer recovery period than the template's", func(d *deployed) {
+			production(d)
+			d.template = strings.Replace(d.template, "PointInTimeRecoveryEnabled: true\n", "PointInTimeRecoveryEnabled: true\n        RecoveryPeriodInDays: 7\n", 1)
+		}, []string{
+			"PASS " + table + "deletion protection is on, as the template sets it",
+			"PASS " + table + "point-in-time recovery is on, keeping 35 days, longer than the template's 7",
+		}},
+		{"a recovery period DynamoDB does not give", func(d *deployed) {
+			production(d)
+			d.recovery.RecoveryPeriodInDays = nil
+		}, []string{
+			"PASS " + table + "deletion protection is on, as the template sets it",
+			"FAIL " + table + "point-in-time recovery is on; its recovery period: DescribeContinuousBackups gave no RecoveryPeriodInDays",
+		}},
+		{"a promise that cannot be known", func(d *deployed) {
+			production(d)
+			d.template = strings.Replace(d.template, "DeletionProtectionEnabled: true", "DeletionProtectionEnabled: !ImportValue protection", 1)
+		}, []string{
+			"FAIL " + table + "the template's deletion protection cannot be known: Fn::ImportValue protection: not known before deployment",
+			"PASS " + table + "point-in-time recovery is on, keeping 35 days, as the template sets it",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := healthy(t)
+			tt.change(d)
+			var got []Line
+			for _, l := range run(t, d, false) {
+				if strings.Contains(l.Detail, "deletion protection") || strings.Contains(l.Detail, "point-in-time recovery") {
+					got = append(got, l)
+				}
+			}
+			assertLines(t, got, tt.want)
+		})
+	}
+}
+
+// A function's code is compared with the package its template names in
+// S3, or, where that cannot be read, with the caller's own copy; with
+// neither, the check fails (on an emulator: not verifiable), never passes.
+func TestCodeThatCannotBeComparedNeverPasses(t *testing.T) {
+	const writer = "function DynamoDbWriteFunction: "
+	own, err := CodeSHA256(strings.NewReader(writerPackage))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		change    func(*deployed)
+		localCode string
+		emulator  bool
+		want      string
+	}{
+		{"the package in S3", func(*deployed) {}, "", false,
+			"PASS " + writer + "runs the code of s3://artifacts/5d41402abc4b2a76 (CodeSha256 " + own + ")"},
+		{"the local package where S3 cannot be read", func(d *deployed) { d.objects = nil }, own, false,
+			"PASS " + writer + "runs the code of the local package (the template's s3://artifacts/5d41402abc4b2a76 cannot be read: GetObject: NoSuchKey: The specified key does not exist.) (CodeSha256 " + own + ")"},
+		{"another local package", func(d *deployed) { d.objects = nil }, "b3RoZXI=", false,
+			"FAIL " + writer + "runs code whose CodeSha256 is " + own + ", not that of the local package (the template's s3://artifacts/5d41402abc4b2a76 cannot be read: GetObject: NoSuchKey: The specified key does not exist.), b3RoZXI=: its code was changed after deployment"},
+		{"neither, on an emulator", func(d *deployed) { d.objects = nil }, "", true,
+			"N/A " + writer + "code not verifiable on this emulator: s3://artifacts/5d41402abc4b2a76 cannot be read: GetObject: NoSuchKey: The specified key does not exist., and no local package was given (verify -code FILE)"},
+		{"inline code", func(d *deployed) {
+			d.template = strings.Replace(d.template, "Code:\n        S3Bucket: artifacts\n        S3Key: 5d41402abc4b2a76", "Code:\n        ZipFile: print('hello')", 1)
+		}, "", false,
+			"FAIL " + writer + "code: the template gives the code inline (ZipFile), and Lambda's package of it cannot be rebuilt, and no local package was given (verify -code FILE)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := healthy(t)
+			tt.change(d)
+			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, Emulator: tt.emulator, LocalCode: tt.localCode}
+			lines, err := v.Stack(context.Background(), stackName)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []Line
+			for _, l := range lines {
+				if strings.Contains(l.Detail, "code") {
+					got = append(got, l)
+				}
+			}
+			assertLines(t, got, []string{tt.want})
+		})
+	}
+}
+
+// What the template grants on its writer (a permission, as SAM makes of an
+// S3 event; a URL; an event source mapping) is compared with what Lambda
+// holds, written as Lambda writes it.
+func TestWhatTheTemplateAttachesToAFunctionIsCompared(t *testing.T) {
+	const writer = "function DynamoDbWriteFunction: "
+	granted := `{"Version": "2012-10-17", "Id": "default", "Statement": [{"Sid": "stack-WriterInvokedByBucket-1", "Effect": "Allow",
+		"Principal": {"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `",
+		"Condition": {"StringEquals": {"AWS:SourceAccount": "123456789012"}, "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}}}]}`
+	tests := []struct {
+		name   string
+		change func(*deployed)
+		want   []string
+	}{
+		{"as the template makes them", func(*deployed) {}, []string{
+			"PASS " + writer + "resource policies on it as the template grants them (WriterInvokedByBucket)",
+			"PASS " + writer + "function URL https://abc.lambda-url.us-east-1.on.aws/ has AuthType AWS_IAM, as the template makes it",
+			"PASS " + writer + "event source mappings as the template makes them: e-1",
+		}},
+		{"the bucket condition dropped, the URL opened, the mapping gone", func(d *deployed) {
+			d.functionPolicies[""] = strings.Replace(granted, `, "ArnLike": {"AWS:SourceArn": "arn:aws:s3:::uploads"}`, "", 1)
+			d.urls[""] = lambdatypes.FunctionUrlAuthTypeNone
+			d.mappings = nil
+		}, []string{
+			"FAIL " + writer + "resource policy allows more than the template: stack-WriterInvokedByBucket-1: condition ArnLike aws:sourcearn arn:aws:s3:::uploads removed",
+			"FAIL " + writer + "function URL https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template says AuthType AWS_IAM: Lambda does not authenticate who calls it",
+			"FAIL " + writer + "event source mapping e-1, which the template makes, does not invoke " + writerARN,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := healthy(t)
+			d.template = strings.Replace(d.template, "  DynamoDbWriteFunctionLogGroup:\n", `  WriterInvokedByBucket:
+    Type: AWS::Lambda::Permission
+    Properties:
+      Action: lambda:InvokeFunction
+      FunctionName: !GetAtt DynamoDbWriteFunction.Arn
+      Principal: s3.amazonaws.com
+      SourceAccount: !Ref AWS::AccountId
+      SourceArn: arn:aws:s3:::uploads
+  WriterUrl:
+    Type: AWS::Lambda::Url
+    Properties:
+      AuthType: AWS_IAM
+      TargetFunctionArn: !Ref DynamoDbWriteFunction
+  WriterQueue:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: arn:aws:sqs:us-east-1:123456789012:orders
+      FunctionName: !Ref DynamoDbWriteFunction
+  DynamoDbWriteFunctionLogGroup:
+`, 1)
+			for _, r := range []struct{ id, physical, typ string }{
+				{"WriterInvokedByBucket", "stack-WriterInvokedByBucket-1", "AWS::Lambda::Permission"},
+				{"WriterUrl", writerARN, "AWS::Lambda::Url"},
+				{"WriterQueue", "e-1", "AWS::Lambda::EventSourceMapping"},
+			} {
+				d.extra = append(d.extra, cfntypes.StackResourceSummary{LogicalResourceId: &r.id, PhysicalResourceId: &r.physical, ResourceType: &r.typ})
+			}
+			d.functionPolicies = map[string]string{"": granted}
+			d.urls = map[string]lambdatypes.FunctionUrlAuthType{"": lambdatypes.FunctionUrlAuthTypeAwsIam}
+			d.mappings = []lambdatypes.EventSourceMappingConfiguration{{UUID: aws.String("e-1"), FunctionArn: aws.String(writerARN), EventSourceArn: aws.String("arn:aws:sqs:us-east-1:123456789012:orders")}}
+			tt.change(d)
+			var got []Line
+			for _, l := range run(t, d, false) {
+				if l.Subject == "function DynamoDbWriteFunction" && (strings.Contains(l.Detail, "polic") || strings.Contains(l.Detail, "URL") || strings.Contains(l.Detail, "mapping")) || l.Outcome == Fail {
+					got = append(got, l)
+				}
+			}
+			assertLines(t, got, tt.want)
+		})
 	}
 }

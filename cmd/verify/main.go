@@ -2,13 +2,17 @@
 // deployed from, semantically (package verify says what it checks), and
 // prints one line per check:
 //
-//	verify -stack NAME [-region R] [-emulator]
+//	verify -stack NAME [-region R] [-emulator] [-code FILE]
 //
 // It reads the usual AWS variables (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL,
-// ...). With -emulator, for an endpoint such as moto, a question the
-// emulator cannot answer says "not verifiable on this emulator", never PASS;
-// without it, a missing answer fails. Exit status: 0 when no check fails, 1
-// when any check fails, 2 for a usage error or a stack that cannot be read.
+// AWS_MAX_ATTEMPTS, ...). With -emulator, for an endpoint such as moto, a
+// question the emulator cannot answer says "not verifiable on this
+// emulator", never PASS; without it, a missing answer fails. -code names a
+// local copy of the functions' deployment package (a zip), compared with
+// what each function runs where the package its template names cannot be
+// read from S3. While it works, a terminal on stderr shows how many checks
+// are done. Exit status: 0 when no check fails, 1 when any check fails, 2
+// for a usage error or a stack that cannot be read.
 //
 // It is its own command so that gen, which go generate runs, links no AWS SDK.
 package main
@@ -42,6 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	stackName := flags.String("stack", "", "name of the deployed stack (required)")
 	region := flags.String("region", "", "AWS region (default: from the environment)")
 	emulator := flags.Bool("emulator", false, "the endpoint is an emulator such as moto: what it cannot answer is N/A, not FAIL")
+	code := flags.String("code", "", "a local copy of the functions' deployment package (zip), for where the template's cannot be read from S3")
 	if err := flags.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -60,7 +65,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	verifier := verify.New(cfg)
 	verifier.Emulator = *emulator
+	if *code != "" {
+		if verifier.LocalCode, err = codeSHA256(*code); err != nil {
+			fmt.Fprintf(stderr, "verify: -code: %v\n", err)
+			return exitUsage
+		}
+	}
+	if isTerminal(stderr) {
+		verifier.Progress = progress(stderr)
+	}
 	lines, err := verifier.Stack(ctx, *stackName)
+	if verifier.Progress != nil {
+		fmt.Fprint(stderr, clearLine)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "verify: %v\n", err)
 		return exitUsage
@@ -74,4 +91,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+func codeSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return verify.CodeSHA256(f)
+}
+
+// clearLine takes the progress line off the terminal.
+const clearLine = "\r\033[K"
+
+// progress writes how many checks are done over the line before.
+func progress(w io.Writer) func(done, total int) {
+	return func(done, total int) { fmt.Fprintf(w, "\rverify: %d of %d checks done", done, total) }
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }

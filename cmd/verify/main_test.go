@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 )
@@ -16,6 +17,7 @@ func TestVerifyRefusesBadUsage(t *testing.T) {
 		{"no stack", nil, "verify: want -stack NAME and no arguments"},
 		{"a stray argument", []string{"-stack", "s", "extra"}, "verify: want -stack NAME and no arguments"},
 		{"an unknown flag", []string{"-stack", "s", "-verbose"}, "flag provided but not defined: -verbose"},
+		{"a local package that cannot be read", []string{"-stack", "s", "-code", "no-such.zip"}, "verify: -code: open no-such.zip: no such file or directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -27,5 +29,27 @@ func TestVerifyRefusesBadUsage(t *testing.T) {
 				t.Errorf("stderr %q does not say %q", stderr.String(), tt.want)
 			}
 		})
+	}
+}
+
+func TestProgressWritesOverItsOwnLine(t *testing.T) {
+	var stderr bytes.Buffer
+	report := progress(&stderr)
+	report(1, 12)
+	report(2, 12)
+	if got, want := stderr.String(), "\rverify: 1 of 12 checks done\rverify: 2 of 12 checks done"; got != want {
+		t.Errorf("progress wrote %q, want %q", got, want)
+	}
+}
+
+// Only a terminal shows progress: a pipe or a file gets the verdicts alone.
+func TestProgressOnlyOnATerminal(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if isTerminal(f) || isTerminal(&bytes.Buffer{}) {
+		t.Error("a file or a buffer taken for a terminal")
 	}
 }
