@@ -145,7 +145,7 @@ func TestWhoCanReachTheWriterAsLambdasAPIAnswers(t *testing.T) {
 			"FAIL role DynamoDbWriteFunctionRole: functions outside the stack run as it in us-east-1: arn:aws:lambda:us-east-1:123456789012:function:intruder",
 			"FAIL " + writer + "alias live, which the template does not make, points at version $LATEST",
 			"FAIL " + writer + "version 1, which the template does not make, runs code b3RoZXI= as " + roleARN,
-			"FAIL " + writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:invokefunction on " + writerARN,
+			"FAIL " + writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:InvokeFunction on " + writerARN,
 			"FAIL " + writer + "function URL of alias live https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template makes none: Lambda does not authenticate who calls it",
 			"FAIL " + writer + "event source mapping e-1, which the template does not make, invokes " + writerARN + ":live with the records of arn:aws:sqs:us-east-1:444455556666:q",
 		}},

@@ -460,7 +460,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			[]string{writer + "code: s3://artifacts/5d41402abc4b2a76 cannot be read: GetObject: NoSuchKey: The specified key does not exist., and no local package was given (verify -code FILE)"}},
 		{"the writer invocable by anyone", func(d *deployed) {
 			d.functionPolicies = map[string]string{"": `{"Version": "2012-10-17", "Id": "default", "Statement": [{"Sid": "open", "Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `"}]}`}
-		}, []string{writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:invokefunction on " + writerARN}},
+		}, []string{writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:InvokeFunction on " + writerARN}},
 		{"a public function URL on the writer", func(d *deployed) {
 			d.urls = map[string]lambdatypes.FunctionUrlAuthType{"": lambdatypes.FunctionUrlAuthTypeNone}
 		},
@@ -471,7 +471,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			d.functionPolicies = map[string]string{"live": `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `:live"}]}`}
 		}, []string{
 			writer + "alias live, which the template does not make, points at version $LATEST",
-			writer + "resource policy of alias live allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root lambda:invokefunction on " + writerARN + ":live",
+			writer + "resource policy of alias live allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root lambda:InvokeFunction on " + writerARN + ":live",
 			writer + "function URL of alias live https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template makes none: Lambda does not authenticate who calls it",
 		}},
 		{"a version published by hand, with a policy of its own", func(d *deployed) {
@@ -479,7 +479,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			d.functionPolicies = map[string]string{"1": `{"Statement": [{"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction", "Resource": "` + writerARN + `:1"}]}`}
 		}, []string{
 			writer + "version 1, which the template does not make, runs code b3RoZXI= as " + roleARN,
-			writer + "resource policy of version 1 allows more than the template: statement 1: nothing in the other policy allows service s3.amazonaws.com lambda:invokefunction on " + writerARN + ":1",
+			writer + "resource policy of version 1 allows more than the template: statement 1: nothing in the other policy allows service s3.amazonaws.com lambda:InvokeFunction on " + writerARN + ":1",
 		}},
 		{"an event source mapping the template does not make", func(d *deployed) {
 			d.mappings = []lambdatypes.EventSourceMappingConfiguration{{UUID: aws.String("e-1"), FunctionArn: aws.String(writerARN), EventSourceArn: aws.String("arn:aws:sqs:us-east-1:444455556666:q")}}

@@ -237,7 +237,7 @@ func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T
 		}, func(t *testing.T, s *deployedStack) {
 			_, err := s.lambda.RemovePermission(ctx, &lambda.RemovePermissionInput{FunctionName: s.writer(), StatementId: aws.String("open")})
 			check(t, err)
-		}, writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:invokefunction on arn:aws:lambda:us-east-1:123456789012:function:"},
+		}, writer + "resource policy allows more than the template: open: nothing in the other policy allows * lambda:InvokeFunction on arn:aws:lambda:us-east-1:123456789012:function:"},
 		{"a public function URL on the writer", func(t *testing.T, s *deployedStack) {
 			_, err := s.lambda.CreateFunctionUrlConfig(ctx, &lambda.CreateFunctionUrlConfigInput{FunctionName: s.writer(), AuthType: lambdatypes.FunctionUrlAuthTypeNone})
 			check(t, err)
