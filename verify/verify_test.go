@@ -829,7 +829,7 @@ func TestWhatTheTemplateAttachesToAFunctionIsCompared(t *testing.T) {
 			d.urls[""] = lambdatypes.FunctionUrlAuthTypeNone
 			d.mappings = nil
 		}, []string{
-			"FAIL " + writer + "resource policy allows more than the template: stack-WriterInvokedByBucket-1: condition ArnLike aws:sourcearn arn:aws:s3:::uploads removed",
+			"FAIL " + writer + "resource policy allows more than the template: stack-WriterInvokedByBucket-1: condition ArnLike AWS:SourceArn arn:aws:s3:::uploads removed",
 			"FAIL " + writer + "function URL https://abc.lambda-url.us-east-1.on.aws/ has AuthType NONE, the template says AuthType AWS_IAM: Lambda does not authenticate who calls it",
 			"FAIL " + writer + "event source mapping e-1, which the template makes, does not invoke " + writerARN,
 		}},
