@@ -158,11 +158,11 @@ func TestTheLibraryEnforcesWhatTheCLIDoes(t *testing.T) {
 				cfg.Tables = append(cfg.Tables, TableConfig{Name: fmt.Sprintf("T%d", i), PartitionKey: Attribute{Name: "id", Type: "S"}})
 			}
 			return cfg
-		}, "tables: got 34 tables, want at most 33: each adds 7 resources and 6 outputs, and a stack holds 500 resources and 200 outputs"},
+		}, "tables: got 34 tables, which make 238 resources and 204 outputs; a stack holds 500 resources and 200 outputs"},
 		{"a seed with tables", func() Config { c := SeedConfig(); c.Tables = []TableConfig{orders}; return c }, "profile: seed reproduces the reference template"},
-		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer or tags"},
-		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer or tags"},
-		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer or tags"},
+		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
+		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
+		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

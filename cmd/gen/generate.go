@@ -68,6 +68,10 @@ func generate(cfg template.Config, renderer func(*cloudformation.Template, ...re
 	if err != nil {
 		return err
 	}
+	consumers, err := template.ConsumerPolicies(cfg)
+	if err != nil {
+		return err
+	}
 	data, err := renderer(stack.Template, render.Order(stack.ResourceOrder, stack.OutputOrder))
 	if err != nil {
 		return err
@@ -76,10 +80,19 @@ func generate(cfg template.Config, renderer func(*cloudformation.Template, ...re
 		return err
 	}
 	if out == "-" {
-		_, err := stdout.Write(data)
+		if _, err := stdout.Write(data); err != nil {
+			return err
+		}
+	} else if err := atomicfile.Write(out, data); err != nil {
 		return err
 	}
-	return atomicfile.Write(out, data)
+	// What the template cannot do for principals it does not own.
+	for _, p := range consumers {
+		if _, err := fmt.Fprint(stderr, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refuseErrors runs gen check's rules on the template about to be written,
