@@ -350,7 +350,8 @@ func TestCost(t *testing.T) {
 		output string
 	}{
 		{"the embedded default", nil, exitOK, "1 × $1.00"},
-		{"a config with two tables and ten warm writers", []string{"-config", "../../examples/multi-table.yaml", "-warm-writers", "10"}, exitOK, "= 172800, 20000 of them free   $0.46"},
+		{"a config with two tables and ten warm writers", []string{"-config", "../../examples/multi-table.yaml", "-warm-writers", "10"}, exitOK, "= 172800, 20000 of them free        $0.46"},
+		{"the teams example, one key for two tables", []string{"-config", "../../examples/teams.yaml"}, exitOK, "key.scope table    2 keys, the same requests          $2.00"},
 		{"a negative number of writers", []string{"-warm-writers", "-1"}, exitUsage, "-warm-writers: got -1, want 0 or more"},
 		{"a bad config", []string{"-config", "testdata/bad-rotation.yaml"}, exitInput, "key.rotationPeriodInDays"},
 	}
