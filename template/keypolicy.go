@@ -21,7 +21,7 @@ var kmsDataActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "k
 // table is made (GenerateDataKey, as DynamoDB, under its grant), and decrypts
 // it on behalf of the principal that reads or writes items, or reads the
 // stream, whose records the same table key protects (Decrypt, as that
-// principal). docs/grants.md cites AWS's pages.
+// principal). docs/teams.md cites AWS's pages.
 var grantKeyActions = []string{"kms:Decrypt"}
 
 // tableNameKey is the condition key of the table name DynamoDB puts in the

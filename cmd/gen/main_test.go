@@ -147,8 +147,8 @@ func build(tb testing.TB, pkg, name string) string {
 	return bin
 }
 
-// BenchmarkGenProcess times the whole gen process, as go generate runs it,
-// beside an empty Go program and, where CDK_APP names the reference CDK app
+// BenchmarkGenProcess times the whole gen process, as go generate runs it
+// and on examples/teams.yaml, beside an empty Go program and, where CDK_APP names the reference CDK app
 // with its packages installed (make bench-cdk), beside `cdk synth` of the
 // same stack.
 func BenchmarkGenProcess(b *testing.B) {
@@ -159,6 +159,7 @@ func BenchmarkGenProcess(b *testing.B) {
 	}{
 		{"empty Go program", command(build(b, "./testdata/empty", "empty"))},
 		{"gen", command(buildGen(b), "-o", out)},
+		{"gen examples/teams.yaml", command(buildGen(b), "-config", "../../examples/teams.yaml", "-o", out)},
 	}
 	if app := os.Getenv("CDK_APP"); app != "" {
 		synth := func() *exec.Cmd {
