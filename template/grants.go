@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
@@ -14,15 +15,22 @@ import (
 // DescribeTable serve both reading and writing. ListStreams is not among
 // them: it takes only Resource "*", so it cannot be granted on one
 // table's stream and belongs in the consumer's own IAM policy.
-var levelActions = map[Access][]string{
-	AllowRead: {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"},
-	AllowWrite: {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"},
-	AllowReadWrite: {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
-		"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
-		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"},
-	AllowStream: {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
+var (
+	readActions = []string{"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"}
+	writeActions = []string{"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+		"dynamodb:ConditionCheckItem", "dynamodb:DescribeTable"}
+	levelActions = map[Access][]string{
+		AllowRead:      readActions,
+		AllowWrite:     writeActions,
+		AllowReadWrite: union(readActions, writeActions),
+		AllowStream:    {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"},
+	}
+)
+
+// union is a, then what of b a lacks.
+func union(a, b []string) []string {
+	return slices.Concat(a, slices.DeleteFunc(slices.Clone(b), func(s string) bool { return slices.Contains(a, s) }))
 }
 
 // levelSids name each level's statements: Grant1ReadsItems.

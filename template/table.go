@@ -1,6 +1,7 @@
 package template
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
@@ -94,37 +95,43 @@ func tableResource(id TableIDs, t TableConfig, cfg Config) cloudformation.Resour
 	return withCeiling(r, t.Capacity)
 }
 
-// keyAttributes lists every attribute some key of the table or of its
-// indexes uses, each once, in the order the config first names it.
-func keyAttributes(t TableConfig) []Attribute {
-	all := []Attribute{t.PartitionKey}
+// attributeUse is one place a key attribute is used: as the partition or
+// sort key of the table or of one of its indexes.
+type attributeUse struct {
+	path      string // below the table: partitionKey, globalIndexes[0].sortKey
+	attribute Attribute
+	index     bool // a key of a secondary index, not of the table
+	sort      bool
+}
+
+// attributeUses lists every place the table and its indexes use a key
+// attribute, in the order the config names them.
+func attributeUses(t TableConfig) []attributeUse {
+	uses := []attributeUse{{"partitionKey", t.PartitionKey, false, false}}
 	if t.SortKey != nil {
-		all = append(all, *t.SortKey)
+		uses = append(uses, attributeUse{"sortKey", *t.SortKey, false, true})
 	}
-	for _, g := range t.GlobalIndexes {
-		all = append(all, g.PartitionKey)
+	for i, g := range t.GlobalIndexes {
+		uses = append(uses, attributeUse{fmt.Sprintf("globalIndexes[%d].partitionKey", i), g.PartitionKey, true, false})
 		if g.SortKey != nil {
-			all = append(all, *g.SortKey)
+			uses = append(uses, attributeUse{fmt.Sprintf("globalIndexes[%d].sortKey", i), *g.SortKey, true, true})
 		}
 	}
-	for _, l := range t.LocalIndexes {
-		all = append(all, l.SortKey)
+	for i, l := range t.LocalIndexes {
+		uses = append(uses, attributeUse{fmt.Sprintf("localIndexes[%d].sortKey", i), l.SortKey, true, true})
 	}
-	var once []Attribute
-	for _, a := range all {
-		if !slices.ContainsFunc(once, func(b Attribute) bool { return b.Name == a.Name }) {
-			once = append(once, a)
-		}
-	}
-	return once
+	return uses
 }
 
 // attributeDefinitions are exactly the attributes some key uses:
 // CloudFormation refuses a definition no key uses.
 func attributeDefinitions(t TableConfig) []dynamodb.Table_AttributeDefinition {
 	var out []dynamodb.Table_AttributeDefinition
-	for _, a := range keyAttributes(t) {
-		out = append(out, dynamodb.Table_AttributeDefinition{AttributeName: a.Name, AttributeType: a.Type})
+	for _, use := range attributeUses(t) {
+		a := use.attribute
+		if !slices.ContainsFunc(out, func(d dynamodb.Table_AttributeDefinition) bool { return d.AttributeName == a.Name }) {
+			out = append(out, dynamodb.Table_AttributeDefinition{AttributeName: a.Name, AttributeType: a.Type})
+		}
 	}
 	return out
 }

@@ -28,18 +28,20 @@ func (c Config) maxGlobalIndexes() int {
 	return c.MaxGlobalIndexes
 }
 
-// keyAttribute is where a key attribute's type was first given, so that a
+// typedAt is where a key attribute's type was first given, so that a
 // second, different type names both places.
-type keyAttribute struct{ path, typ string }
+type typedAt struct{ path, typ string }
 
 // indexes checks the table's secondary indexes: their names, keys and
 // projections, DynamoDB's limits on them, and that every attribute some key
 // uses has one type.
 func (v *validation) indexes(path string, t TableConfig, maxGlobal int) {
-	types := map[string]keyAttribute{}
-	v.typed(types, path+".partitionKey", t.PartitionKey)
-	if t.SortKey != nil {
-		v.typed(types, path+".sortKey", *t.SortKey)
+	types := map[string]typedAt{}
+	for _, use := range attributeUses(t) {
+		if use.index { // the table's own keys are checked with the table
+			v.attribute(path+"."+use.path, use.attribute)
+		}
+		v.typed(types, path+"."+use.path, use.attribute)
 	}
 	names := map[string]string{}
 	projected := 0
@@ -50,14 +52,8 @@ func (v *validation) indexes(path string, t TableConfig, maxGlobal int) {
 	for i, g := range t.GlobalIndexes {
 		at := fmt.Sprintf("%s.globalIndexes[%d]", path, i)
 		v.indexName(names, at, g.Name)
-		v.attribute(at+".partitionKey", g.PartitionKey)
-		v.typed(types, at+".partitionKey", g.PartitionKey)
-		if g.SortKey != nil {
-			v.attribute(at+".sortKey", *g.SortKey)
-			v.typed(types, at+".sortKey", *g.SortKey)
-			if g.SortKey.Name == g.PartitionKey.Name {
-				v.fail("%s.sortKey.name: got %q, the index's partition key's name; want another attribute", at, g.SortKey.Name)
-			}
+		if g.SortKey != nil && g.SortKey.Name == g.PartitionKey.Name {
+			v.fail("%s.sortKey.name: got %q, the index's partition key's name; want another attribute", at, g.SortKey.Name)
 		}
 		projected += v.projection(at+".projection", g.Projection)
 	}
@@ -71,8 +67,6 @@ func (v *validation) indexes(path string, t TableConfig, maxGlobal int) {
 	for i, l := range t.LocalIndexes {
 		at := fmt.Sprintf("%s.localIndexes[%d]", path, i)
 		v.indexName(names, at, l.Name)
-		v.attribute(at+".sortKey", l.SortKey)
-		v.typed(types, at+".sortKey", l.SortKey)
 		if l.SortKey.Name == t.PartitionKey.Name {
 			v.fail("%s.sortKey.name: got %q, the table's partition key's name; want another attribute", at, l.SortKey.Name)
 		}
@@ -86,10 +80,10 @@ func (v *validation) indexes(path string, t TableConfig, maxGlobal int) {
 
 // typed records the type of a key attribute, and refuses a second type for
 // it: DynamoDB's AttributeDefinitions hold one type per attribute.
-func (v *validation) typed(types map[string]keyAttribute, path string, a Attribute) {
+func (v *validation) typed(types map[string]typedAt, path string, a Attribute) {
 	first, seen := types[a.Name]
 	if !seen {
-		types[a.Name] = keyAttribute{path, a.Type}
+		types[a.Name] = typedAt{path, a.Type}
 		return
 	}
 	if first.typ != a.Type {

@@ -135,24 +135,20 @@ func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function
 // limit, and the others.
 func indexKeys(t TableConfig) (partitions, sorts map[string]string) {
 	partitions, sorts = map[string]string{}, map[string]string{}
-	for _, g := range t.GlobalIndexes {
-		partitions[g.PartitionKey.Name] = g.PartitionKey.Type
-		if g.SortKey != nil {
-			sorts[g.SortKey.Name] = g.SortKey.Type
+	tableKeys := map[string]bool{}
+	for _, use := range attributeUses(t) {
+		a := use.attribute
+		switch {
+		case !use.index:
+			tableKeys[a.Name] = true
+		case use.sort:
+			sorts[a.Name] = a.Type
+		default:
+			partitions[a.Name] = a.Type
 		}
 	}
-	for _, l := range t.LocalIndexes {
-		sorts[l.SortKey.Name] = l.SortKey.Type
-	}
-	for name := range sorts {
-		delete(partitions, name)
-	}
-	for _, tableKey := range []*Attribute{&t.PartitionKey, t.SortKey} {
-		if tableKey != nil {
-			delete(partitions, tableKey.Name)
-			delete(sorts, tableKey.Name)
-		}
-	}
+	maps.DeleteFunc(partitions, func(name, _ string) bool { _, sort := sorts[name]; return sort || tableKeys[name] })
+	maps.DeleteFunc(sorts, func(name, _ string) bool { return tableKeys[name] })
 	return partitions, sorts
 }
 
