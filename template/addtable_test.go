@@ -112,6 +112,8 @@ func TestAddTableRefusesAndLeavesTheTemplateAsItWas(t *testing.T) {
 			`table "Orders": key.rotationPeriodInDays: got 10, want 90 to 2560`},
 		{"the seed profile", func(_ *cloudformation.Template, c *Config, _ *TableConfig) { *c = SeedConfig() },
 			`table "Orders": profile: seed is the reference template, which has no table to add`},
+		{"a key shared by the stack's tables", func(_ *cloudformation.Template, c *Config, _ *TableConfig) { c.Key.Scope = KeyScopeStack },
+			`table "Orders": key.scope: got "stack", want "table": AddTable adds one table with its own key; Build makes tables that share one`},
 		{"no room for seven more resources", func(tm *cloudformation.Template, _ *Config, _ *TableConfig) {
 			for i := range 494 {
 				tm.Resources[fmt.Sprintf("Topic%d", i)] = &sns.Topic{}
