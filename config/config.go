@@ -64,23 +64,85 @@ func Load(path string, o Overrides) (template.Config, error) {
 // File is a configuration file as written. Pointers tell a setting that is
 // absent, and so comes from the profile, from one set to its zero value.
 type File struct {
-	Profile *string           `yaml:"profile"`
-	Tables  []Table           `yaml:"tables"`
-	Key     *Key              `yaml:"key"`
-	Writer  *Writer           `yaml:"writer"`
-	Tags    map[string]string `yaml:"tags"`
+	Profile          *string           `yaml:"profile"`
+	Account          string            `yaml:"account"`
+	MaxGlobalIndexes int               `yaml:"maxGlobalIndexes"`
+	Tables           []Table           `yaml:"tables"`
+	Key              *Key              `yaml:"key"`
+	Writer           *Writer           `yaml:"writer"`
+	Tags             map[string]string `yaml:"tags"`
 }
 
 // Table is one entry of tables.
 type Table struct {
-	Name                string     `yaml:"name"`
-	PartitionKey        *Attribute `yaml:"partitionKey"`
-	SortKey             *Attribute `yaml:"sortKey"`
-	PointInTimeRecovery *bool      `yaml:"pointInTimeRecovery"`
-	DeletionProtection  *bool      `yaml:"deletionProtection"`
-	TTLAttribute        string     `yaml:"ttlAttribute"`
-	Stream              string     `yaml:"stream"`
-	TableClass          string     `yaml:"tableClass"`
+	Name                string        `yaml:"name"`
+	PartitionKey        *Attribute    `yaml:"partitionKey"`
+	SortKey             *Attribute    `yaml:"sortKey"`
+	PointInTimeRecovery *bool         `yaml:"pointInTimeRecovery"`
+	DeletionProtection  *bool         `yaml:"deletionProtection"`
+	TTLAttribute        string        `yaml:"ttlAttribute"`
+	Stream              string        `yaml:"stream"`
+	TableClass          string        `yaml:"tableClass"`
+	GlobalIndexes       []GlobalIndex `yaml:"globalIndexes"`
+	LocalIndexes        []LocalIndex  `yaml:"localIndexes"`
+	Capacity            *Capacity     `yaml:"capacity"`
+	WriterFunction      *bool         `yaml:"writerFunction"`
+	Grants              []Grant       `yaml:"grants"`
+}
+
+// GlobalIndex is one entry of a table's globalIndexes.
+type GlobalIndex struct {
+	Name         string     `yaml:"name"`
+	PartitionKey *Attribute `yaml:"partitionKey"`
+	SortKey      *Attribute `yaml:"sortKey"`
+	Projection   Projection `yaml:"projection"`
+}
+
+// LocalIndex is one entry of a table's localIndexes.
+type LocalIndex struct {
+	Name       string     `yaml:"name"`
+	SortKey    *Attribute `yaml:"sortKey"`
+	Projection Projection `yaml:"projection"`
+}
+
+// Projection is ALL, KEYS_ONLY, or a list of the attributes to include.
+type Projection template.Projection
+
+// UnmarshalYAML reads a projection's type, or the list of attributes of an
+// INCLUDE projection.
+func (p *Projection) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		p.Type = n.Value
+		return nil
+	case yaml.SequenceNode:
+		p.Type = template.ProjectInclude
+		return n.Decode(&p.NonKeyAttributes)
+	}
+	return fmt.Errorf("want %s, %s or a list of attributes", template.ProjectAll, template.ProjectKeysOnly)
+}
+
+// Capacity is a table's capacity: provisioned with auto scaling, or on
+// demand with an optional ceiling.
+type Capacity struct {
+	Mode          string       `yaml:"mode"`
+	Read          *AutoScaling `yaml:"read"`
+	Write         *AutoScaling `yaml:"write"`
+	MaxReadUnits  int          `yaml:"maxReadUnits"`
+	MaxWriteUnits int          `yaml:"maxWriteUnits"`
+}
+
+// AutoScaling is the auto scaling of provisioned reads or writes.
+type AutoScaling struct {
+	Min    int `yaml:"min"`
+	Max    int `yaml:"max"`
+	Target int `yaml:"target"`
+}
+
+// Grant is one entry of a table's grants.
+type Grant struct {
+	Principal string `yaml:"principal"`
+	Allow     string `yaml:"allow"`
 }
 
 // Attribute is a key attribute.
@@ -91,6 +153,7 @@ type Attribute struct {
 
 // Key holds the key settings.
 type Key struct {
+	Scope                     *string  `yaml:"scope"`
 	RotationPeriodInDays      *int     `yaml:"rotationPeriodInDays"`
 	PendingWindowInDays       *int     `yaml:"pendingWindowInDays"`
 	Access                    *string  `yaml:"access"`
@@ -148,6 +211,7 @@ func (f *File) Config() (template.Config, error) {
 	if cfg.Profile == template.ProfileSeed {
 		return cfg, f.onlySeedSettings()
 	}
+	cfg.Account, cfg.MaxGlobalIndexes = f.Account, f.MaxGlobalIndexes
 	if err := f.applyTables(&cfg); err != nil {
 		return template.Config{}, err
 	}
@@ -166,8 +230,9 @@ func (f *File) Config() (template.Config, error) {
 // reproduces the reference template, whose one table is the default table.
 func (f *File) onlySeedSettings() error {
 	defaultTable := []Table{{Name: template.DefaultTable().Name, PartitionKey: &Attribute{Name: "id", Type: "S"}}}
-	if f.Key != nil || f.Writer != nil || f.Tags != nil || (f.Tables != nil && !reflect.DeepEqual(f.Tables, defaultTable)) {
-		return errors.New("profile: seed reproduces the reference template, key policy included; remove tables, key (and -key-access), writer and tags, or choose default or production")
+	if f.Key != nil || f.Writer != nil || f.Tags != nil || f.Account != "" || f.MaxGlobalIndexes != 0 ||
+		(f.Tables != nil && !reflect.DeepEqual(f.Tables, defaultTable)) {
+		return errors.New("profile: seed reproduces the reference template, key policy included; remove tables, key (and -key-access), writer, tags, account and maxGlobalIndexes, or choose default or production")
 	}
 	return nil
 }
@@ -179,24 +244,91 @@ func (f *File) applyTables(cfg *template.Config) error {
 	cfg.Tables = make([]template.TableConfig, len(f.Tables))
 	for i, t := range f.Tables {
 		if t.PartitionKey == nil {
-			return fmt.Errorf("tables[%d].partitionKey: missing; want {name: ..., type: S|N|B}", i)
+			return missingKey(fmt.Sprintf("tables[%d].partitionKey", i))
 		}
 		table := cfg.Table(t.Name, template.Attribute(*t.PartitionKey))
 		table.PointInTimeRecovery = or(t.PointInTimeRecovery, table.PointInTimeRecovery)
 		table.DeletionProtection = or(t.DeletionProtection, table.DeletionProtection)
 		table.TTLAttribute, table.Stream, table.TableClass = t.TTLAttribute, t.Stream, t.TableClass
-		if t.SortKey != nil {
-			sortKey := template.Attribute(*t.SortKey)
-			table.SortKey = &sortKey
+		table.SortKey = optional(t.SortKey)
+		table.NoWriter = !or(t.WriterFunction, true)
+		path := fmt.Sprintf("tables[%d]", i)
+		var err error
+		if table.GlobalIndexes, err = globalIndexes(path, t.GlobalIndexes); err != nil {
+			return err
+		}
+		if table.LocalIndexes, err = localIndexes(path, t.LocalIndexes); err != nil {
+			return err
+		}
+		table.Capacity = t.Capacity.config()
+		for _, g := range t.Grants {
+			table.Grants = append(table.Grants, template.Grant{Principal: g.Principal, Allow: template.Access(g.Allow)})
 		}
 		cfg.Tables[i] = table
 	}
 	return nil
 }
 
+// missingKey says a key attribute is missing, as the file must give it.
+func missingKey(path string) error {
+	return fmt.Errorf("%s: missing; want {name: ..., type: S|N|B}", path)
+}
+
+func optional(a *Attribute) *template.Attribute {
+	if a == nil {
+		return nil
+	}
+	attribute := template.Attribute(*a)
+	return &attribute
+}
+
+func globalIndexes(table string, indexes []GlobalIndex) ([]template.GlobalIndex, error) {
+	var out []template.GlobalIndex
+	for i, g := range indexes {
+		if g.PartitionKey == nil {
+			return nil, missingKey(fmt.Sprintf("%s.globalIndexes[%d].partitionKey", table, i))
+		}
+		out = append(out, template.GlobalIndex{
+			Name: g.Name, PartitionKey: template.Attribute(*g.PartitionKey), SortKey: optional(g.SortKey),
+			Projection: template.Projection(g.Projection),
+		})
+	}
+	return out, nil
+}
+
+func localIndexes(table string, indexes []LocalIndex) ([]template.LocalIndex, error) {
+	var out []template.LocalIndex
+	for i, l := range indexes {
+		if l.SortKey == nil {
+			return nil, missingKey(fmt.Sprintf("%s.localIndexes[%d].sortKey", table, i))
+		}
+		out = append(out, template.LocalIndex{Name: l.Name, SortKey: template.Attribute(*l.SortKey), Projection: template.Projection(l.Projection)})
+	}
+	return out, nil
+}
+
+func (c *Capacity) config() *template.Capacity {
+	if c == nil {
+		return nil
+	}
+	scaling := func(s *AutoScaling) *template.AutoScaling {
+		if s == nil {
+			return nil
+		}
+		return &template.AutoScaling{Min: s.Min, Max: s.Max, Target: s.Target}
+	}
+	return &template.Capacity{
+		Mode: template.CapacityMode(c.Mode), Read: scaling(c.Read), Write: scaling(c.Write),
+		MaxReadUnits: c.MaxReadUnits, MaxWriteUnits: c.MaxWriteUnits,
+	}
+}
+
 func (f *File) applyKey(k *template.KeyConfig) {
 	if f.Key == nil {
 		return
+	}
+	if f.Key.Scope != nil {
+		k.Scope = template.KeyScope(*f.Key.Scope)
 	}
 	k.RotationPeriodInDays = or(f.Key.RotationPeriodInDays, k.RotationPeriodInDays)
 	k.PendingWindowInDays = or(f.Key.PendingWindowInDays, k.PendingWindowInDays)

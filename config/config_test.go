@@ -91,12 +91,26 @@ func TestEverySettingReachesTheConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := template.Config{
-		Profile: template.ProfileDefault,
+		Profile: template.ProfileDefault, Account: "111122223333", MaxGlobalIndexes: 25,
 		Tables: []template.TableConfig{{
 			Name: "Orders", PartitionKey: template.Attribute{Name: "id", Type: "S"}, SortKey: &template.Attribute{Name: "createdAt", Type: "N"},
 			PointInTimeRecovery: true, DeletionProtection: true, TTLAttribute: "expiresAt", Stream: "NEW_AND_OLD_IMAGES", TableClass: "STANDARD",
+			GlobalIndexes: []template.GlobalIndex{{
+				Name: "ByStatus", PartitionKey: template.Attribute{Name: "status", Type: "S"}, SortKey: &template.Attribute{Name: "createdAt", Type: "N"},
+				Projection: template.Projection{Type: template.ProjectInclude, NonKeyAttributes: []string{"total"}},
+			}},
+			LocalIndexes: []template.LocalIndex{{
+				Name: "ByPrice", SortKey: template.Attribute{Name: "price", Type: "N"}, Projection: template.Projection{Type: template.ProjectKeysOnly},
+			}},
+			Capacity: &template.Capacity{Mode: template.Provisioned,
+				Read: &template.AutoScaling{Min: 5, Max: 200, Target: 70}, Write: &template.AutoScaling{Min: 2, Max: 100, Target: 60}},
+			NoWriter: true,
+			Grants:   []template.Grant{{Principal: "arn:aws:iam::111122223333:role/orders-api", Allow: template.AllowRead}},
+		}, {
+			Name: "Events", PartitionKey: template.Attribute{Name: "id", Type: "S"},
+			Capacity: &template.Capacity{Mode: template.OnDemand, MaxReadUnits: 1000, MaxWriteUnits: 500},
 		}},
-		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Access: template.AccessIAM,
+		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Scope: template.KeyScopeStack, Access: template.AccessIAM,
 			Admins: []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
 		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30, CodeURI: "../dist/writer"},
 		Tags:   map[string]string{"team": "payments"},
@@ -112,13 +126,13 @@ func TestRejectedConfigs(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"an unknown key", "profile: default\ntabels: []\n", "line 2: tabels: unknown key (did you mean tables?); want one of profile, tables, key, writer, tags"},
+		{"an unknown key", "profile: default\ntabels: []\n", "line 2: tabels: unknown key (did you mean tables?); want one of profile, account, maxGlobalIndexes, tables, key, writer, tags"},
 		{"a key in the wrong case", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    sortkey: {name: at, type: N}\n",
 			"line 4: tables[0].sortkey: unknown key (did you mean sortKey?); want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
 		{"an unknown key like none", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    ttl: x\n",
 			"line 4: tables[0].ttl: unknown key; want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
 		{"an unknown writer key", "writer: {codeURI: dist/writer}\n", "line 1: writer.codeURI: unknown key (did you mean codeUri?); want one of memorySize, timeout, architecture, logRetentionInDays, codeUri"},
-		{"a list for the file", "- profile: default\n", "line 1: the file: got a list, want a mapping of profile, tables, key, writer, tags"},
+		{"a list for the file", "- profile: default\n", "line 1: the file: got a list, want a mapping of profile, account, maxGlobalIndexes, tables, key, writer, tags"},
 		{"a mapping for the tables", "tables: {name: A}\n", "line 1: tables: got a mapping, want a list"},
 		{"a string where a number goes", "key:\n  rotationPeriodInDays: often\n", `line 2: key.rotationPeriodInDays: got "often", want a whole number`},
 		{"a fraction where a whole number goes", "writer: {memorySize: 1.5}\n", `line 1: writer.memorySize: got "1.5", want a whole number`},
@@ -135,7 +149,19 @@ func TestRejectedConfigs(t *testing.T) {
 		{"a bad key type", "tables:\n  - name: A\n    partitionKey: {name: id, type: X}\n", `tables[0].partitionKey.type: got "X", want one of [S N B]`},
 		{"tables for the seed profile", "profile: seed\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n", "profile: seed reproduces the reference template"},
 		{"writer settings for the seed profile", "profile: seed\nwriter: {timeout: 5}\n", "profile: seed reproduces the reference template"},
-		{"more tables than a stack holds", tables(34), "tables: got 34 tables, want at most 33: each adds 7 resources and 6 outputs, and a stack holds 500 resources and 200 outputs"},
+		{"a global index without a partition key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    globalIndexes:\n      - {name: ByX, projection: ALL}\n",
+			"tables[0].globalIndexes[0].partitionKey: missing; want {name: ..., type: S|N|B}"},
+		{"a local index without a sort key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    sortKey: {name: at, type: N}\n    localIndexes:\n      - {name: ByX, projection: ALL}\n",
+			"tables[0].localIndexes[0].sortKey: missing; want {name: ..., type: S|N|B}"},
+		{"a projection that is a mapping", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    globalIndexes:\n      - name: ByX\n        partitionKey: {name: x, type: S}\n        projection: {type: ALL}\n",
+			"line 7: tables[0].globalIndexes[0].projection: want ALL, KEYS_ONLY or a list of attributes"},
+		{"an unknown capacity key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    capacity: {mode: on-demand, maxReads: 5}\n",
+			`line 4: tables[0].capacity.maxReads: unknown key; want one of mode, read, write, maxReadUnits, maxWriteUnits`},
+		{"an unknown grant key", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    grants:\n      - {principal: x, level: read}\n",
+			`line 5: tables[0].grants[0].level: unknown key; want one of principal, allow`},
+		{"an unknown key scope", "key: {scope: region}\n", `key.scope: got "region", want one of table, stack`},
+		{"an account for the seed profile", "profile: seed\naccount: \"123456789012\"\n", "profile: seed reproduces the reference template"},
+		{"more tables than a stack holds", tables(34), "tables: got 34 tables, which make 238 resources and 204 outputs; a stack holds 500 resources and 200 outputs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -184,4 +210,22 @@ func tables(n int) string {
 		fmt.Fprintf(&b, "  - name: T%d\n    partitionKey: {name: id, type: S}\n", i)
 	}
 	return b.String()
+}
+
+func TestTeamsWriterFunctionFalseLeavesTheTableWithoutAWriter(t *testing.T) {
+	cfg, err := load(t, "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    writerFunction: false\n  - name: B\n    partitionKey: {name: id, type: S}\n    writerFunction: true\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Tables[0].NoWriter || cfg.Tables[1].NoWriter {
+		t.Errorf("NoWriter %v and %v, want true and false", cfg.Tables[0].NoWriter, cfg.Tables[1].NoWriter)
+	}
+}
+
+// An account id with a leading zero stays the text it was, not a number.
+func TestTheAccountIsReadAsWritten(t *testing.T) {
+	cfg, err := load(t, "account: 012345678901\n")
+	if err != nil || cfg.Account != "012345678901" {
+		t.Errorf("account %q, %v", cfg.Account, err)
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+var unmarshaler = reflect.TypeFor[yaml.Unmarshaler]()
+
 // checkShape walks a configuration file's YAML against the type it
 // decodes into, so that a mistake is told in the file's own words: the
 // line, the path of the setting as written (tables[0].sortKey), and what
@@ -23,6 +25,12 @@ func checkShape(n *yaml.Node, t reflect.Type, path string) error {
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil // absent: the profile gives it
+	}
+	if reflect.PointerTo(t).Implements(unmarshaler) {
+		if err := n.Decode(reflect.New(t).Interface()); err != nil {
+			return fmt.Errorf("line %d: %s: %w", n.Line, path, err)
+		}
+		return nil
 	}
 	switch t.Kind() {
 	case reflect.Struct:

@@ -1,9 +1,12 @@
 // Package cost estimates what a stack's customer managed keys cost a month.
 //
-// DynamoDB asks KMS for a table's key once per client connection and caches
-// it; a connection that keeps working refreshes it every 5 minutes. So the
-// requests a stack makes follow its warm writer connections, not its item
-// count. See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html
+// DynamoDB asks KMS to decrypt a table's table key once per client
+// connection and caches it; a connection that keeps working refreshes it
+// every 5 minutes. So the requests a stack makes follow its tables' warm
+// connections, not its item count, and not its keys: a key shared by
+// several tables still protects a table key per table. The key scope
+// changes only the $1 a month per key. See
+// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html
 package cost
 
 import (
@@ -29,6 +32,7 @@ const DecryptsPerConnection = 30 * 24 * 60 / minutesBetweenRefreshes
 // Estimate is a stack's monthly KMS bill.
 type Estimate struct {
 	Keys             int
+	Tables           int
 	WarmWriters      int // warm writer connections per table
 	Requests         int
 	BillableRequests int
@@ -39,14 +43,15 @@ type Estimate struct {
 // Total is the whole monthly KMS bill.
 func (e Estimate) Total() float64 { return e.KeyCost + e.RequestCost }
 
-// Monthly estimates the KMS bill of a stack with keys keys, one per table,
-// and warmWriters busy writer connections per table. The free requests are
-// the account's; this assumes the stack is alone in using them.
-func Monthly(keys, warmWriters int) Estimate {
-	requests := keys * warmWriters * DecryptsPerConnection
+// Monthly estimates the KMS bill of a stack whose keys keys encrypt tables
+// tables, with warmWriters busy writer connections per table. The free
+// requests are the account's; this assumes the stack is alone in using them.
+func Monthly(keys, tables, warmWriters int) Estimate {
+	requests := tables * warmWriters * DecryptsPerConnection
 	billable := max(0, requests-FreeRequestsAMonth)
 	return Estimate{
 		Keys:             keys,
+		Tables:           tables,
 		WarmWriters:      warmWriters,
 		Requests:         requests,
 		BillableRequests: billable,
@@ -56,15 +61,24 @@ func Monthly(keys, warmWriters int) Estimate {
 }
 
 // ForStack estimates the bill of a built stack: one key per AWS::KMS::Key it
-// holds.
+// holds, encrypting its AWS::DynamoDB::Tables.
 func ForStack(s *template.Stack, warmWriters int) Estimate {
-	keys := 0
+	keys, tables := 0, 0
 	for _, r := range s.Template.Resources {
-		if r.AWSCloudFormationType() == "AWS::KMS::Key" {
+		switch r.AWSCloudFormationType() {
+		case "AWS::KMS::Key":
 			keys++
+		case "AWS::DynamoDB::Table":
+			tables++
 		}
 	}
-	return Monthly(keys, warmWriters)
+	return Monthly(keys, tables, warmWriters)
+}
+
+// Scopes are the bills of the same tables under each key scope: a key per
+// table, and one key for the stack.
+func (e Estimate) Scopes() (table, stack Estimate) {
+	return Monthly(e.Tables, e.Tables, e.WarmWriters), Monthly(min(e.Tables, 1), e.Tables, e.WarmWriters)
 }
 
 // Write prints the estimate as a small table.
@@ -72,8 +86,11 @@ func (e Estimate) Write(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 3, ' ', 0)
 	fmt.Fprintf(tw, "monthly KMS cost\t\t\n")
 	fmt.Fprintf(tw, "  keys\t%d × $%.2f\t$%.2f\n", e.Keys, KeyPerMonth, e.KeyCost)
-	fmt.Fprintf(tw, "  Decrypt requests\t%d × %d warm writers × %d\t\n", e.Keys, e.WarmWriters, DecryptsPerConnection)
+	fmt.Fprintf(tw, "  Decrypt requests\t%d tables × %d warm writers × %d\t\n", e.Tables, e.WarmWriters, DecryptsPerConnection)
 	fmt.Fprintf(tw, "  \t= %d, %d of them free\t$%.2f\n", e.Requests, min(e.Requests, FreeRequestsAMonth), e.RequestCost)
 	fmt.Fprintf(tw, "  total\t\t$%.2f\n", e.Total())
+	table, stack := e.Scopes()
+	fmt.Fprintf(tw, "  key.scope table\t%d keys, the same requests\t$%.2f\n", table.Keys, table.Total())
+	fmt.Fprintf(tw, "  key.scope stack\t%d key, the same requests\t$%.2f\n", stack.Keys, stack.Total())
 	return tw.Flush()
 }

@@ -1,6 +1,8 @@
 package golden
 
 import (
+	"encoding/json"
+	"maps"
 	"testing"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -34,6 +36,7 @@ func TestEveryGoldenWriterEnvironmentSuitsTheWriter(t *testing.T) {
 				}
 				assertKeyAttribute(t, fn.ID, table, "HASH", getenv(contract.EnvPartitionKey), getenv(contract.EnvPartitionKeyType))
 				assertKeyAttribute(t, fn.ID, table, "RANGE", getenv(contract.EnvSortKey), getenv(contract.EnvSortKeyType))
+				assertIndexKeys(t, fn.ID, table, getenv)
 			}
 			if c.golden != "seed.yaml" && writers == 0 {
 				t.Error("no Go writer in the template")
@@ -61,5 +64,47 @@ func assertKeyAttribute(t *testing.T, fn string, table cfn.Resource, keyType, na
 	}
 	if gotName != name || gotType != typ {
 		t.Errorf("%s is told the %s key is %q of type %q; %s's is %q of type %q", fn, keyType, name, typ, table.ID, gotName, gotType)
+	}
+}
+
+// assertIndexKeys checks that the writer is told every key attribute of the
+// table's indexes that is not a key of the table, with its type, as a sort
+// key when it is one of any index.
+func assertIndexKeys(t *testing.T, fn string, table cfn.Resource, getenv func(string) string) {
+	t.Helper()
+	types := map[string]string{}
+	for _, a := range cfn.List(table.Prop("AttributeDefinitions")) {
+		types[cfn.Text(cfn.At(a, "AttributeName"))] = cfn.Text(cfn.At(a, "AttributeType"))
+	}
+	tableKeys := map[string]bool{}
+	for _, k := range cfn.List(table.Prop("KeySchema")) {
+		tableKeys[cfn.Text(cfn.At(k, "AttributeName"))] = true
+	}
+	partitions, sorts := map[string]string{}, map[string]string{}
+	for _, kind := range []string{"GlobalSecondaryIndexes", "LocalSecondaryIndexes"} {
+		for _, index := range cfn.List(table.Prop(kind)) {
+			for _, k := range cfn.List(cfn.At(index, "KeySchema")) {
+				name := cfn.Text(cfn.At(k, "AttributeName"))
+				switch {
+				case tableKeys[name]:
+				case cfn.At(k, "KeyType") == "RANGE":
+					sorts[name] = types[name]
+				default:
+					partitions[name] = types[name]
+				}
+			}
+		}
+	}
+	maps.DeleteFunc(partitions, func(name, _ string) bool { _, sort := sorts[name]; return sort })
+	for variable, want := range map[string]map[string]string{contract.EnvIndexPartitionKeys: partitions, contract.EnvIndexSortKeys: sorts} {
+		got := map[string]string{}
+		if value := getenv(variable); value != "" {
+			if err := json.Unmarshal([]byte(value), &got); err != nil {
+				t.Errorf("%s: %s: %v", fn, variable, err)
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s is told %s %v; %s's indexes have %v", fn, variable, got, table.ID, want)
+		}
 	}
 }

@@ -117,6 +117,9 @@ func (k KeySchema) newItem(path string, obj map[string]any) (item, error) {
 	if err != nil {
 		return item{}, err
 	}
+	if err := k.checkIndexKeys(path, obj); err != nil {
+		return item{}, err
+	}
 	size, err := itemSize(path, obj)
 	if err != nil {
 		return item{}, err

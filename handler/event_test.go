@@ -87,6 +87,12 @@ func TestRejectedEventsNameTheFieldAndWriteNothing(t *testing.T) {
 		{"a binary partition key of 2049 bytes is refused", blobKey, `{"blob": "` + base64Of(2049) + `", "part": "AQ=="}`, "blob", "must be a base64 string of 1 to 2048 bytes once decoded, got 2049 bytes"},
 		{"a binary sort key of 1025 bytes is refused", blobKey, `{"blob": "AQ==", "part": "` + base64Of(1025) + `"}`, "part", "must be a base64 string of 1 to 1024 bytes once decoded, got 1025 bytes"},
 		{"a repeated binary key in a batch is refused even with a line break", blobKey, `{"items": [{"blob": "AQ==", "part": "Ag=="}, {"blob": "AQ==\n", "part": "Ag=="}]}`, "items[1]", "has the same blob and part as items[0]"},
+		{"an index key of the wrong type is refused", indexedKey, `{"id": "1", "status": 7}`, "status", "must be a string of 1 to 2048 bytes, got a number"},
+		{"an empty index key is refused", indexedKey, `{"id": "1", "status": ""}`, "status", "got an empty string"},
+		{"a null index key is refused", indexedKey, `{"id": "1", "createdAt": null}`, "createdAt", "must be a number, got null"},
+		{"an index partition key of 2049 bytes is refused", indexedKey, `{"id": "1", "status": "` + strings.Repeat("x", 2049) + `"}`, "status", "got 2049 bytes"},
+		{"a binary index key that is not base64 is refused", indexedKey, `{"id": "1", "region": "eu west"}`, "region", "got a string that is not base64"},
+		{"an index key of a batch member is refused", indexedKey, `{"items": [{"id": "1"}, {"id": "2", "createdAt": "today"}]}`, "items[1].createdAt", "must be a number, got a string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

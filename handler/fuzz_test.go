@@ -12,8 +12,9 @@ import (
 
 // FuzzDecode checks that decode never panics, rejects only with an
 // *InvalidEventError, and accepts only events that DynamoDB's limits and the
-// key schema allow. Each input is decoded against three schemas: a string
-// key, a number and a string, and two binary keys. More seeds live in
+// key schema allow. Each input is decoded against four schemas: a string
+// key, a number and a string, two binary keys, and a string key with index
+// keys of each type. More seeds live in
 // testdata/fuzz/FuzzDecode; run it with
 //
 //	go test -run '^$' -fuzz FuzzDecode -fuzztime 1m ./handler
@@ -30,11 +31,12 @@ func FuzzDecode(f *testing.F) {
 		`{"items": [{"orderId": 7, "at": "a"}, {"orderId": 7.0, "at": "a"}]}`,
 		`{"blob": "AQI=", "part": "Aw=="}`,
 		`{"items": [{"blob": "AQ==", "part": "AQ=="}, {"blob": "AQ==\n", "part": "AQ=="}]}`,
+		`{"id": "1", "status": "NEW", "region": "AQI=", "createdAt": 1}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, event []byte) {
-		for _, key := range []KeySchema{idKey, orderKey, blobKey} {
+		for _, key := range []KeySchema{idKey, orderKey, blobKey, indexedKey} {
 			items, err := key.decode(event)
 			if err != nil {
 				if _, ok := errors.AsType[*InvalidEventError](err); !ok {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/big"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -19,6 +21,10 @@ import (
 type KeySchema struct {
 	partition keyAttribute
 	sort      *keyAttribute // nil when the table has no sort key
+	// indexes are the key attributes of the table's secondary indexes that
+	// are not keys of the table, by name: an item need not carry them, but
+	// one it carries must be of the index key's type and size.
+	indexes []keyAttribute
 }
 
 // keyAttribute is one key attribute of the table.
@@ -29,10 +35,71 @@ type keyAttribute struct {
 }
 
 // KeySchemaFromEnv reads the key schema from the variables the template sets:
-// PARTITION_KEY and PARTITION_KEY_TYPE, and SORT_KEY and SORT_KEY_TYPE when
-// the table has a sort key. getenv is os.Getenv in the function; an empty
-// value counts as unset. The error names the variable and what is allowed.
+// PARTITION_KEY and PARTITION_KEY_TYPE, SORT_KEY and SORT_KEY_TYPE when the
+// table has a sort key, and INDEX_PARTITION_KEYS and INDEX_SORT_KEYS when it
+// has secondary indexes. getenv is os.Getenv in the function; an empty value
+// counts as unset. The error names the variable and what is allowed.
 func KeySchemaFromEnv(getenv func(string) string) (KeySchema, error) {
+	k, err := tableKeysFromEnv(getenv)
+	if err != nil {
+		return KeySchema{}, err
+	}
+	tableKeys := map[string]bool{k.partition.name: true}
+	if k.sort != nil {
+		tableKeys[k.sort.name] = true
+	}
+	sorts, err := indexKeysFromEnv(getenv, contract.EnvIndexSortKeys, contract.MaxSortKeyBytes, tableKeys)
+	if err != nil {
+		return KeySchema{}, err
+	}
+	for _, a := range sorts {
+		tableKeys[a.name] = true
+	}
+	partitions, err := indexKeysFromEnv(getenv, contract.EnvIndexPartitionKeys, contract.MaxPartitionKeyBytes, tableKeys)
+	if err != nil {
+		return KeySchema{}, err
+	}
+	k.indexes = append(partitions, sorts...)
+	slices.SortFunc(k.indexes, func(a, b keyAttribute) int { return strings.Compare(a.name, b.name) })
+	return k, nil
+}
+
+// indexKeysFromEnv reads one of the index key variables: a JSON object from
+// attribute name to type. taken holds the names the table's keys, or the
+// other variable, already have.
+func indexKeysFromEnv(getenv func(string) string, variable string, maxBytes int, taken map[string]bool) ([]keyAttribute, error) {
+	value := getenv(variable)
+	if value == "" {
+		return nil, nil
+	}
+	allowed := `it must be a JSON object from attribute name to S, N or B, such as {"status":"S"}`
+	var declared map[string]types.ScalarAttributeType
+	if err := json.Unmarshal([]byte(value), &declared); err != nil {
+		return nil, fmt.Errorf("%s is not JSON of the right shape; %s", variable, allowed)
+	}
+	var out []keyAttribute
+	for _, name := range slices.Sorted(maps.Keys(declared)) {
+		typ := declared[name]
+		switch {
+		case name == "" || len(name) > contract.MaxKeyNameBytes:
+			return nil, fmt.Errorf("%s names an attribute of %d bytes; %s, each name 1 to %d bytes", variable, len(name), allowed, contract.MaxKeyNameBytes)
+		case name == contract.BatchField:
+			return nil, fmt.Errorf(`%s names "items", which the event reserves for a batch; the writer cannot serve a table with an index key attribute of that name`, variable)
+		case taken[name]:
+			return nil, fmt.Errorf("%s names %q, which is already a key of the table or in the other index variable; each attribute is in one place", variable, name)
+		case !slices.Contains(keyTypes, typ):
+			return nil, fmt.Errorf("%s gives %q type %q; %s", variable, name, typ, allowed)
+		}
+		out = append(out, keyAttribute{name: name, typ: typ, maxBytes: maxBytes})
+	}
+	return out, nil
+}
+
+// keyTypes are the types a key attribute may have.
+var keyTypes = []types.ScalarAttributeType{types.ScalarAttributeTypeS, types.ScalarAttributeTypeN, types.ScalarAttributeTypeB}
+
+// tableKeysFromEnv reads the table's own keys.
+func tableKeysFromEnv(getenv func(string) string) (KeySchema, error) {
 	partition, err := keyFromEnv(getenv, contract.EnvPartitionKey, contract.EnvPartitionKeyType, "partition", contract.MaxPartitionKeyBytes)
 	if err != nil {
 		return KeySchema{}, err
@@ -99,6 +166,21 @@ func (k KeySchema) keyOf(path string, obj map[string]any) (string, identity, err
 		return "", identity{}, err
 	}
 	return k.partition.name + "=" + pText + ", " + k.sort.name + "=" + sText, identity{pID, sID}, nil
+}
+
+// checkIndexKeys validates the index key attributes obj, the item at path,
+// carries, as DynamoDB would refuse them: of another type, empty or too
+// long. An item without one is simply not in that index.
+func (k KeySchema) checkIndexKeys(path string, obj map[string]any) error {
+	for _, a := range k.indexes {
+		if _, carried := obj[a.name]; !carried {
+			continue
+		}
+		if _, _, err := a.check(path, obj); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // names names the key attributes for messages: "id", or "orderId and at".

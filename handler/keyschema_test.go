@@ -25,6 +25,16 @@ var (
 		partition: keyAttribute{"blob", types.ScalarAttributeTypeB, contract.MaxPartitionKeyBytes},
 		sort:      &keyAttribute{"part", types.ScalarAttributeTypeB, contract.MaxSortKeyBytes},
 	}
+	// indexedKey is the string "id", with indexes keyed by the string
+	// "status", the binary "region" and the number "createdAt", a sort key.
+	indexedKey = KeySchema{
+		partition: keyAttribute{"id", types.ScalarAttributeTypeS, contract.MaxPartitionKeyBytes},
+		indexes: []keyAttribute{
+			{"createdAt", types.ScalarAttributeTypeN, contract.MaxSortKeyBytes},
+			{"region", types.ScalarAttributeTypeB, contract.MaxPartitionKeyBytes},
+			{"status", types.ScalarAttributeTypeS, contract.MaxPartitionKeyBytes},
+		},
+	}
 )
 
 // env returns a getenv that knows only vars.
@@ -43,6 +53,9 @@ func TestKeySchemaFromEnvReadsTheTemplatesVariables(t *testing.T) {
 			map[string]string{"PARTITION_KEY": "orderId", "PARTITION_KEY_TYPE": "N", "SORT_KEY": "at", "SORT_KEY_TYPE": "S"}, orderKey},
 		{"binary partition and sort keys",
 			map[string]string{"PARTITION_KEY": "blob", "PARTITION_KEY_TYPE": "B", "SORT_KEY": "part", "SORT_KEY_TYPE": "B"}, blobKey},
+		{"index keys, sorted by name",
+			map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S",
+				"INDEX_PARTITION_KEYS": `{"status":"S","region":"B"}`, "INDEX_SORT_KEYS": `{"createdAt":"N"}`}, indexedKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -86,6 +99,18 @@ func TestKeySchemaFromEnvNamesTheBadVariable(t *testing.T) {
 			`SORT_KEY_TYPE is "BOOL"; it must be S, N or B`},
 		{"a SORT_KEY equal to PARTITION_KEY is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "SORT_KEY": "id", "SORT_KEY_TYPE": "N"},
 			`SORT_KEY is "id", the same as PARTITION_KEY; it must name another attribute`},
+		{"INDEX_PARTITION_KEYS that is not a JSON object is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_PARTITION_KEYS": "status:S"},
+			`INDEX_PARTITION_KEYS is not JSON of the right shape; it must be a JSON object from attribute name to S, N or B, such as {"status":"S"}`},
+		{"INDEX_SORT_KEYS with a type DynamoDB does not have is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_SORT_KEYS": `{"at":"BOOL"}`},
+			`INDEX_SORT_KEYS gives "at" type "BOOL"; it must be a JSON object from attribute name to S, N or B`},
+		{"an index key named items is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_PARTITION_KEYS": `{"items":"S"}`},
+			`INDEX_PARTITION_KEYS names "items", which the event reserves for a batch`},
+		{"an index key with an empty name is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_PARTITION_KEYS": `{"":"S"}`},
+			`INDEX_PARTITION_KEYS names an attribute of 0 bytes`},
+		{"an index key that is a key of the table is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_SORT_KEYS": `{"id":"S"}`},
+			`INDEX_SORT_KEYS names "id", which is already a key of the table or in the other index variable`},
+		{"an index key in both index variables is refused", map[string]string{"PARTITION_KEY": "id", "PARTITION_KEY_TYPE": "S", "INDEX_SORT_KEYS": `{"at":"N"}`, "INDEX_PARTITION_KEYS": `{"at":"N"}`},
+			`INDEX_PARTITION_KEYS names "at", which is already a key of the table or in the other index variable`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

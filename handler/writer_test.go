@@ -101,6 +101,13 @@ func TestKeysAreWrittenWithTheirSchemaTypes(t *testing.T) {
 			written: "orderId=7.50, at=2024-05-01",
 		},
 		{
+			name:    "index keys an item carries are written with their types; one it lacks is not required",
+			key:     indexedKey,
+			event:   `{"id": "1", "region": "AQI=", "createdAt": 1700000000, "qty": 2}`,
+			keyAttr: map[string]types.AttributeValue{"id": &types.AttributeValueMemberS{Value: "1"}, "region": &types.AttributeValueMemberB{Value: []byte{1, 2}}, "createdAt": &types.AttributeValueMemberN{Value: "1700000000"}},
+			written: "1",
+		},
+		{
 			name:    "binary keys are B holding the decoded bytes",
 			key:     blobKey,
 			event:   `{"blob": "AQI=", "part": "Aw==", "qty": 2}`,
@@ -128,7 +135,7 @@ func TestKeysAreWrittenWithTheirSchemaTypes(t *testing.T) {
 					t.Errorf("key attribute %s = %#v, want %#v", name, got, want)
 				}
 			}
-			if _, ok := put.Item["qty"].(*types.AttributeValueMemberN); !ok || len(put.Item) != 3 {
+			if _, ok := put.Item["qty"].(*types.AttributeValueMemberN); !ok || len(put.Item) != len(tt.keyAttr)+1 {
 				t.Errorf("item %#v, want the keys and qty as N", put.Item)
 			}
 		})

@@ -112,6 +112,8 @@ func TestAddTableRefusesAndLeavesTheTemplateAsItWas(t *testing.T) {
 			`table "Orders": key.rotationPeriodInDays: got 10, want 90 to 2560`},
 		{"the seed profile", func(_ *cloudformation.Template, c *Config, _ *TableConfig) { *c = SeedConfig() },
 			`table "Orders": profile: seed is the reference template, which has no table to add`},
+		{"a key shared by the stack's tables", func(_ *cloudformation.Template, c *Config, _ *TableConfig) { c.Key.Scope = KeyScopeStack },
+			`table "Orders": key.scope: got "stack", want "table": AddTable adds one table with its own key; Build makes tables that share one`},
 		{"no room for seven more resources", func(tm *cloudformation.Template, _ *Config, _ *TableConfig) {
 			for i := range 494 {
 				tm.Resources[fmt.Sprintf("Topic%d", i)] = &sns.Topic{}
@@ -158,11 +160,11 @@ func TestTheLibraryEnforcesWhatTheCLIDoes(t *testing.T) {
 				cfg.Tables = append(cfg.Tables, TableConfig{Name: fmt.Sprintf("T%d", i), PartitionKey: Attribute{Name: "id", Type: "S"}})
 			}
 			return cfg
-		}, "tables: got 34 tables, want at most 33: each adds 7 resources and 6 outputs, and a stack holds 500 resources and 200 outputs"},
+		}, "tables: got 34 tables, which make 238 resources and 204 outputs; a stack holds 500 resources and 200 outputs"},
 		{"a seed with tables", func() Config { c := SeedConfig(); c.Tables = []TableConfig{orders}; return c }, "profile: seed reproduces the reference template"},
-		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer or tags"},
-		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer or tags"},
-		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer or tags"},
+		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
+		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
+		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,7 +31,16 @@ func Profiles() []Profile { return []Profile{ProfileDefault, ProfileProduction, 
 // Config is everything a stack is built from.
 type Config struct {
 	Profile Profile
-	// Tables each get their own key, alias, key policy and writer.
+	// Account is the 12-digit id of the AWS account the stack deploys to.
+	// It is needed once a table grants access to principals, to tell those
+	// of other accounts, which always get their own key policy statement and
+	// must attach an IAM policy themselves ([ConsumerPolicies]).
+	Account string
+	// MaxGlobalIndexes is the account's quota of global secondary indexes
+	// per table; 0 means DynamoDB's default, 20.
+	MaxGlobalIndexes int
+	// Tables each get their own writer, and their own key unless
+	// Key.Scope is KeyScopeStack.
 	Tables []TableConfig
 	Key    KeyConfig
 	Writer WriterConfig
@@ -57,7 +66,104 @@ type TableConfig struct {
 	// TableClass is STANDARD or STANDARD_INFREQUENT_ACCESS; empty means
 	// DynamoDB's default, STANDARD.
 	TableClass string
+	// GlobalIndexes and LocalIndexes are the table's secondary indexes.
+	GlobalIndexes []GlobalIndex
+	LocalIndexes  []LocalIndex
+	// Capacity is nil for on-demand capacity without a ceiling.
+	Capacity *Capacity
+	// NoWriter leaves the table without the generated writer (function,
+	// role, policy and log group): the team's own services write.
+	NoWriter bool
+	// Grants let principals the stack does not own use the table, each at
+	// its own access level, through the table's and the stream's resource
+	// policies; the stack never edits a role it does not own.
+	Grants []Grant
 }
+
+// GlobalIndex is a global secondary index.
+type GlobalIndex struct {
+	// Name is 3 to 255 letters, digits, '_', '-' and '.'.
+	Name         string
+	PartitionKey Attribute
+	// SortKey is optional.
+	SortKey    *Attribute
+	Projection Projection
+}
+
+// LocalIndex is a local secondary index: the table's partition key and
+// another sort key. Only a table with a sort key can have one.
+type LocalIndex struct {
+	// Name is 3 to 255 letters, digits, '_', '-' and '.'.
+	Name       string
+	SortKey    Attribute
+	Projection Projection
+}
+
+// Projection says which attributes an index holds besides the keys.
+type Projection struct {
+	// Type is ProjectAll, ProjectKeysOnly or ProjectInclude.
+	Type string
+	// NonKeyAttributes are the attributes an INCLUDE projection adds.
+	NonKeyAttributes []string
+}
+
+// The projection types.
+const (
+	ProjectAll      = "ALL"
+	ProjectKeysOnly = "KEYS_ONLY"
+	ProjectInclude  = "INCLUDE"
+)
+
+// Capacity is how a table pays for reads and writes.
+type Capacity struct {
+	Mode CapacityMode
+	// Read and Write are the auto scaling of a provisioned table and of
+	// each of its global indexes; their initial capacity is Min.
+	Read, Write *AutoScaling
+	// MaxReadUnits and MaxWriteUnits cap an on-demand table and each of its
+	// global indexes; 0 sets no ceiling.
+	MaxReadUnits, MaxWriteUnits int
+}
+
+// CapacityMode is DynamoDB's billing mode.
+type CapacityMode string
+
+// The capacity modes.
+const (
+	Provisioned CapacityMode = "provisioned"
+	OnDemand    CapacityMode = "on-demand"
+)
+
+// CapacityModes lists the capacity modes.
+func CapacityModes() []CapacityMode { return []CapacityMode{Provisioned, OnDemand} }
+
+// AutoScaling keeps provisioned capacity between Min and Max, tracking
+// Target percent utilisation.
+type AutoScaling struct {
+	Min, Max, Target int
+}
+
+// Grant lets a principal the stack does not own use a table at one access
+// level.
+type Grant struct {
+	// Principal is an IAM role or user ARN, of this account or another.
+	Principal string
+	Allow     Access
+}
+
+// Access is what a grant allows.
+type Access string
+
+// The access levels.
+const (
+	AllowRead      Access = "read"
+	AllowWrite     Access = "write"
+	AllowReadWrite Access = "readwrite"
+	AllowStream    Access = "stream"
+)
+
+// Accesses lists the access levels.
+func Accesses() []Access { return []Access{AllowRead, AllowWrite, AllowReadWrite, AllowStream} }
 
 // Attribute is a key attribute of a table.
 type Attribute struct {
@@ -72,7 +178,11 @@ type KeyConfig struct {
 	RotationPeriodInDays int
 	// PendingWindowInDays is how long a deleted key can still be recovered: 7 to 30.
 	PendingWindowInDays int
-	// Access says how the writer gets to use the key.
+	// Scope says whether each table has its own key or the stack's tables
+	// share one.
+	Scope KeyScope
+	// Access says how the writer, and each grant's principal, gets to use
+	// the key.
 	Access KeyAccess
 	// LimitGrantsToAWSResources denies kms:CreateGrant unless the grant is
 	// for an AWS resource, such as the grants DynamoDB makes for the table.
@@ -99,6 +209,22 @@ const (
 
 // KeyAccesses lists the key access models.
 func KeyAccesses() []KeyAccess { return []KeyAccess{AccessWriter, AccessIAM, AccessAccount} }
+
+// KeyScope says which tables a key encrypts.
+type KeyScope string
+
+// The key scopes.
+const (
+	// KeyScopeTable gives each table its own key.
+	KeyScopeTable KeyScope = "table"
+	// KeyScopeStack gives the stack one key for all its tables, $1 a month
+	// instead of $1 per table; each principal's use of it is held to its
+	// own table.
+	KeyScopeStack KeyScope = "stack"
+)
+
+// KeyScopes lists the key scopes.
+func KeyScopes() []KeyScope { return []KeyScope{KeyScopeTable, KeyScopeStack} }
 
 // WriterConfig sets the Lambda function that writes items into each table.
 type WriterConfig struct {
@@ -132,7 +258,7 @@ func DefaultConfig() Config {
 	return Config{
 		Profile: ProfileDefault,
 		Tables:  []TableConfig{DefaultTable()},
-		Key:     KeyConfig{RotationPeriodInDays: contract.DefaultRotationPeriodDays, PendingWindowInDays: 7, Access: AccessWriter},
+		Key:     KeyConfig{RotationPeriodInDays: contract.DefaultRotationPeriodDays, PendingWindowInDays: 7, Scope: KeyScopeTable, Access: AccessWriter},
 		Writer:  WriterConfig{MemorySize: 128, Timeout: 10, Architecture: "arm64", LogRetentionInDays: 14},
 	}
 }
@@ -175,6 +301,14 @@ func ParseKeyAccess(name string) (KeyAccess, error) {
 		return "", fmt.Errorf("key.access: got %q, want one of %s", name, KeyAccessNames())
 	}
 	return KeyAccess(name), nil
+}
+
+// ParseKeyScope checks a key scope's name.
+func ParseKeyScope(name string) (KeyScope, error) {
+	if !slices.Contains(KeyScopes(), KeyScope(name)) {
+		return "", fmt.Errorf("key.scope: got %q, want one of %s", name, joinNames(KeyScopes()))
+	}
+	return KeyScope(name), nil
 }
 
 // ConfigFor returns the configuration of the named profile.

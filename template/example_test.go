@@ -49,3 +49,24 @@ func ExampleBuild() {
 	// Output:
 	// 14 EventsTableKmsKey 12
 }
+
+// Let principals the stack does not own use a table, each at its own level,
+// and find out what each must attach in its own account.
+func ExampleConsumerPolicies() {
+	cfg := template.DefaultConfig()
+	cfg.Account = "123456789012"
+	cfg.Tables[0].Grants = []template.Grant{
+		{Principal: "arn:aws:iam::123456789012:role/orders-api", Allow: template.AllowRead},
+		{Principal: "arn:aws:iam::210987654321:role/analytics", Allow: template.AllowRead},
+	}
+	policies, err := template.ConsumerPolicies(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, p := range policies {
+		fmt.Println(p.Grant, p.Principal, len(p.Policy.Statement), "statements")
+	}
+	// Output:
+	// tables[0].grants[1] arn:aws:iam::210987654321:role/analytics 2 statements
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/awslabs/goformation/v7"
 	"github.com/awslabs/goformation/v7/cloudformation"
+	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
 	"github.com/awslabs/goformation/v7/cloudformation/serverless"
 	"github.com/awslabs/goformation/v7/intrinsics"
@@ -120,5 +121,20 @@ func TestGoformationParseReplacesIntrinsicsUnlessTold(t *testing.T) {
 	}
 	if alias.AliasName != cloudformation.Sub("alias/${AWS::Region}") {
 		t.Errorf("parse with EncoderIntrinsics lost !Sub: AliasName = %q", alias.AliasName)
+	}
+}
+
+// Why an on-demand table with a ceiling is a ceilingTable: goformation's
+// table and global index have no OnDemandThroughput, and its parser refuses
+// a table that has one.
+func TestGoformationTableLacksOnDemandThroughput(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeFor[dynamodb.Table](), reflect.TypeFor[dynamodb.Table_GlobalSecondaryIndex]()} {
+		if _, ok := typ.FieldByName("OnDemandThroughput"); ok {
+			t.Errorf("%s now has OnDemandThroughput", typ)
+		}
+	}
+	src := []byte("Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      KeySchema: []\n      OnDemandThroughput: {MaxReadRequestUnits: 5}\n")
+	if _, err := goformation.ParseYAML(src); err == nil || !strings.Contains(err.Error(), `unknown field "OnDemandThroughput"`) {
+		t.Errorf("goformation now parses a table with OnDemandThroughput: %v", err)
 	}
 }

@@ -42,4 +42,4 @@ func buildDefaultStack(t *testing.T) *Stack {
 }
 
 // defaultIDs are the logical ids of the default table's resources.
-var defaultIDs = tableIDs(DefaultTable().Name)
+var defaultIDs = tableIDs(DefaultTable(), KeyScopeTable)

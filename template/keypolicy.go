@@ -1,6 +1,7 @@
 package template
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -12,8 +13,40 @@ import (
 // Resource is always "*": it means the key the policy is attached to.
 
 // KMS actions DynamoDB performs with a table's key on behalf of a principal
-// that reads or writes items.
+// that reads or writes items, as the generated writer has always been
+// allowed them.
 var kmsDataActions = []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}
+
+// grantKeyActions are what a grant's principal needs of the table's key, at
+// every level: DynamoDB generates the table key itself, once, when the
+// table is made (GenerateDataKey, as DynamoDB, under its grant), and decrypts
+// it on behalf of the principal that reads or writes items, or reads the
+// stream, whose records the same table key protects (Decrypt, as that
+// principal). docs/teams.md cites AWS's pages.
+var grantKeyActions = []string{"kms:Decrypt"}
+
+// tableNameKey is the condition key of the table name DynamoDB puts in the
+// encryption context of every request it makes to KMS for a table.
+const tableNameKey = "kms:EncryptionContext:aws:dynamodb:tableName"
+
+// keyUse is one table a key encrypts: its logical ids and its config.
+type keyUse struct {
+	ids   TableIDs
+	table TableConfig
+}
+
+// keyUses lists the tables of a stack whose tables share one key.
+func (c Config) keyUses() []keyUse {
+	uses := make([]keyUse, len(c.Tables))
+	for i, t := range c.Tables {
+		uses[i] = keyUse{tableIDs(t, c.Key.Scope), t}
+	}
+	return uses
+}
+
+// sharesKey says whether one key encrypts several tables, so that each
+// principal's use of it must be held to its own table.
+func (c Config) sharesKey() bool { return c.Key.Scope == KeyScopeStack && len(c.Tables) > 1 }
 
 // accountRootAdministers keeps the key manageable: without it no IAM policy in
 // the account can grant access to the key, and a key policy that names a
@@ -129,19 +162,77 @@ func denyGrantsNotForAWSResources() cfn.Statement {
 	}
 }
 
-// keyPolicy assembles the key policy of a table's key.
-func keyPolicy(id TableIDs, cfg KeyConfig) cfn.PolicyDocument {
+// grantUsesKeyThroughDynamoDB lets a grant's principal use the key only
+// when DynamoDB calls KMS on its behalf, and only as DynamoDB needs it to:
+// to decrypt the table key. kms:CallerAccount is the principal's own
+// account, this stack's or another.
+func grantUsesKeyThroughDynamoDB(index int, g Grant) cfn.Statement {
+	return cfn.Statement{
+		Sid:       grantSid(index, "UsesKeyThroughDynamoDB"),
+		Effect:    cfn.Allow,
+		Principal: map[string]any{"AWS": g.Principal},
+		Action:    grantKeyActions,
+		Resource:  "*",
+		Condition: map[string]map[string]any{"StringEquals": {
+			"kms:ViaService":    cloudformation.Sub("dynamodb.${AWS::Region}.amazonaws.com"),
+			"kms:CallerAccount": principalAccount(g.Principal),
+		}},
+	}
+}
+
+// heldToTable narrows a statement of a key that several tables share to
+// the requests DynamoDB makes for one of them, by the table name in their
+// encryption context, and names it after the table. The key policy cannot
+// name the table exactly: the table's name is known once CloudFormation has
+// made the table, which needs the key first. CloudFormation names the table
+// <stack>-<logical id>-<random suffix>; a logical id has no hyphen, so the
+// pattern matches this table of this stack and no other of its tables. Were
+// the name ever made otherwise, the pattern would not match and the
+// principal would be refused: the condition fails closed.
+func heldToTable(s cfn.Statement, name, tableID string) cfn.Statement {
+	s.Sid = name + s.Sid
+	condition := maps.Clone(s.Condition)
+	condition["StringLike"] = map[string]any{tableNameKey: cloudformation.Sub("${AWS::StackName}-" + tableID + "-*")}
+	s.Condition = condition
+	return s
+}
+
+// keyPolicy assembles the key policy of a key that encrypts the tables of
+// uses: the writers' and the grants' statements, each held to its own table
+// when the key serves several.
+func keyPolicy(cfg Config, uses []keyUse) cfn.PolicyDocument {
+	held := func(s cfn.Statement, u keyUse) cfn.Statement {
+		if cfg.sharesKey() {
+			return heldToTable(s, u.table.Name, u.ids.Table)
+		}
+		return s
+	}
 	statements := []cfn.Statement{accountRootAdministers()}
-	switch cfg.Access {
+	switch cfg.Key.Access {
 	case AccessWriter:
-		statements = append(statements, writerUsesKeyThroughDynamoDB(id.Role), dynamoDBDescribesKey())
+		for _, u := range uses {
+			if !u.table.NoWriter {
+				statements = append(statements, held(writerUsesKeyThroughDynamoDB(u.ids.Role), u))
+			}
+		}
+		statements = append(statements, dynamoDBDescribesKey())
 	case AccessAccount:
 		statements = append(statements, accountUsesKeyThroughDynamoDB(), dynamoDBDescribesKey())
 	}
-	if len(cfg.Admins) > 0 {
-		statements = append(statements, administratorsManageKey(cfg.Admins))
+	// Under iam and account access, a principal of this account gets the
+	// key from its IAM policy or from the account-wide statement; one of
+	// another account needs the key policy to name it, whatever the model.
+	for _, u := range uses {
+		for i, g := range u.table.Grants {
+			if cfg.Key.Access == AccessWriter || cfg.inAnotherAccount(g) {
+				statements = append(statements, held(grantUsesKeyThroughDynamoDB(i, g), u))
+			}
+		}
 	}
-	if cfg.LimitGrantsToAWSResources {
+	if len(cfg.Key.Admins) > 0 {
+		statements = append(statements, administratorsManageKey(cfg.Key.Admins))
+	}
+	if cfg.Key.LimitGrantsToAWSResources {
 		statements = append(statements, denyGrantsNotForAWSResources())
 	}
 	return cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: statements}

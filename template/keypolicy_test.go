@@ -148,8 +148,10 @@ func TestKeyPolicyOfEachAccessModel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Key = tt.key
 			var sids []string
-			for _, s := range keyPolicy(defaultIDs, tt.key).Statement {
+			for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
 				sids = append(sids, s.Sid)
 			}
 			if !slices.Equal(sids, tt.sids) {
@@ -168,8 +170,107 @@ func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
 		"Condition": {"StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}}
 	}`)
 	for access, statements := range map[KeyAccess]int{AccessWriter: 1, AccessAccount: 1, AccessIAM: 2} {
-		if got := len(writerPolicy(defaultIDs, access).PolicyDocument.(cfn.PolicyDocument).Statement); got != statements {
+		cfg := DefaultConfig()
+		cfg.Key.Access = access
+		if got := len(writerPolicy(defaultIDs, cfg).PolicyDocument.(cfn.PolicyDocument).Statement); got != statements {
 			t.Errorf("%s access: the writer's policy has %d statements, want %d", access, got, statements)
+		}
+	}
+}
+
+func TestAGrantUsesTheKeyOnlyToDecryptThroughDynamoDBAsItsOwnAccount(t *testing.T) {
+	assertRendersAs(t, grantUsesKeyThroughDynamoDB(1, Grant{Principal: "arn:aws:iam::210987654321:role/analytics", Allow: AllowRead}), `{
+		"Sid": "Grant2UsesKeyThroughDynamoDB",
+		"Effect": "Allow",
+		"Principal": {"AWS": "arn:aws:iam::210987654321:role/analytics"},
+		"Action": ["kms:Decrypt"],
+		"Resource": "*",
+		"Condition": {"StringEquals": {
+			"kms:CallerAccount": "210987654321",
+			"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}
+		}}
+	}`)
+}
+
+func TestAStatementOfASharedKeyIsHeldToItsOwnTable(t *testing.T) {
+	assertRendersAs(t, heldToTable(writerUsesKeyThroughDynamoDB("OrdersWriteFunctionRole"), "Orders", "OrdersTable"), `{
+		"Sid": "OrdersWriterUsesKeyThroughDynamoDB",
+		"Effect": "Allow",
+		"Principal": {"AWS": {"Fn::GetAtt": ["OrdersWriteFunctionRole", "Arn"]}},
+		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+		"Resource": "*",
+		"Condition": {
+			"StringEquals": {
+				"kms:CallerAccount": {"Ref": "AWS::AccountId"},
+				"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}
+			},
+			"StringLike": {"kms:EncryptionContext:aws:dynamodb:tableName": {"Fn::Sub": "${AWS::StackName}-OrdersTable-*"}}
+		}
+	}`)
+}
+
+// The generated table name CloudFormation makes, which the StringLike of a
+// shared key's statements must match for its own table and no other of the
+// stack's, even when one table's name begins with another's.
+func TestTheTableNamePatternMatchesOnlyItsOwnTable(t *testing.T) {
+	pattern := func(tableID string) string { return "my-stack-" + tableID + "-*" }
+	names := map[string]string{"OrdersTable": "my-stack-OrdersTable-1A2B3C4D5E6F7", "OrdersArchiveTable": "my-stack-OrdersArchiveTable-0Z9Y8X7W6V5U4"}
+	for id := range names {
+		for other, otherName := range names {
+			if got := cfn.Covers(pattern(id), otherName); got != (id == other) {
+				t.Errorf("%s's pattern matches %s: %v", id, otherName, got)
+			}
+		}
+	}
+}
+
+func TestKeyPolicyStatementsOfTheGrants(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*Config)
+		sids   []string
+	}{
+		{"writer access names every principal", func(*Config) {},
+			[]string{"AccountRootAdministers", "WriterUsesKeyThroughDynamoDB", "DynamoDBDescribesKey",
+				"Grant1UsesKeyThroughDynamoDB", "Grant2UsesKeyThroughDynamoDB", "Grant3UsesKeyThroughDynamoDB"}},
+		{"IAM access names only the principal of another account", func(c *Config) { c.Key.Access = AccessIAM },
+			[]string{"AccountRootAdministers", "Grant2UsesKeyThroughDynamoDB"}},
+		{"account access names only the principal of another account", func(c *Config) { c.Key.Access = AccessAccount },
+			[]string{"AccountRootAdministers", "AccountUsesKeyThroughDynamoDB", "DynamoDBDescribesKey", "Grant2UsesKeyThroughDynamoDB"}},
+		{"a table without a writer has no writer statement", func(c *Config) { c.Tables[0].NoWriter = true },
+			[]string{"AccountRootAdministers", "DynamoDBDescribesKey",
+				"Grant1UsesKeyThroughDynamoDB", "Grant2UsesKeyThroughDynamoDB", "Grant3UsesKeyThroughDynamoDB"}},
+		{"a key the tables share names each statement after its table", func(c *Config) {
+			c.Key.Scope = KeyScopeStack
+			c.Tables = append(c.Tables, TableConfig{Name: "Events", PartitionKey: Attribute{"id", "S"},
+				Grants: []Grant{{Principal: "arn:aws:iam::123456789012:role/events", Allow: AllowWrite}}})
+		}, []string{"AccountRootAdministers", "DynamoDbWriterUsesKeyThroughDynamoDB", "EventsWriterUsesKeyThroughDynamoDB", "DynamoDBDescribesKey",
+			"DynamoDbGrant1UsesKeyThroughDynamoDB", "DynamoDbGrant2UsesKeyThroughDynamoDB", "DynamoDbGrant3UsesKeyThroughDynamoDB",
+			"EventsGrant1UsesKeyThroughDynamoDB"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := teams()
+			tt.change(&cfg)
+			var sids []string
+			for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
+				sids = append(sids, s.Sid)
+			}
+			if !slices.Equal(sids, tt.sids) {
+				t.Errorf("statements %v, want %v", sids, tt.sids)
+			}
+		})
+	}
+}
+
+// The table condition is for a key that serves several tables: a stack key
+// of one table needs none.
+func TestAKeyOfOneTableHoldsNoStatementToATable(t *testing.T) {
+	cfg := teams()
+	cfg.Key.Scope = KeyScopeStack
+	for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
+		if _, held := s.Condition["StringLike"]; held || strings.HasPrefix(s.Sid, "DynamoDb") {
+			t.Errorf("statement %s is held to a table", s.Sid)
 		}
 	}
 }

@@ -26,7 +26,7 @@ const seedWriterCode = `def handler(event, context):
 // explicit deletion policies differ.
 func buildSeed() *Stack {
 	s := newStack("")
-	id := tableIDs(DefaultTable().Name)
+	id := tableIDs(DefaultTable(), KeyScopeTable)
 	s.add(id.Key, &kms.Key{
 		EnableKeyRotation: cloudformation.Bool(true),
 		KeyPolicy: cfn.PolicyDocument{

@@ -32,6 +32,9 @@ var (
 // principal that does not exist.
 var iamPrincipalARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}|\$\{AWS::AccountId\}):(root|(role|user)/[\w+=,.@/-]+)$`)
 
+// accountID is an AWS account's 12-digit id.
+var accountID = regexp.MustCompile(`^\d{12}$`)
+
 func errProfile(got string) error {
 	return fmt.Errorf("profile: got %q, want one of %s", got, ProfileNames())
 }
@@ -47,7 +50,8 @@ func (c Config) Validate() error {
 		return c.onlySeedSettings()
 	}
 	v := &validation{}
-	v.tables(c.Tables)
+	v.stack(c)
+	v.tables(c)
 	v.key(c.Key)
 	v.writer(c.Writer)
 	v.tags(c.Tags)
@@ -64,8 +68,12 @@ func (c Config) validateForTable(t TableConfig) error {
 		return errors.New("profile: seed is the reference template, which has no table to add; choose default or production")
 	}
 	v := &validation{}
-	v.table("table", t)
+	v.stack(c)
+	v.table("table", t, c)
 	v.key(c.Key)
+	if c.Key.Scope == KeyScopeStack {
+		v.fail("key.scope: got %q, want %q: AddTable adds one table with its own key; Build makes tables that share one", c.Key.Scope, KeyScopeTable)
+	}
 	v.writer(c.Writer)
 	v.tags(c.Tags)
 	return errors.Join(v.errs...)
@@ -75,8 +83,9 @@ func (c Config) validateForTable(t TableConfig) error {
 // reproduces the reference template, whose one table is the default table.
 func (c Config) onlySeedSettings() error {
 	tables := len(c.Tables) == 0 || (len(c.Tables) == 1 && reflect.DeepEqual(c.Tables[0], DefaultTable()))
-	if !tables || !reflect.DeepEqual(c.Key, KeyConfig{}) || !reflect.DeepEqual(c.Writer, WriterConfig{}) || len(c.Tags) > 0 {
-		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer or tags; remove them, or choose default or production")
+	if !tables || !reflect.DeepEqual(c.Key, KeyConfig{}) || !reflect.DeepEqual(c.Writer, WriterConfig{}) || len(c.Tags) > 0 ||
+		c.Account != "" || c.MaxGlobalIndexes != 0 {
+		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer, tags, account or maxGlobalIndexes; remove them, or choose default or production")
 	}
 	return nil
 }
@@ -99,26 +108,36 @@ func (v *validation) oneOf(field, got string, allowed []string) {
 	}
 }
 
-func (v *validation) tables(tables []TableConfig) {
-	switch {
-	case len(tables) == 0:
+// stack checks the settings of the stack as a whole.
+func (v *validation) stack(c Config) {
+	if c.Account != "" && !accountID.MatchString(c.Account) {
+		v.fail("account: got %q, want the 12-digit id of the account the stack deploys to", c.Account)
+	}
+	if c.MaxGlobalIndexes != 0 && c.MaxGlobalIndexes < contract.DefaultMaxGlobalIndexes {
+		v.fail("maxGlobalIndexes: got %d, want %d or more (DynamoDB's default quota), or leave it out", c.MaxGlobalIndexes, contract.DefaultMaxGlobalIndexes)
+	}
+}
+
+func (v *validation) tables(c Config) {
+	if len(c.Tables) == 0 {
 		v.fail("tables: got none, want at least one")
-	case len(tables) > MaxTables:
-		v.fail("tables: got %d tables, want at most %d: each adds %d resources and %d outputs, and a stack holds %d resources and %d outputs",
-			len(tables), MaxTables, ResourcesPerTable, OutputsPerTable, cfn.MaxResources, cfn.MaxOutputs)
+	}
+	if resources, outputs := c.size(); resources > cfn.MaxResources || outputs > cfn.MaxOutputs {
+		v.fail("tables: got %d tables, which make %d resources and %d outputs; a stack holds %d resources and %d outputs",
+			len(c.Tables), resources, outputs, cfn.MaxResources, cfn.MaxOutputs)
 	}
 	seen := map[string]int{}
-	for i, t := range tables {
+	for i, t := range c.Tables {
 		path := fmt.Sprintf("tables[%d]", i)
 		if first, dup := seen[t.Name]; dup {
 			v.fail("%s.name: got %q, already the name of tables[%d]", path, t.Name, first)
 		}
 		seen[t.Name] = i
-		v.table(path, t)
+		v.table(path, t, c)
 	}
 }
 
-func (v *validation) table(path string, t TableConfig) {
+func (v *validation) table(path string, t TableConfig, c Config) {
 	if !tableName.MatchString(t.Name) {
 		v.fail("%s.name: got %q, want a letter, then up to 63 letters and digits", path, t.Name)
 	}
@@ -138,6 +157,9 @@ func (v *validation) table(path string, t TableConfig) {
 	if t.TableClass != "" {
 		v.oneOf(path+".tableClass", t.TableClass, tableClasses)
 	}
+	v.indexes(path, t, c.maxGlobalIndexes())
+	v.capacity(path+".capacity", t.Capacity)
+	v.grants(path, t, c.Account)
 }
 
 func (v *validation) attribute(path string, a Attribute) {
@@ -153,6 +175,9 @@ func (v *validation) attribute(path string, a Attribute) {
 func (v *validation) key(k KeyConfig) {
 	v.inRange("key.rotationPeriodInDays", k.RotationPeriodInDays, contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays)
 	v.inRange("key.pendingWindowInDays", k.PendingWindowInDays, contract.MinPendingWindowDays, contract.MaxPendingWindowDays)
+	if _, err := ParseKeyScope(string(k.Scope)); err != nil {
+		v.errs = append(v.errs, err)
+	}
 	if _, err := ParseKeyAccess(string(k.Access)); err != nil {
 		v.errs = append(v.errs, err)
 	}

@@ -1,6 +1,9 @@
 package template
 
 import (
+	"encoding/json"
+	"maps"
+
 	"github.com/awslabs/goformation/v7/cloudformation"
 	"github.com/awslabs/goformation/v7/cloudformation/iam"
 	"github.com/awslabs/goformation/v7/cloudformation/logs"
@@ -52,16 +55,21 @@ func writerRole(tags map[string]string) *iam.Role {
 // writerPolicy grants the one action the writer needs. TransactWriteItems,
 // which the writer uses for batches, is authorised by the actions inside it.
 // Where the key policy delegates to IAM, the policy also grants the key's use
-// through DynamoDB.
-func writerPolicy(id TableIDs, access KeyAccess) *iam.Policy {
+// through DynamoDB, held to the writer's own table when the stack's tables
+// share the key.
+func writerPolicy(id TableIDs, cfg Config) *iam.Policy {
 	statements := []cfn.Statement{{
 		Sid:      "PutItemsIntoTable",
 		Effect:   cfn.Allow,
 		Action:   "dynamodb:PutItem",
 		Resource: cloudformation.GetAtt(id.Table, "Arn"),
 	}}
-	if access == AccessIAM {
-		statements = append(statements, useTableKeyThroughDynamoDB(id))
+	if cfg.Key.Access == AccessIAM {
+		key := useTableKeyThroughDynamoDB(id)
+		if cfg.sharesKey() {
+			key = onlyForOwnTable(key, id)
+		}
+		statements = append(statements, key)
 	}
 	return &iam.Policy{
 		PolicyName:     "PutItemsIntoTable",
@@ -83,8 +91,18 @@ func useTableKeyThroughDynamoDB(id TableIDs) cfn.Statement {
 	}
 }
 
-// writerFunction tells the writer its table and the table's key attributes
-// through its environment, so one binary serves every table.
+// onlyForOwnTable holds the writer's use of a key that several tables share
+// to its own table. Unlike the key policy, the writer's policy can name the
+// table exactly: nothing the table needs depends on the policy.
+func onlyForOwnTable(s cfn.Statement, id TableIDs) cfn.Statement {
+	s.Condition = maps.Clone(s.Condition)
+	s.Condition["StringEquals"] = maps.Clone(s.Condition["StringEquals"])
+	s.Condition["StringEquals"][tableNameKey] = cloudformation.Ref(id.Table)
+	return s
+}
+
+// writerFunction tells the writer its table, the table's key attributes and
+// its indexes' through its environment, so one binary serves every table.
 func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function {
 	env := map[string]string{
 		contract.EnvTableName:        cloudformation.Ref(id.Table),
@@ -94,6 +112,13 @@ func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function
 	if t.SortKey != nil {
 		env[contract.EnvSortKey] = t.SortKey.Name
 		env[contract.EnvSortKeyType] = t.SortKey.Type
+	}
+	partitions, sorts := indexKeys(t)
+	if len(partitions) > 0 {
+		env[contract.EnvIndexPartitionKeys] = typesJSON(partitions)
+	}
+	if len(sorts) > 0 {
+		env[contract.EnvIndexSortKeys] = typesJSON(sorts)
 	}
 	return &serverless.Function{
 		Description:   cloudformation.String("Puts items into " + id.Table),
@@ -110,6 +135,36 @@ func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function
 		// could run before the role may write.
 		AWSCloudFormationDependsOn: []string{id.Policy},
 	}
+}
+
+// indexKeys gives the key attributes of the table's indexes that are not
+// keys of the table, by name and type, in two sets: those that are the sort
+// key of some index, whose values DynamoDB holds to the sort key's shorter
+// limit, and the others.
+func indexKeys(t TableConfig) (partitions, sorts map[string]string) {
+	partitions, sorts = map[string]string{}, map[string]string{}
+	tableKeys := map[string]bool{}
+	for _, use := range attributeUses(t) {
+		a := use.attribute
+		switch {
+		case !use.index:
+			tableKeys[a.Name] = true
+		case use.sort:
+			sorts[a.Name] = a.Type
+		default:
+			partitions[a.Name] = a.Type
+		}
+	}
+	maps.DeleteFunc(partitions, func(name, _ string) bool { _, sort := sorts[name]; return sort || tableKeys[name] })
+	maps.DeleteFunc(sorts, func(name, _ string) bool { return tableKeys[name] })
+	return partitions, sorts
+}
+
+// typesJSON writes a set of attribute types as the JSON object the writer
+// reads; encoding/json sorts its keys, so the same set gives the same bytes.
+func typesJSON(types map[string]string) string {
+	out, _ := json.Marshal(types) // a map of strings always marshals
+	return string(out)
 }
 
 // writerLogGroup is owned by the stack so delete-stack removes the logs;

@@ -70,25 +70,42 @@ func generate(cfg template.Config, renderer func(*cloudformation.Template, ...re
 	if err != nil {
 		return err
 	}
+	consumers, err := template.ConsumerPolicies(cfg)
+	if err != nil {
+		return err
+	}
 	data, err := renderer(stack.Template, render.Order(stack.ResourceOrder, stack.OutputOrder))
 	if err != nil {
 		return err
 	}
-	if err := refuseErrors(data, cfg.Profile == template.ProfileProduction, out, stderr); err != nil {
+	if err := refuseErrors(data, cfg, out, stderr); err != nil {
 		return err
 	}
 	if out == "-" {
-		_, err := stdout.Write(data)
+		if _, err := stdout.Write(data); err != nil {
+			return err
+		}
+	} else if err := atomicfile.Write(out, data); err != nil {
 		return err
 	}
-	return atomicfile.Write(out, data)
+	// What the template cannot do for principals it does not own.
+	for _, p := range consumers {
+		if _, err := fmt.Fprint(stderr, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refuseErrors runs gen check's rules on the template about to be written,
 // shows its errors and warnings (a template too big to deploy inline, the
 // account access model), and refuses to write it when any is an error.
-func refuseErrors(data []byte, production bool, out string, stderr io.Writer) error {
-	findings, err := check.Source(data, check.Options{Production: production})
+func refuseErrors(data []byte, cfg template.Config, out string, stderr io.Writer) error {
+	opts := check.Options{Production: cfg.Profile == template.ProfileProduction}
+	if cfg.Account != "" {
+		opts.Accounts = []string{cfg.Account}
+	}
+	findings, err := check.Source(data, opts)
 	if err != nil {
 		return fmt.Errorf("read back the rendered template: %w", err)
 	}

@@ -147,8 +147,8 @@ func build(tb testing.TB, pkg, name string) string {
 	return bin
 }
 
-// BenchmarkGenProcess times the whole gen process, as go generate runs it,
-// beside an empty Go program and, where CDK_APP names the reference CDK app
+// BenchmarkGenProcess times the whole gen process, as go generate runs it
+// and on examples/teams.yaml, beside an empty Go program and, where CDK_APP names the reference CDK app
 // with its packages installed (make bench-cdk), beside `cdk synth` of the
 // same stack.
 func BenchmarkGenProcess(b *testing.B) {
@@ -159,6 +159,7 @@ func BenchmarkGenProcess(b *testing.B) {
 	}{
 		{"empty Go program", command(build(b, "./testdata/empty", "empty"))},
 		{"gen", command(buildGen(b), "-o", out)},
+		{"gen examples/teams.yaml", command(buildGen(b), "-config", "../../examples/teams.yaml", "-o", out)},
 	}
 	if app := os.Getenv("CDK_APP"); app != "" {
 		synth := func() *exec.Cmd {
@@ -350,7 +351,8 @@ func TestCost(t *testing.T) {
 		output string
 	}{
 		{"the embedded default", nil, exitOK, "1 × $1.00"},
-		{"a config with two tables and ten warm writers", []string{"-config", "../../examples/multi-table.yaml", "-warm-writers", "10"}, exitOK, "= 172800, 20000 of them free   $0.46"},
+		{"a config with two tables and ten warm writers", []string{"-config", "../../examples/multi-table.yaml", "-warm-writers", "10"}, exitOK, "= 172800, 20000 of them free        $0.46"},
+		{"the teams example, one key for two tables", []string{"-config", "../../examples/teams.yaml"}, exitOK, "key.scope table    2 keys, the same requests          $2.00"},
 		{"a negative number of writers", []string{"-warm-writers", "-1"}, exitUsage, "-warm-writers: got -1, want 0 or more"},
 		{"a bad config", []string{"-config", "testdata/bad-rotation.yaml"}, exitInput, "key.rotationPeriodInDays"},
 	}
@@ -507,5 +509,95 @@ func TestThePreCommitHookRunsGenCheck(t *testing.T) {
 	}
 	if len(hooks) != 1 || hooks[0].Language != "golang" || hooks[0].Entry != filepath.Base(wd)+" check" {
 		t.Errorf("hooks %+v: want one golang hook whose entry is %q", hooks, filepath.Base(wd)+" check")
+	}
+}
+
+// teamsWith is examples/teams.yaml with old replaced by new, written to a
+// temporary file.
+func teamsWith(t *testing.T, old, new string) string {
+	t.Helper()
+	src := string(readFile(t, "../../examples/teams.yaml"))
+	if !strings.Contains(src, old) {
+		t.Fatalf("examples/teams.yaml does not hold %q", old)
+	}
+	path := filepath.Join(t.TempDir(), "teams.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(src, old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// repeat writes n YAML list entries made by entry from 0 to n-1.
+func repeat(n int, entry func(int) string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(entry(i))
+	}
+	return b.String()
+}
+
+// The refusals of issue 18, each through the configuration file: exit 1, the
+// field named with what is allowed and what it got, the old file kept.
+func TestGenRefusesBadTeamConfigurations(t *testing.T) {
+	const lsi = "    localIndexes:\n"
+	const grants = "      - {principal: \"arn:aws:iam::123456789012:role/refunds\", allow: write}\n"
+	tests := []struct {
+		name, old, new, want string
+	}{
+		{"an attribute given two types", "        sortKey: {name: createdAt, type: N}\n        projection: KEYS_ONLY",
+			"        sortKey: {name: createdAt, type: S}\n        projection: KEYS_ONLY",
+			`tables[0].localIndexes[0].sortKey.type: got "S" for "createdAt", which tables[0].globalIndexes[0].sortKey gives type "N"; want one type per attribute`},
+		{"a local index on a table without a sort key", "    sortKey: {name: orderId, type: S}\n", "",
+			"tables[0].localIndexes: got 1, want none: the table has no sort key"},
+		{"six local indexes", lsi, lsi + repeat(5, func(i int) string {
+			return fmt.Sprintf("      - {name: ByL%d, sortKey: {name: l%d, type: S}, projection: KEYS_ONLY}\n", i, i)
+		}), "tables[0].localIndexes: got 6, want at most 5: DynamoDB's fixed limit"},
+		{"21 global indexes", "    globalIndexes:\n      - name: ByOrder", "    globalIndexes:\n" + repeat(20, func(i int) string {
+			return fmt.Sprintf("      - {name: ByG%d, partitionKey: {name: g%d, type: S}, projection: ALL}\n", i, i)
+		}) + "      - name: ByOrder", "tables[1].globalIndexes: got 21, want at most 20"},
+		{"101 projected non-key attributes", "projection: [total, currency]", "projection: [" + repeat(99, func(i int) string { return fmt.Sprintf("a%d, ", i) }) + "total, currency]",
+			"tables[0]: the indexes' projections name 101 non-key attributes in all, want at most 100"},
+		{"two indexes of one name", "      - name: ByCreated", "      - name: ByStatus",
+			`tables[0].localIndexes[0].name: got "ByStatus", already the name of tables[0].globalIndexes[0]`},
+		{"an unknown access level", "allow: write}", "allow: admin}", `tables[1].grants[1].allow: got "admin", want one of read, write, readwrite, stream`},
+		{"an unknown capacity mode", "mode: provisioned", "mode: autoscaled", `tables[0].capacity.mode: got "autoscaled", want one of provisioned, on-demand`},
+		{"an unknown key scope", "key: {scope: stack}", "key: {scope: organization}", `key.scope: got "organization", want one of table, stack`},
+		{"an account root as a principal", "arn:aws:iam::210987654321:role/analytics", "arn:aws:iam::210987654321:root",
+			`tables[0].grants[1].principal: got "arn:aws:iam::210987654321:root", want an IAM role or user ARN: an account root stands for every principal that account allows`},
+		{"a principal that is not an IAM role or user ARN", "arn:aws:iam::123456789012:role/orders-api", "arn:aws:sts::123456789012:assumed-role/orders-api/session",
+			`tables[0].grants[0].principal: got "arn:aws:sts::123456789012:assumed-role/orders-api/session", want an IAM role or user ARN`},
+		{"a minimum above the maximum", "read: {min: 5, max: 200", "read: {min: 500, max: 200", "tables[0].capacity.read.min: got 500, want 1 to 200"},
+		{"a minimum below 1", "write: {min: 5, max: 100", "write: {min: 0, max: 100", "tables[0].capacity.write.min: got 0, want 1 to 100"},
+		{"a target outside DynamoDB's 20 to 90 percent", "max: 100, target: 70", "max: 100, target: 95", "tables[0].capacity.write.target: got 95, want 20 to 90"},
+		{"stream access on a table without a stream", grants, grants + "      - {principal: \"arn:aws:iam::123456789012:role/payments-consumer\", allow: stream}\n",
+			`tables[1].grants[2].allow: got "stream", but the table has no stream; set tables[1].stream, or allow read`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assertRefusedAndUnchanged(t, []string{"-config", teamsWith(t, tt.old, tt.new)}, exitInput, tt.want)
+		})
+	}
+}
+
+func TestGenWritesTheTeamsExampleAndSaysWhatPrincipalsMustAttach(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "sam.yaml")
+	var stderr bytes.Buffer
+	if code := run([]string{"-config", "../../examples/teams.yaml", "-o", out}, &bytes.Buffer{}, &stderr); code != exitOK {
+		t.Fatalf("exit %d: %s", code, &stderr)
+	}
+	if !bytes.Equal(readFile(t, out), readFile(t, "../../golden/teams.yaml")) {
+		t.Error("written template differs from golden/teams.yaml")
+	}
+	for _, want := range []string{
+		"tables[0].grants[1] arn:aws:iam::210987654321:role/analytics must have this IAM policy in its own account (it is in account 210987654321",
+		`"Resource": "${OrdersKeyArn}"`,
+		"tables[0].grants[2] arn:aws:iam::123456789012:role/orders-consumer must have this IAM policy in its own account (dynamodb:ListStreams",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not say %q:\n%s", want, &stderr)
+		}
+	}
+	if strings.Contains(stderr.String(), "orders-api") {
+		t.Errorf("stderr tells a principal of this account under writer access to attach a policy:\n%s", &stderr)
 	}
 }
