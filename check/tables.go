@@ -203,3 +203,16 @@ func TableEncryption(t *cfn.Template, r cfn.Resource) Encryption {
 	}
 	return weakest
 }
+
+// TableKeys gives the keys of the template that encrypt a table, by
+// logical id (an alias followed to its key): one, or one per replica of a
+// global table; none for a key the template does not make.
+func TableKeys(t *cfn.Template, r cfn.Resource) []string {
+	var out []string
+	for _, k := range encryptionOf(r).keys {
+		if key, ok := keyOfTable(t, k.value); ok {
+			out = append(out, key.ID)
+		}
+	}
+	return out
+}

@@ -78,6 +78,9 @@ type SecurityChange struct {
 	Resource string `json:"resource"`
 	Kind     string `json:"kind"` // broadening or narrowing
 	Detail   string `json:"detail"`
+	// identity marks a change to an identity policy, which grantChanges
+	// confirms holder by holder.
+	identity bool
 }
 
 // The kinds of security change.
@@ -101,7 +104,7 @@ func Compare(old, new *cfn.Template) Report {
 	byID := map[string]*ResourceChange{}
 	for _, u := range unjudged(old, new) {
 		byID[u.change.ID] = &u.change
-		r.Security = append(r.Security, SecurityChange{u.change.ID, Broadening, u.reason + ": what it makes cannot be compared, so it is taken as broader"})
+		r.Security = append(r.Security, SecurityChange{Resource: u.change.ID, Kind: Broadening, Detail: u.reason + ": what it makes cannot be compared, so it is taken as broader"})
 	}
 	for _, id := range resourceIDs(old, new) {
 		o, inOld := old.Resource(id)
@@ -132,6 +135,7 @@ func Compare(old, new *cfn.Template) Report {
 			r.Weakenings = append(r.Weakenings, weakenings(old, new, o, n)...)
 		}
 	}
+	r.Security = grantChanges(old, new, r.Security)
 	findRenames(old, new, byID)
 	security, weaker := inputChanges(old, new, changedInputs(old, new), byID)
 	r.Security, r.Weakenings = append(r.Security, security...), append(r.Weakenings, weaker...)

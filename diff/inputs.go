@@ -127,7 +127,7 @@ func inputChanges(old, new *cfn.Template, changed map[string]bool, byID map[stri
 			}
 		}
 		if len(access) > 0 {
-			security = append(security, SecurityChange{r.ID, Broadening, reads(access) + ": what it allows cannot be compared, so it is taken as broader"})
+			security = append(security, SecurityChange{Resource: r.ID, Kind: Broadening, Detail: reads(access) + ": what it allows cannot be compared, so it is taken as broader"})
 		}
 		if len(posture) > 0 && (r.Type == "AWS::DynamoDB::Table" || r.Type == "AWS::DynamoDB::GlobalTable" || r.Type == "AWS::KMS::Key") {
 			weaker = append(weaker, Weakening{r.ID, reads(posture) + ": its encryption and recovery may be weaker"})

@@ -15,20 +15,23 @@ type place struct {
 	label  string
 	path   []string
 	inline bool
+	// identity: a policy its holder has, which grantChanges also compares
+	// holder by holder.
+	identity bool
 }
 
 var (
-	keyPolicy      = place{"key policy", []string{"KeyPolicy"}, false}
-	policyDocument = place{"policy", []string{"PolicyDocument"}, false}
-	inlinePolicies = place{"inline policy", []string{"Policies"}, true}
-	resourcePolicy = func(path ...string) place { return place{"resource policy", path, false} }
+	keyPolicy      = place{"key policy", []string{"KeyPolicy"}, false, false}
+	policyDocument = place{"policy", []string{"PolicyDocument"}, false, true}
+	inlinePolicies = place{"inline policy", []string{"Policies"}, true, true}
+	resourcePolicy = func(path ...string) place { return place{"resource policy", path, false, false} }
 )
 
 // policyPlaces are the identity, key and resource policies each type holds.
 var policyPlaces = map[string][]place{
 	"AWS::KMS::Key":                       {keyPolicy},
 	"AWS::KMS::ReplicaKey":                {keyPolicy},
-	"AWS::IAM::Role":                      {{"trust policy", []string{"AssumeRolePolicyDocument"}, false}, inlinePolicies},
+	"AWS::IAM::Role":                      {{"trust policy", []string{"AssumeRolePolicyDocument"}, false, false}, inlinePolicies},
 	"AWS::IAM::User":                      {inlinePolicies},
 	"AWS::IAM::Group":                     {inlinePolicies},
 	"AWS::IAM::Policy":                    {policyDocument},
@@ -44,7 +47,7 @@ var policyPlaces = map[string][]place{
 	"AWS::ECR::Repository":                {resourcePolicy("RepositoryPolicyText")},
 	"AWS::DynamoDB::Table": {
 		resourcePolicy("ResourcePolicy", "PolicyDocument"),
-		{"stream resource policy", []string{"StreamSpecification", "ResourcePolicy", "PolicyDocument"}, false},
+		{"stream resource policy", []string{"StreamSpecification", "ResourcePolicy", "PolicyDocument"}, false, false},
 	},
 	"AWS::S3::AccessPoint":           {resourcePolicy("Policy")},
 	"AWS::EFS::FileSystem":           {resourcePolicy("FileSystemPolicy")},
@@ -52,6 +55,7 @@ var policyPlaces = map[string][]place{
 	"AWS::OpenSearchService::Domain": {resourcePolicy("AccessPolicies")},
 	"AWS::Elasticsearch::Domain":     {resourcePolicy("AccessPolicies")},
 	"AWS::Backup::BackupVault":       {resourcePolicy("AccessPolicy")},
+	"AWS::SSO::PermissionSet":        {{"inline policy", []string{"InlinePolicy"}, false, true}},
 }
 
 // accessTypes give access other than through a policy document.
@@ -83,30 +87,32 @@ func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
 	}
 	var out []SecurityChange
 	for _, p := range policyPlaces[typ] {
+		var changes []SecurityChange
 		if !p.inline {
-			out = append(out, comparePolicies(id, p.label, cfn.At(o.Properties, p.path...), cfn.At(n.Properties, p.path...))...)
-			continue
+			changes = comparePolicies(id, p.label, cfn.At(o.Properties, p.path...), cfn.At(n.Properties, p.path...))
+		} else {
+			was, wasOpaque := inlineDocuments(o, p.path)
+			is, isOpaque := inlineDocuments(n, p.path)
+			for _, name := range unionKeys(was, is) {
+				changes = append(changes, comparePolicies(id, p.label+" "+name, was[name], is[name])...)
+			}
+			changes = append(changes, opaqueChanges(id, p.label, wasOpaque, isOpaque)...)
 		}
-		was, wasOpaque := inlineDocuments(o, p.path)
-		is, isOpaque := inlineDocuments(n, p.path)
-		for _, name := range unionKeys(was, is) {
-			out = append(out, comparePolicies(id, p.label+" "+name, was[name], is[name])...)
-		}
-		out = append(out, opaqueChanges(id, p.label, wasOpaque, isOpaque)...)
+		out = append(out, heldBy(p.identity, changes)...)
 	}
 	switch typ {
 	case "AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group":
-		out = append(out, compareSets(id, "managed policy", "attached", "detached", cfn.Texts(o.Prop("ManagedPolicyArns")), cfn.Texts(n.Prop("ManagedPolicyArns")))...)
+		out = append(out, heldBy(true, compareSets(id, "managed policy", "attached", "detached", cfn.Texts(o.Prop("ManagedPolicyArns")), cfn.Texts(n.Prop("ManagedPolicyArns"))))...)
 		out = append(out, boundaryChanges(id, o.Prop("PermissionsBoundary"), n.Prop("PermissionsBoundary"))...)
 	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
 		for _, h := range []struct{ property, holder string }{{"Roles", "role"}, {"Users", "user"}, {"Groups", "group"}} {
-			out = append(out, compareSets(id, h.holder, "now holds the policy", "no longer holds the policy", cfn.Texts(o.Prop(h.property)), cfn.Texts(n.Prop(h.property)))...)
+			out = append(out, heldBy(true, compareSets(id, h.holder, "now holds the policy", "no longer holds the policy", cfn.Texts(o.Prop(h.property)), cfn.Texts(n.Prop(h.property))))...)
 		}
 	case "AWS::Serverless::Function":
-		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
+		out = append(out, heldBy(true, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies")))...)
 		out = append(out, urlAuthChanges(id, o.Prop("FunctionUrlConfig", "AuthType"), n.Prop("FunctionUrlConfig", "AuthType"))...)
 	case "AWS::Serverless::StateMachine":
-		out = append(out, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies"))...)
+		out = append(out, heldBy(true, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies")))...)
 	case "AWS::Lambda::Url":
 		out = append(out, urlAuthChanges(id, o.Prop("AuthType"), n.Prop("AuthType"))...)
 	case "AWS::Lambda::Permission":
@@ -120,6 +126,15 @@ func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
 	return out
 }
 
+// heldBy marks changes to policies a holder has (identity policies), which
+// grantChanges weighs holder by holder.
+func heldBy(identity bool, changes []SecurityChange) []SecurityChange {
+	for i := range changes {
+		changes[i].identity = identity
+	}
+	return changes
+}
+
 // urlAuthChanges tells of a function URL whose AuthType becomes NONE:
 // anyone on the internet may then call the function.
 func urlAuthChanges(id string, was, is any) []SecurityChange {
@@ -130,7 +145,7 @@ func urlAuthChanges(id string, was, is any) []SecurityChange {
 	if was == nil {
 		from = "no URL"
 	}
-	return []SecurityChange{{id, Broadening, fmt.Sprintf("function URL auth type %s → NONE: anyone may call the function", from)}}
+	return []SecurityChange{{Resource: id, Kind: Broadening, Detail: fmt.Sprintf("function URL auth type %s → NONE: anyone may call the function", from)}}
 }
 
 // replicaPolicies reads the resource policies of each replica of a global
@@ -156,11 +171,11 @@ func boundaryChanges(id string, was, is any) []SecurityChange {
 	case equal(was, is):
 		return nil
 	case is == nil:
-		return []SecurityChange{{id, Broadening, "permissions boundary " + cfn.Text(was) + " removed"}}
+		return []SecurityChange{{Resource: id, Kind: Broadening, Detail: "permissions boundary " + cfn.Text(was) + " removed"}}
 	case was == nil:
-		return []SecurityChange{{id, Narrowing, "permissions boundary " + cfn.Text(is) + " set"}}
+		return []SecurityChange{{Resource: id, Kind: Narrowing, Detail: "permissions boundary " + cfn.Text(is) + " set"}}
 	}
-	return []SecurityChange{{id, Broadening, fmt.Sprintf("permissions boundary %s replaced by %s, which cannot be compared here: taken as broader", cfn.Text(was), cfn.Text(is))}}
+	return []SecurityChange{{Resource: id, Kind: Broadening, Detail: fmt.Sprintf("permissions boundary %s replaced by %s, which cannot be compared here: taken as broader", cfn.Text(was), cfn.Text(is))}}
 }
 
 // opaqueChanges tells of policies written in a way that cannot be read
@@ -170,7 +185,7 @@ func opaqueChanges(id, label string, was, is []any) []SecurityChange {
 	if equal(listValue(was), listValue(is)) {
 		return nil
 	}
-	return []SecurityChange{{id, Broadening, label + " written so that it cannot be compared statement by statement changed: taken as broader"}}
+	return []SecurityChange{{Resource: id, Kind: Broadening, Detail: label + " written so that it cannot be compared statement by statement changed: taken as broader"}}
 }
 
 func listValue(l []any) any {
@@ -212,7 +227,7 @@ func comparePolicies(id, label string, a, b any) []SecurityChange {
 		if err == nil {
 			err = errA
 		}
-		return []SecurityChange{{id, Broadening, fmt.Sprintf("%s: changed, and cannot be compared statement by statement (%v): taken as broader", label, err)}}
+		return []SecurityChange{{Resource: id, Kind: Broadening, Detail: fmt.Sprintf("%s: changed, and cannot be compared statement by statement (%v): taken as broader", label, err)}}
 	}
 	return documentChanges(id, label, was, is, a == nil)
 }
@@ -226,10 +241,10 @@ func documentChanges(id, label string, was, is cfn.PolicyDocument, added bool) [
 		if allows, ok := strings.CutPrefix(e.Detail, nothingElseAllows); ok && added {
 			detail = e.Statement + " of the new " + label + " allows " + allows
 		}
-		out = append(out, SecurityChange{id, Broadening, detail})
+		out = append(out, SecurityChange{Resource: id, Kind: Broadening, Detail: detail})
 	}
 	for _, e := range cfn.Broader(was, is) {
-		out = append(out, SecurityChange{id, Narrowing, label + ": " + e.Statement + ": " + e.Reverse})
+		out = append(out, SecurityChange{Resource: id, Kind: Narrowing, Detail: label + ": " + e.Statement + ": " + e.Reverse})
 	}
 	return out
 }
@@ -251,12 +266,12 @@ func compareSets(id, what, came, went string, a, b []string) []SecurityChange {
 	var out []SecurityChange
 	for _, x := range b {
 		if !slices.Contains(a, x) {
-			out = append(out, SecurityChange{id, Broadening, fmt.Sprintf("%s %s %s", what, x, came)})
+			out = append(out, SecurityChange{Resource: id, Kind: Broadening, Detail: fmt.Sprintf("%s %s %s", what, x, came)})
 		}
 	}
 	for _, x := range a {
 		if !slices.Contains(b, x) {
-			out = append(out, SecurityChange{id, Narrowing, fmt.Sprintf("%s %s %s", what, x, went)})
+			out = append(out, SecurityChange{Resource: id, Kind: Narrowing, Detail: fmt.Sprintf("%s %s %s", what, x, went)})
 		}
 	}
 	return out

@@ -94,7 +94,7 @@ func mapping(v any) (map[string]any, bool) {
 	return m, ok
 }
 
-func unionKeys(a, b map[string]any) []string {
+func unionKeys[V any](a, b map[string]V) []string {
 	var keys []string
 	for k := range a {
 		keys = append(keys, k)
