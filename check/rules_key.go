@@ -72,6 +72,22 @@ var keyRules = []Rule{
 		find:     keysWithoutGrantLimit,
 	},
 	{
+		ID: "KEY011", Title: "a named principal may use the key directly", Severity: Warning,
+		Why: "a principal the key policy names that may decrypt other than through DynamoDB (kms:ViaService) can read what the key protects " +
+			"outside the table's access control, and its use is no longer only DynamoDB's",
+		Fix:   "add Condition StringEquals kms:ViaService: dynamodb.${AWS::Region}.amazonaws.com to the principal's statement",
+		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service"},
+		find:  keysUsedDirectlyByNamedPrincipals,
+	},
+	{
+		ID: "KEY012", Title: "a key shared by tables not held to each principal's table", Severity: Warning,
+		Why: "when one key encrypts several tables, a principal allowed it through DynamoDB for any table can read every table the key encrypts, " +
+			"not only the one it is meant to: kms:EncryptionContext:aws:dynamodb:tableName holds it to its own",
+		Fix:   "hold each principal's statement to its table with kms:EncryptionContext:aws:dynamodb:tableName (gen does for key.scope: stack), or give each table its own key",
+		Basis: []string{"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html#dynamodb-encryption-context"},
+		find:  sharedKeysNotHeldToATable,
+	},
+	{
 		ID: "KEY009", Title: "another account may manage the key or use it beyond one table", Severity: Error,
 		Why: "a principal of another account that may manage the key, or use it other than through DynamoDB for one table, " +
 			"holds the data of every table the key encrypts; a literal account id is another account unless gen check -account names it",
@@ -354,4 +370,56 @@ func otherAccountUse(kp keyPolicy, doc cfn.PolicyDocument, c caller, env cfn.Env
 		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may use the key through DynamoDB for one table", who)}, true, true
 	}
 	return hit{}, false, false
+}
+
+// keysUsedDirectlyByNamedPrincipals finds the principals of this account a
+// key policy names that may use the key other than through a service.
+func keysUsedDirectlyByNamedPrincipals(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		doc := kp.document()
+		for _, c := range callers(doc, t.env) {
+			if !c.named || c.wholeAccount || c.byCondition || !c.thisAccount(t.env) {
+				continue
+			}
+			if _, full := permits(doc, c, []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"}, direct, t.env, true); full {
+				continue // KEY007 tells of more
+			}
+			if g, ok := permits(doc, c, kmsUseActions, notThroughDynamoDB, t.env, true); ok {
+				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+					"%s may call %s other than through DynamoDB: it may decrypt with the key directly", c.ID, g.action)})
+			}
+		}
+	}
+	return hits
+}
+
+// sharedKeysNotHeldToATable finds the keys that encrypt more than one
+// table of the template and let a principal use them through DynamoDB for
+// any table.
+func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
+	var hits []hit
+	for _, kp := range t.keyPolicies {
+		var tables []string
+		for _, tk := range t.tableKeys {
+			if tk.key.ID == kp.key.ID && !slices.Contains(tables, tk.table.ID) {
+				tables = append(tables, tk.table.ID)
+			}
+		}
+		if len(tables) < 2 {
+			continue
+		}
+		doc := kp.document()
+		for _, c := range callers(doc, t.env) {
+			if c.account != "" && !c.thisAccount(t.env) {
+				continue // KEY009 judges other accounts
+			}
+			if g, ok := permits(doc, c, kmsUseActions, otherTable, t.env, true); ok {
+				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+					"encrypts %s, and %s may use it through DynamoDB for any of them, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)",
+					strings.Join(tables, ", "), c.describe(t.env))})
+			}
+		}
+	}
+	return hits
 }

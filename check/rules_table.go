@@ -47,6 +47,13 @@ var tableRules = []Rule{
 		find:     tablesWithout([]string{"PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"}, "point-in-time recovery is off: a bad write cannot be undone"),
 	},
 	{
+		ID: "DDB005", Title: "provisioned capacity without auto scaling", Severity: Info,
+		Why:   "a table of provisioned capacity that no Application Auto Scaling target scales throttles requests past its capacity, and pays for it when idle",
+		Fix:   "add a scalable target and a target-tracking policy for reads and writes (gen's capacity: {mode: provisioned}), or use on-demand capacity",
+		Basis: []string{"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html"},
+		find:  provisionedTablesWithoutAutoScaling,
+	},
+	{
 		ID: "DDB002", Title: "no deletion protection", Severity: Info, StricterInProduction: true,
 		Why:      "without deletion protection one API call deletes the table and its items",
 		Fix:      "set DeletionProtectionEnabled: true",
@@ -184,4 +191,23 @@ func describe(v any) string {
 		return "not set"
 	}
 	return cfn.Text(v)
+}
+
+// provisionedTablesWithoutAutoScaling finds the tables of provisioned
+// capacity that no scalable target of the template names.
+func provisionedTablesWithoutAutoScaling(t *model, _ Options) []hit {
+	scaled := map[string]bool{}
+	for _, target := range t.Resources("AWS::ApplicationAutoScaling::ScalableTarget") {
+		for _, name := range cfn.SubNames(cfn.Text(target.Prop("ResourceId"))) {
+			scaled[name] = true
+		}
+	}
+	var hits []hit
+	for _, r := range t.Resources("AWS::DynamoDB::Table") {
+		provisioned := cfn.Text(r.Prop("BillingMode")) == "PROVISIONED" || (r.Prop("BillingMode") == nil && r.Prop("ProvisionedThroughput") != nil)
+		if provisioned && !scaled[r.ID] {
+			hits = append(hits, hitf(r.ID, pointable(r, []string{"Properties", "ProvisionedThroughput"}), "provisioned capacity that no Application Auto Scaling target scales: requests past it are throttled"))
+		}
+	}
+	return hits
 }
