@@ -38,6 +38,10 @@ type Env struct {
 	// Accounts are account ids that are the deploying account, besides
 	// ${AWS::AccountId}, as gen check -account gives them.
 	Accounts []string
+	// ExactReferences reads a reference as the one value it stands for,
+	// the same wherever it is written, not as text that may be anything:
+	// how two policies of one deployment compare.
+	ExactReferences bool
 }
 
 // ThisAccount is how a template writes the account it is deployed to.
@@ -234,7 +238,10 @@ func matchText(pattern, text string, env Env, may bool) bool {
 	if len(env.Accounts) > 0 {
 		pattern, text = env.canonical(pattern), env.canonical(text)
 	}
-	if strings.Contains(text, Unnamed) {
+	switch {
+	case env.ExactReferences:
+		pattern, text = unnamedRefs(pattern), unnamedRefs(text)
+	case strings.Contains(text, Unnamed):
 		pattern = unnamedRefs(pattern)
 	}
 	if may {
@@ -363,7 +370,7 @@ func sameText(want, got string, env Env, may bool) bool {
 		return false
 	}
 	// Wildcards are text here: only references stand for other text.
-	if may {
+	if may && !env.ExactReferences {
 		return Overlaps(escapeWildcards(want), escapeWildcards(got))
 	}
 	return false

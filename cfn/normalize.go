@@ -217,10 +217,13 @@ func (n normalizer) intrinsic(v map[string]any, name string, arg any, path []str
 		}
 	case "Fn::Sub":
 		if out, ok := n.sub(normalised); ok {
-			if _, _, isIntrinsic := Intrinsic(out); isIntrinsic {
-				return out
+			if text, isText := out.(string); isText {
+				return typedScalar(text, typ, path)
 			}
-			return typedScalar(out.(string), typ, path)
+			if _, _, isIntrinsic := Intrinsic(out); isIntrinsic && !same(out, v) {
+				out, _ = n.value(out, path, typ, depth) // the Ref or Fn::GetAtt it names, decided where it can be
+			}
+			return out
 		}
 	case "Fn::GetAtt":
 		if value, ok := n.attribute(normalised); ok {

@@ -206,6 +206,7 @@ func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[str
 // policies may (an identity policy's Deny applies to its holder's every
 // policy).
 func (a PolicyDocument) AllowsBeyond(b PolicyDocument, env Env) (Request, bool) {
+	env.ExactReferences = true
 	if r, found := a.allowsBeyond(b, env); found {
 		return r, true
 	}
@@ -220,7 +221,7 @@ func (a PolicyDocument) allowsBeyond(b PolicyDocument, env Env) (Request, bool) 
 	envs := []Env{env}
 	if len(env.Accounts) == 0 {
 		for _, account := range both.accountsNamed() {
-			envs = append(envs, Env{Accounts: []string{account}})
+			envs = append(envs, Env{Accounts: []string{account}, ExactReferences: true})
 		}
 	}
 	for _, env := range envs {

@@ -99,8 +99,9 @@ type hit struct {
 	path     []string
 	message  string
 	// info lowers the finding to an info: what the rule looks for, in a
-	// form that is no danger, told so a reviewer knows.
-	info bool
+	// form that is no danger, told so a reviewer knows; raise makes it an
+	// error: the rule's concern, at its worst.
+	info, raise bool
 }
 
 // Rules lists every rule, in the order the rule table documents them.
@@ -150,7 +151,7 @@ func (r Rule) finding(t *cfn.Template, h hit, opts Options) Finding {
 	switch {
 	case h.info:
 		severity = Info
-	case r.StricterInProduction && opts.Production:
+	case h.raise, r.StricterInProduction && opts.Production:
 		severity = Error
 	}
 	at := position(t, h.resource, h.path)

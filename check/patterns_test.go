@@ -95,7 +95,7 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		}},
 		{"key-conditions-in-branches.yaml", []string{
 			"18:13: error KEY005 Key: an Allow to the * principal lets principals of any account call kms:Decrypt on the key: it has no condition (when condition IsShared is false)",
-			"18:13: warning KEY006 Key: an Allow to the * principal, held to the account by its conditions (kms:CallerAccount), lets every principal of the account use the key directly, not only through DynamoDB, whatever its IAM policies say: the pattern of an AWS managed key (when condition IsShared is true)",
+			"18:13: error KEY006 Key: an Allow to the * principal, held to the account by its conditions (kms:CallerAccount), lets every principal of the account call kms:Decrypt other than through DynamoDB, whatever its IAM policies say (when condition IsShared is true)",
 		}},
 		{"key-from-another-stack.yaml", []string{
 			"24:58: info SSE004 FromCustomResource: KMSMasterKeyId comes from ${KeyLookup.Arn}: " + unproven,

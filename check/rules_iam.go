@@ -16,17 +16,7 @@ var iamRules = []Rule{
 		Why:   "dynamodb:* lets a principal delete tables, change their encryption and read every item; so do dynamodb:?*, a list of every DynamoDB action, and NotAction",
 		Fix:   "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
 		Basis: []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"},
-		find: iamStatements(func(_ *model, s statement, _ cfn.PolicyDocument) (string, bool) {
-			switch {
-			case !s.CoversAction("dynamodb:*"):
-				return "", false
-			case s.NotAction != nil:
-				return "a policy allows every action but those NotAction lists, every DynamoDB action among them", true
-			case !slices.ContainsFunc(s.Actions(), func(a string) bool { return strings.EqualFold(a, "dynamodb:*") || a == "*" }):
-				return "a policy allows every DynamoDB action, by patterns or a list that take in all of them", true
-			}
-			return "a policy allows every DynamoDB action", true
-		}),
+		find: everyDynamoDBAction,
 	},
 	{
 		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
@@ -97,6 +87,50 @@ func iamStatements(match func(*model, statement, cfn.PolicyDocument) (string, bo
 		}
 		return hits
 	}
+}
+
+// everyDynamoDBAction finds the Allow statements that give every DynamoDB
+// action: one alone (dynamodb:*, dynamodb:?*, a list of them all,
+// NotAction), or several of a document together.
+func everyDynamoDBAction(t *model, _ Options) []hit {
+	var hits []hit
+	for _, p := range t.iamPolicies {
+		statements, err := p.statements()
+		if err != nil {
+			continue // CHK001 says so
+		}
+		var takers []statement
+		for _, s := range statements {
+			if !allows(s.Statement) || !s.TouchesAction("dynamodb:*") {
+				continue
+			}
+			takers = append(takers, s)
+			switch {
+			case !s.CoversAction("dynamodb:*"):
+			case s.NotAction != nil:
+				hits = append(hits, hit{resource: p.resource.ID, path: s.path, message: p.prefix + "a policy allows every action but those NotAction lists, every DynamoDB action among them"})
+			case !slices.ContainsFunc(s.Actions(), func(a string) bool { return strings.EqualFold(a, "dynamodb:*") || a == "*" }):
+				hits = append(hits, hit{resource: p.resource.ID, path: s.path, message: p.prefix + "a policy allows every DynamoDB action, by patterns or a list that take in all of them"})
+			default:
+				hits = append(hits, hit{resource: p.resource.ID, path: s.path, message: p.prefix + "a policy allows every DynamoDB action"})
+			}
+		}
+		if len(takers) > 1 && !slices.ContainsFunc(takers, func(s statement) bool { return s.CoversAction("dynamodb:*") }) && together(takers).CoversAction("dynamodb:*") {
+			hits = append(hits, hit{resource: p.resource.ID, path: takers[0].path, message: p.prefix + fmt.Sprintf("a policy's %d statements together allow every DynamoDB action", len(takers))})
+		}
+	}
+	return hits
+}
+
+// together is one statement that takes the actions of several.
+func together(statements []statement) cfn.Statement {
+	var actions []any
+	for _, s := range statements {
+		for _, a := range s.Actions() {
+			actions = append(actions, a)
+		}
+	}
+	return cfn.Statement{Effect: cfn.Allow, Action: actions}
 }
 
 // withDenies is a statement as its document applies it: with the Denies

@@ -49,7 +49,8 @@ var keyRules = []Rule{
 	},
 	{
 		ID: "KEY006", Title: "every principal of the account may use the key", Severity: Warning,
-		Why:      "an Allow to the * principal held to the account lets every principal of the account that meets its conditions use the key, whatever its IAM policies say, not only the one that needs it",
+		Why: "an Allow to the * principal held to the account lets every principal of the account that meets its conditions use the key, whatever its IAM policies say, " +
+			"not only the one that needs it; an error when they may use it other than through DynamoDB",
 		Fix:      "name the writer's role as the principal, or delegate to IAM; with gen, leave the seed profile, which keeps the reference's model and takes no -key-access: gen -profile default (writer access) or gen -profile default -key-access iam",
 		Auditors: []string{"checkov CKV_AWS_33", "cfn_nag F76"},
 		Basis:    []string{"https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account"},
@@ -267,13 +268,15 @@ func keysOpenToTheAccount(t *model, _ Options) []hit {
 		if _, anyone := permits(doc, anyoneElse, kmsUseActions, nil, t.env, true); !ok || anyone {
 			continue // KEY005 tells of a key open to any account
 		}
-		how := "through DynamoDB"
-		if _, direct := permits(doc, everyoneHere, kmsUseActions, notThroughDynamoDB, t.env, true); direct {
-			how = "directly, not only through DynamoDB"
+		h := hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+			"an Allow to the * principal, held to the account by its conditions (%s), lets every principal of the account use the key through DynamoDB, whatever its IAM policies say: the pattern of an AWS managed key",
+			strings.Join(conditionKeys(doc.Statement[g.Statement]), ", "))}
+		if d, direct := permits(doc, everyoneHere, kmsUseActions, notThroughDynamoDB, t.env, true); direct {
+			h = hit{resource: kp.key.ID, path: kp.statementPath(d.Decision), raise: true, message: fmt.Sprintf(
+				"an Allow to the * principal, held to the account by its conditions (%s), lets every principal of the account call %s other than through DynamoDB, whatever its IAM policies say",
+				strings.Join(conditionKeys(doc.Statement[d.Statement]), ", "), d.action)}
 		}
-		hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
-			"an Allow to the * principal, held to the account by its conditions (%s), lets every principal of the account use the key %s, whatever its IAM policies say: the pattern of an AWS managed key",
-			strings.Join(conditionKeys(doc.Statement[g.Statement]), ", "), how)})
+		hits = append(hits, h)
 	}
 	return hits
 }

@@ -101,6 +101,7 @@ type Weakening struct {
 func Compare(old, new *cfn.Template) Report {
 	var r Report
 	old, new = old.Normalize(), new.Normalize()
+	was, is := old.Deployments(""), new.Deployments("")
 	byID := map[string]*ResourceChange{}
 	for _, u := range unjudged(old, new) {
 		byID[u.change.ID] = &u.change
@@ -129,7 +130,7 @@ func Compare(old, new *cfn.Template) Report {
 				c.Notes = append(c.Notes, "retained with its policies as deployed: removing it from the stack changes no access")
 			}
 		} else {
-			r.Security = append(r.Security, policyChanges(id, o, n)...)
+			r.Security = append(r.Security, policyChangesIn(was, is, id, o, n)...)
 		}
 		if inOld && inNew {
 			r.Weakenings = append(r.Weakenings, weakenings(old, new, o, n)...)
@@ -140,11 +141,10 @@ func Compare(old, new *cfn.Template) Report {
 	security, weaker := inputChanges(old, new, changedInputs(old, new), byID)
 	r.Security, r.Weakenings = append(r.Security, security...), append(r.Weakenings, weaker...)
 	replaceDependants(new, byID)
-	deployments := new.Deployments("")
 	for id, c := range byID {
 		o, _ := old.Resource(id)
 		n, _ := new.Resource(id)
-		c.DataLoss = c.DataLoss || dataLoss(*c, o, n, deployments)
+		c.DataLoss = c.DataLoss || dataLoss(*c, o, n, is)
 		c.Emptied = emptied(*c, n)
 		c.Notes = append(c.Notes, consequences(*c)...)
 		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {

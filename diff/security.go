@@ -78,6 +78,53 @@ func policyPaths(typ string) [][]string {
 	return out
 }
 
+// policyChangesIn tells how the policies of resource id grow or shrink, as
+// each deployment makes them where a policy has a part only deployment
+// decides (Fn::If): a change some deployments make names them. Where the
+// old template cannot be made the same way (its conditions differ), the
+// policy cannot be compared, and counts as broader.
+func policyChangesIn(was, is cfn.Deployments, id string, o, n cfn.Resource) []SecurityChange {
+	if !hasIf(o.Entry) && !hasIf(n.Entry) {
+		return policyChanges(id, o, n)
+	}
+	var order []SecurityChange
+	in := map[SecurityChange][]int{}
+	for i, s := range is.Scenarios {
+		oS, _ := was.Under(s).Resource(id)
+		nS, _ := is.Under(s).Resource(id)
+		for _, c := range policyChanges(id, oS, nS) {
+			if in[c] == nil {
+				order = append(order, c)
+			}
+			in[c] = append(in[c], i)
+		}
+	}
+	for i, c := range order {
+		if when := is.Describe(in[c]); when != "" {
+			order[i].Detail += " " + when
+		}
+	}
+	return order
+}
+
+// hasIf reports whether a value holds a Fn::If.
+func hasIf(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		if name, _, ok := cfn.Intrinsic(v); ok && name == "Fn::If" {
+			return true
+		}
+		for _, e := range v {
+			if hasIf(e) {
+				return true
+			}
+		}
+	case []any:
+		return slices.ContainsFunc(v, hasIf)
+	}
+	return false
+}
+
 // policyChanges tells how the policies of resource id grow or shrink from o
 // to n; either may be absent (the zero Resource).
 func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
