@@ -16,7 +16,7 @@ var iamRules = []Rule{
 		Why:   "dynamodb:* lets a principal delete tables, change their encryption and read every item; so do dynamodb:?*, a list of every DynamoDB action, and NotAction",
 		Fix:   "grant the DynamoDB actions the principal calls, such as dynamodb:PutItem",
 		Basis: []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html"},
-		find: everyDynamoDBAction,
+		find:  everyDynamoDBAction,
 	},
 	{
 		ID: "IAM002", Title: "DynamoDB actions on every resource", Severity: Error,
