@@ -137,23 +137,101 @@ type Decision struct {
 // a value is known only at deployment, an Allow applies when it may and a
 // Deny only when it must: the answer is whether the request may be
 // allowed.
-func (p PolicyDocument) Decide(r Request, env Env) Decision { return p.decide(r, env, true) }
+func (p PolicyDocument) Decide(r Request, env Env) Decision { return p.rules().decide(r, env, true) }
+
+// rule is a statement read once for evaluation: its principals, actions,
+// resources and tests as sets, actions in lower case.
+type rule struct {
+	effect                  string
+	holder                  bool // neither Principal nor NotPrincipal: an identity policy's holder
+	principals              []principalEntry
+	notPrincipal            bool
+	actions                 []string
+	notAction               bool
+	resources               []string
+	notResource, anyResource bool
+	tests                   []test
+}
+
+// principalEntry is a principal a statement names, and the account it
+// stands for as a whole, if it is an account root.
+type principalEntry struct {
+	Principal
+	root   string
+	isRoot bool
+}
+
+func entries(ps []Principal) []principalEntry {
+	out := make([]principalEntry, len(ps))
+	for i, p := range ps {
+		account, isRoot := AccountRoot(p)
+		out[i] = principalEntry{p, account, isRoot}
+	}
+	return out
+}
+
+// test is one test of a statement's Condition block.
+type test struct {
+	op     operator
+	key    string // lower case
+	values []string
+}
+
+// rules reads a policy's statements for evaluation.
+type rules []rule
+
+func (p PolicyDocument) rules() rules {
+	out := make(rules, len(p.Statement))
+	for i, s := range p.Statement {
+		out[i] = compile(s)
+	}
+	return out
+}
+
+func compile(s Statement) rule {
+	r := rule{effect: s.Effect, holder: s.Principal == nil && s.NotPrincipal == nil, notPrincipal: s.NotPrincipal != nil,
+		notAction: s.NotAction != nil, notResource: s.NotResource != nil, anyResource: s.Resource == nil && s.NotResource == nil}
+	if r.notPrincipal {
+		r.principals = entries(s.NotPrincipals())
+	} else {
+		r.principals = entries(s.Principals())
+	}
+	actions := s.Action
+	if r.notAction {
+		actions = s.NotAction
+	}
+	for _, a := range Texts(actions) {
+		r.actions = append(r.actions, strings.ToLower(a))
+	}
+	if r.notResource {
+		r.resources = Texts(s.NotResource)
+	} else {
+		r.resources = Texts(s.Resource)
+	}
+	for op, tests := range s.Condition {
+		o := parseOperator(op)
+		for key, values := range tests {
+			r.tests = append(r.tests, test{o, strings.ToLower(key), Texts(values)})
+		}
+	}
+	return r
+}
 
 // decide evaluates a request: when may, whether it may be allowed (an
 // Allow applies where it may, a Deny where it must); else whether it must
 // be (an Allow where it must, a Deny where it may).
-func (p PolicyDocument) decide(r Request, env Env, may bool) Decision {
+func (p rules) decide(r Request, env Env, may bool) Decision {
 	d := Decision{Statement: -1}
-	for i, s := range p.Statement {
-		if s.Effect != Deny {
+	for i, s := range p {
+		if s.effect != Deny {
 			continue
 		}
 		if _, ok := s.applies(r, env, !may); ok {
 			return Decision{Denied: true, Statement: i}
 		}
 	}
-	for i, s := range p.Statement {
-		if s.Effect != Allow {
+	for i, s := range p {
+		if s.effect != Allow {
 			continue
 		}
 		if throughAccount, ok := s.applies(r, env, may); ok && (!d.Allowed || (d.ThroughAccount && !throughAccount)) {
@@ -165,71 +243,64 @@ func (p PolicyDocument) decide(r Request, env Env, may bool) Decision {
 
 // applies reports whether the statement applies to the request: when may,
 // whether it may (an Allow's reading), else whether it must (a Deny's).
-func (s Statement) applies(r Request, env Env, may bool) (throughAccount, ok bool) {
-	throughAccount, ok = s.principalApplies(r.Principal, env, may)
+func (s rule) applies(r Request, env Env, may bool) (throughAccount, ok bool) {
+	throughAccount, ok = s.principalApplies(r.Principal, env)
 	if !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
 		return false, false
 	}
 	return throughAccount, s.conditionsHold(r, env, may)
 }
 
-func (s Statement) principalApplies(p Principal, env Env, may bool) (throughAccount, ok bool) {
+func (s rule) principalApplies(p Principal, env Env) (throughAccount, ok bool) {
 	switch {
-	case s.NotPrincipal != nil:
-		// Everyone but those it names: for an Allow, unless p is surely
-		// named; for a Deny, unless p may be.
-		return false, !slices.ContainsFunc(s.NotPrincipals(), func(q Principal) bool {
-			_, named := principalMatches(q, p, env)
+	case s.notPrincipal:
+		// Everyone but those it names.
+		return false, !slices.ContainsFunc(s.principals, func(q principalEntry) bool {
+			_, named := q.matches(p, env)
 			return named
 		})
-	case s.Principal == nil:
+	case s.holder:
 		return false, true // an identity policy: its holder
 	}
-	for _, q := range s.Principals() {
-		if throughAccount, ok := principalMatches(q, p, env); ok {
+	for _, q := range s.principals {
+		if throughAccount, ok := q.matches(p, env); ok {
 			return throughAccount, true
 		}
 	}
 	return false, false
 }
 
-// principalMatches reports whether statement principal q stands for p: *,
-// p itself, or p's account (throughAccount).
-func principalMatches(q, p Principal, env Env) (throughAccount, ok bool) {
+// matches reports whether statement principal q stands for p: *, p
+// itself, or p's account (throughAccount).
+func (q principalEntry) matches(p Principal, env Env) (throughAccount, ok bool) {
 	switch {
-	case q == Anyone:
+	case q.Principal == Anyone:
 		return false, true
 	case q.Kind != p.Kind:
 		return false, false
 	case q.ID == p.ID:
-		_, isRoot := AccountRoot(q)
-		return isRoot, true
+		return q.isRoot, true
 	}
-	account, isRoot := AccountRoot(q)
-	ok = isRoot && env.sameAccount(account, AccountOf(p))
+	ok = q.isRoot && env.sameAccount(q.root, AccountOf(p))
 	return ok, ok
 }
 
-func (s Statement) actionApplies(action string, may bool) bool {
+func (s rule) actionApplies(action string, may bool) bool {
 	a := strings.ToLower(action)
-	match := func(pattern string) bool { return matchText(strings.ToLower(pattern), a, Env{}, may) }
-	if s.NotAction != nil {
-		return !slices.ContainsFunc(Texts(s.NotAction), func(x string) bool { return matchText(strings.ToLower(x), a, Env{}, !may) })
+	if s.notAction {
+		return !slices.ContainsFunc(s.actions, func(x string) bool { return matchText(x, a, Env{}, !may) })
 	}
-	return slices.ContainsFunc(Texts(s.Action), match)
+	return slices.ContainsFunc(s.actions, func(x string) bool { return matchText(x, a, Env{}, may) })
 }
 
-func (s Statement) resourceApplies(resource string, env Env, may bool) bool {
-	if resource == "" {
-		return true // the resource the policy is attached to
+func (s rule) resourceApplies(resource string, env Env, may bool) bool {
+	switch {
+	case resource == "", s.anyResource:
+		return true // the resource the policy is attached to, or an identity policy's any
+	case s.notResource:
+		return !slices.ContainsFunc(s.resources, func(x string) bool { return matchText(x, resource, env, !may) })
 	}
-	if s.NotResource != nil {
-		return !slices.ContainsFunc(Texts(s.NotResource), func(x string) bool { return matchText(x, resource, env, !may) })
-	}
-	if s.Resource == nil {
-		return true
-	}
-	return slices.ContainsFunc(Texts(s.Resource), func(x string) bool { return matchText(x, resource, env, may) })
+	return slices.ContainsFunc(s.resources, func(x string) bool { return matchText(x, resource, env, may) })
 }
 
 // matchText reports whether pattern matches text, either of which may hold
@@ -271,13 +342,10 @@ func (r Request) contextValue(key string) (value string, present, free bool) {
 	return "", false, !r.Decides[key]
 }
 
-func (s Statement) conditionsHold(r Request, env Env, may bool) bool {
-	for op, tests := range s.Condition {
-		o := parseOperator(op)
-		for key, values := range tests {
-			if !o.holds(strings.ToLower(key), Texts(values), r, env, may) {
-				return false
-			}
+func (s rule) conditionsHold(r Request, env Env, may bool) bool {
+	for _, t := range s.tests {
+		if !t.op.holds(t.key, t.values, r, env, may) {
+			return false
 		}
 	}
 	return true

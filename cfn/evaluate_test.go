@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -149,5 +150,47 @@ func TestPermitsTriesEveryContextThatTellsConditionsApart(t *testing.T) {
 				t.Errorf("permitted %v, want %v", got, tt.allowed)
 			}
 		})
+	}
+}
+
+// The glob that answers for text agrees with the walk that answers for any
+// two patterns, on every pattern and text of a small alphabet.
+func TestGlobAgreesWithTheWalk(t *testing.T) {
+	alphabet := []string{"a", "b", "*", "?", "${X}", ":"}
+	var words []string
+	var grow func(prefix string, n int)
+	grow = func(prefix string, n int) {
+		words = append(words, prefix)
+		if n > 0 {
+			for _, c := range alphabet {
+				grow(prefix+c, n-1)
+			}
+		}
+	}
+	grow("", 4)
+	covers := func(p, q string) bool {
+		return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
+			switch {
+			case i == len(p):
+				return j == len(q)
+			case p[i] == '*':
+				return at(i+1, j) || (j < len(q) && at(i, j+1))
+			case j == len(q) || q[j] == '*':
+				return false
+			case p[i] == q[j] || (p[i] == '?' && !isVariable(q[j])):
+				return at(i+1, j+1)
+			}
+			return false
+		})
+	}
+	for _, p := range words {
+		for _, q := range words {
+			if strings.ContainsAny(q, "*?") {
+				continue
+			}
+			if got, want := Covers(p, q), covers(p, q); got != want {
+				t.Fatalf("Covers(%q, %q) = %v, the walk says %v", p, q, got, want)
+			}
+		}
 	}
 }

@@ -65,6 +65,15 @@ func Covers(p, q string) bool {
 	if plain(p) && plain(q) {
 		return p == q
 	}
+	if !strings.ContainsAny(q, "*?") {
+		// Text, as most values a request carries are: a glob match, a
+		// variable in either matched only by itself or by *.
+		if !strings.Contains(p, "${") && !strings.Contains(q, "${") {
+			return glob([]rune(p), []rune(q))
+		}
+		pr, qr := patterns(p, q)
+		return glob(pr, qr)
+	}
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i == len(p):
@@ -86,6 +95,14 @@ func Overlaps(p, q string) bool {
 	if plain(p) && plain(q) {
 		return p == q
 	}
+	if !strings.Contains(p, "${") && !strings.Contains(q, "${") {
+		switch {
+		case !strings.ContainsAny(q, "*?"):
+			return glob([]rune(p), []rune(q))
+		case !strings.ContainsAny(p, "*?"):
+			return glob([]rune(q), []rune(p))
+		}
+	}
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i < len(p) && (p[i] == '*' || isVariable(p[i])):
@@ -97,6 +114,33 @@ func Overlaps(p, q string) bool {
 		}
 		return (p[i] == '?' || q[j] == '?' || p[i] == q[j]) && at(i+1, j+1)
 	})
+}
+
+// glob reports whether text q, which has no wildcard, matches pattern p:
+// * any run of runes, ? any one but a variable (which may be any text),
+// every other rune itself. It backtracks only to the last *, so it takes
+// time in proportion to the lengths' product at worst, and no memory.
+func glob(p, q []rune) bool {
+	pi, qi, star, mark := 0, 0, -1, 0
+	for qi < len(q) {
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, qi
+			pi++
+		case pi < len(p) && (p[pi] == q[qi] || (p[pi] == '?' && !isVariable(q[qi]))):
+			pi++
+			qi++
+		case star >= 0:
+			mark++
+			pi, qi = star+1, mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // plain reports whether s is text only: no wildcard, escape or variable,

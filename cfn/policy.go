@@ -187,7 +187,8 @@ func (s Statement) NotActions() []string { return foldSet(Texts(s.NotAction)) }
 // pattern or its NotAction leaving it all in.
 func (s Statement) CoversAction(pattern string) bool {
 	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
-		return !slices.ContainsFunc(known, func(a Action) bool { return !s.actionApplies(a.Name, true) })
+		r := compile(s)
+		return !slices.ContainsFunc(known, func(a Action) bool { return !r.actionApplies(a.Name, true) })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionsOverlap(x, pattern) })
@@ -199,7 +200,8 @@ func (s Statement) CoversAction(pattern string) bool {
 // pattern matches: a known action, for a service whose actions are known.
 func (s Statement) TouchesAction(pattern string) bool {
 	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
-		return slices.ContainsFunc(known, func(a Action) bool { return s.actionApplies(a.Name, true) })
+		r := compile(s)
+		return slices.ContainsFunc(known, func(a Action) bool { return r.actionApplies(a.Name, true) })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionCovers(x, pattern) })
@@ -209,14 +211,15 @@ func (s Statement) TouchesAction(pattern string) bool {
 
 // TakesAction reports whether the statement takes in one action, such as
 // kms:Decrypt.
-func (s Statement) TakesAction(action string) bool { return s.actionApplies(action, true) }
+func (s Statement) TakesAction(action string) bool { return compile(s).actionApplies(action, true) }
 
 // ActionsTaken lists the known actions of a service (dynamodb, kms) that
 // the statement takes in.
 func (s Statement) ActionsTaken(service string) []Action {
 	var out []Action
+	r := compile(s)
 	for _, a := range ServiceActions(service) {
-		if s.actionApplies(a.Name, true) {
+		if r.actionApplies(a.Name, true) {
 			out = append(out, a)
 		}
 	}
@@ -225,7 +228,7 @@ func (s Statement) ActionsTaken(service string) []Action {
 
 // TakesResource reports whether the statement may apply to a resource,
 // such as a table's ARN, by its Resource or NotResource.
-func (s Statement) TakesResource(arn string) bool { return s.resourceApplies(arn, Env{}, true) }
+func (s Statement) TakesResource(arn string) bool { return compile(s).resourceApplies(arn, Env{}, true) }
 
 func serviceOf(action string) string {
 	service, _, _ := strings.Cut(action, ":")

@@ -62,10 +62,24 @@ const maxContexts = 4096
 // Permits finds a request of the probe that the policy allows, and how it
 // decides it.
 func (p PolicyDocument) Permits(pr Probe, env Env) (Request, Decision, bool) {
+	return p.Compile().Permits(pr, env)
+}
+
+// Compiled is a policy read once for evaluation, to ask many questions of.
+type Compiled struct {
+	policy rules
+}
+
+// Compile reads a policy for evaluation.
+func (p PolicyDocument) Compile() *Compiled { return &Compiled{p.rules()} }
+
+// Permits finds a request of the probe that the policy allows, and how it
+// decides it.
+func (c *Compiled) Permits(pr Probe, env Env) (Request, Decision, bool) {
 	for _, action := range pr.Actions {
 		r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
-		keys, candidates := p.contextToTry(r, pr, env)
-		if d, ok := p.tryContexts(r, keys, candidates, env, pr.ByPolicyAlone); ok {
+		keys, candidates := c.policy.contextToTry(r, pr, env)
+		if d, ok := c.policy.tryContexts(r, keys, candidates, env, pr.ByPolicyAlone); ok {
 			return r, d, true
 		}
 	}
@@ -75,7 +89,7 @@ func (p PolicyDocument) Permits(pr Probe, env Env) (Request, Decision, bool) {
 // contextToTry lists the condition keys to vary for a request, and the
 // values to try for each: the keys tested by the statements that may
 // apply to it, other than those that follow from the principal.
-func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
+func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
 	candidates := map[string][]string{}
 	given := func(key string) ([]string, bool) {
 		if values, ok := pr.Context[key]; ok {
@@ -93,23 +107,20 @@ func (p PolicyDocument) contextToTry(r Request, pr Probe, env Env) ([]string, ma
 			candidates[key] = values
 		}
 	}
-	for _, s := range p.Statement {
-		may := s.Effect == Allow
-		if _, ok := s.principalApplies(r.Principal, env, may); !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
+	for _, s := range p {
+		may := s.effect == Allow
+		if _, ok := s.principalApplies(r.Principal, env); !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
 			continue
 		}
-		for op, tests := range s.Condition {
-			for key, values := range tests {
-				key = strings.ToLower(key)
-				if values, ok := given(key); ok {
-					candidates[key] = values
-					continue
-				}
-				if principalKeys[key] || !(pr.DecideAll || pathKey(key)) {
-					continue
-				}
-				candidates[key] = append(candidates[key], valuesFor(parseOperator(op), Texts(values))...)
+		for _, t := range s.tests {
+			if values, ok := given(t.key); ok {
+				candidates[t.key] = values
+				continue
 			}
+			if principalKeys[t.key] || !(pr.DecideAll || pathKey(t.key)) {
+				continue
+			}
+			candidates[t.key] = append(candidates[t.key], valuesFor(t.op, t.values)...)
 		}
 	}
 	keys := slices.Sorted(maps.Keys(candidates))
@@ -150,13 +161,13 @@ func valuesFor(o operator, values []string) []string {
 
 // tryContexts tries every combination of the candidate values, in order,
 // and gives the first decision that allows.
-func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[string][]string, env Env, byPolicyAlone bool) (Decision, bool) {
+func (p rules) tryContexts(r Request, keys []string, candidates map[string][]string, env Env, byPolicyAlone bool) (Decision, bool) {
 	total := 1
 	for _, k := range keys {
 		if total *= len(candidates[k]); total > maxContexts {
-			for i, s := range p.Statement {
-				if s.Effect == Allow {
-					if through, ok := s.principalApplies(r.Principal, env, true); ok && !(byPolicyAlone && through) && s.actionApplies(r.Action, true) && s.resourceApplies(r.Resource, env, true) {
+			for i, s := range p {
+				if s.effect == Allow {
+					if through, ok := s.principalApplies(r.Principal, env); ok && !(byPolicyAlone && through) && s.actionApplies(r.Action, true) && s.resourceApplies(r.Resource, env, true) {
 						return Decision{Allowed: true, Statement: i, ThroughAccount: through}, true
 					}
 				}
@@ -176,7 +187,7 @@ func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[str
 				r.Context[k] = v
 			}
 		}
-		if d := p.Decide(r, env); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
+		if d := p.decide(r, env, true); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
 			return d, true
 		}
 		i := len(keys) - 1
@@ -207,35 +218,43 @@ func (p PolicyDocument) tryContexts(r Request, keys []string, candidates map[str
 // policy).
 func (a PolicyDocument) AllowsBeyond(b PolicyDocument, env Env) (Request, bool) {
 	env.ExactReferences = true
-	if r, found := a.allowsBeyond(b, env); found {
-		return r, true
-	}
-	everything := Statement{Effect: Allow, Principal: "*", Action: "*", Resource: "*"}
-	a.Statement = append(slices.Clone(a.Statement), everything)
-	b.Statement = append(slices.Clone(b.Statement), everything)
-	return a.allowsBeyond(b, env)
-}
-
-func (a PolicyDocument) allowsBeyond(b PolicyDocument, env Env) (Request, bool) {
 	both := PolicyDocument{Statement: append(slices.Clone(a.Statement), b.Statement...)}
+	everything := Statement{Effect: Allow, Principal: "*", Action: "*", Resource: "*"}
+	u := universe{principals: both.principalsToTry(), resources: both.resourcesToTry(),
+		actions: PolicyDocument{Statement: append(slices.Clone(both.Statement), everything)}.actionsToTry()}
 	envs := []Env{env}
 	if len(env.Accounts) == 0 {
 		for _, account := range both.accountsNamed() {
 			envs = append(envs, Env{Accounts: []string{account}, ExactReferences: true})
 		}
 	}
-	for _, env := range envs {
-		if r, found := a.beyondIn(b, both, env); found {
-			return r, true
+	ra, rb := a.rules(), b.rules()
+	for _, withEverything := range []bool{false, true} {
+		if withEverything {
+			// A Deny of b that a's Denies do not match.
+			ra, rb = append(ra, compile(everything)), append(rb, compile(everything))
+		}
+		for _, env := range envs {
+			if r, found := ra.beyondIn(rb, u, env); found {
+				return r, true
+			}
 		}
 	}
 	return Request{}, false
 }
 
-func (a PolicyDocument) beyondIn(b, both PolicyDocument, env Env) (Request, bool) {
-	for _, principal := range both.principalsToTry() {
-		for _, action := range both.actionsToTry() {
-			for _, resource := range both.resourcesToTry() {
+// universe is the requests AllowsBeyond tries.
+type universe struct {
+	principals []Principal
+	actions    []string
+	resources  []string
+}
+
+func (a rules) beyondIn(b rules, u universe, env Env) (Request, bool) {
+	both := append(slices.Clone(a), b...)
+	for _, principal := range u.principals {
+		for _, action := range u.actions {
+			for _, resource := range u.resources {
 				r := Request{Principal: principal, Action: action, Resource: resource}
 				if r, found := a.beyond(b, both, r, env); found {
 					return r, true
@@ -247,7 +266,7 @@ func (a PolicyDocument) beyondIn(b, both PolicyDocument, env Env) (Request, bool
 }
 
 // beyond tries the contexts of one principal, action and resource.
-func (a PolicyDocument) beyond(b, both PolicyDocument, r Request, env Env) (Request, bool) {
+func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
 	keys, candidates := both.contextToTry(r, Probe{DecideAll: true}, env)
 	total := 1
 	for _, k := range keys {
@@ -267,7 +286,7 @@ func (a PolicyDocument) beyond(b, both PolicyDocument, r Request, env Env) (Requ
 				r.Context[k] = v
 			}
 		}
-		if da := a.Decide(r, env); da.Allowed {
+		if da := a.decide(r, env, true); da.Allowed {
 			if db := b.decide(r, env, false); !db.Allowed || (db.ThroughAccount && !da.ThroughAccount) {
 				return r, true
 			}
@@ -377,12 +396,17 @@ func (p PolicyDocument) actionsToTry() []string {
 		}
 		services[service] = true
 	}
+	lower := make([]string, len(patterns))
+	for i, p := range patterns {
+		lower[i] = strings.ToLower(p)
+	}
 	var out []string
 	seen := map[string]bool{}
 	add := func(action string) {
 		var signature strings.Builder
-		for _, pattern := range patterns {
-			if actionCovers(pattern, action) {
+		a := strings.ToLower(action)
+		for _, pattern := range lower {
+			if Covers(pattern, a) {
 				signature.WriteString("1")
 			} else {
 				signature.WriteString("0")

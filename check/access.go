@@ -151,9 +151,18 @@ type grant struct {
 // permits asks whether a policy allows the caller any of actions in the
 // given context; when viaPolicy, only by the policy itself, not through
 // the caller's account (where the account's IAM policies decide).
-func permits(p cfn.PolicyDocument, c caller, actions []string, context map[string][]string, env cfn.Env, viaPolicy bool) (grant, bool) {
+// judgedPolicy is a policy as the rules ask it questions: its statements,
+// and the same read once for evaluation.
+type judgedPolicy struct {
+	cfn.PolicyDocument
+	compiled *cfn.Compiled
+}
+
+func judgeable(doc cfn.PolicyDocument) judgedPolicy { return judgedPolicy{doc, doc.Compile()} }
+
+func permits(p judgedPolicy, c caller, actions []string, context map[string][]string, env cfn.Env, viaPolicy bool) (grant, bool) {
 	for _, a := range actions {
-		_, d, ok := p.Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
+		_, d, ok := p.compiled.Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
 		if ok {
 			return grant{a, d}, true
 		}
@@ -163,7 +172,7 @@ func permits(p cfn.PolicyDocument, c caller, actions []string, context map[strin
 
 // allowedActions lists the actions of a set the policy allows the caller
 // in some context, as AWS names them.
-func allowedActions(p cfn.PolicyDocument, c caller, actions []string, env cfn.Env) []string {
+func allowedActions(p judgedPolicy, c caller, actions []string, env cfn.Env) []string {
 	var out []string
 	for _, a := range actions {
 		if _, ok := permits(p, c, []string{a}, nil, env, false); ok {

@@ -114,6 +114,7 @@ type keyPolicy struct {
 	key        cfn.Resource
 	statements []statement
 	explicit   bool
+	policy     judgedPolicy
 }
 
 // keyPoliciesOf gives each key of the template with its key policy. A key
@@ -122,7 +123,9 @@ type keyPolicy struct {
 func keyPoliciesOf(t *cfn.Template) (readable []keyPolicy, unreadableKeys []hit) {
 	for _, k := range t.Resources(keyTypes...) {
 		if k.Prop("KeyPolicy") == nil {
-			readable = append(readable, keyPolicy{key: k})
+			kp := keyPolicy{key: k}
+			kp.policy = judgeable(kp.document())
+			readable = append(readable, kp)
 			continue
 		}
 		statements, err := statementsAt(k, keyPolicyPath)
@@ -130,7 +133,9 @@ func keyPoliciesOf(t *cfn.Template) (readable []keyPolicy, unreadableKeys []hit)
 			unreadableKeys = append(unreadableKeys, unreadable(k.ID, keyPolicyPath, err))
 			continue
 		}
-		readable = append(readable, keyPolicy{key: k, statements: statements, explicit: true})
+		kp := keyPolicy{key: k, statements: statements, explicit: true}
+		kp.policy = judgeable(kp.document())
+		readable = append(readable, kp)
 	}
 	return readable, unreadableKeys
 }
@@ -161,8 +166,8 @@ func keysWithNumberOutside(property string, min, max int) func(*model, Options) 
 	}
 }
 
-// keyPolicyDoc is a key's policy as one document, KMS's default (the
-// account root may do anything) where the template gives none.
+// document is a key's policy as one document, KMS's default (the account
+// root may do anything) where the template gives none.
 func (kp keyPolicy) document() cfn.PolicyDocument {
 	if !kp.explicit {
 		return cfn.PolicyDocument{Statement: []cfn.Statement{{Effect: cfn.Allow, Principal: map[string]any{"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, Action: "kms:*", Resource: "*"}}}
@@ -181,10 +186,10 @@ func (kp keyPolicy) statementPath(d cfn.Decision) []string {
 func keysLockedOut(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
+		doc := kp.policy
 		var managers []string
 		root, unknown := false, false
-		for _, c := range callers(doc, t.env) {
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue
 			}
@@ -222,10 +227,10 @@ func missing(all, have []string) []string {
 func keysOpenToAnyAccount(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
+		doc := kp.policy
 		var g grant
 		ok := false
-		for _, c := range callers(doc, t.env) {
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.account == cfn.UnnamedAccount {
 				if g, ok = permits(doc, c, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true); ok {
 					break
@@ -242,7 +247,7 @@ func keysOpenToAnyAccount(t *model, _ Options) []hit {
 }
 
 // statementKind names the statement that allows a request to anyone.
-func statementKind(doc cfn.PolicyDocument, g grant) string {
+func statementKind(doc judgedPolicy, g grant) string {
 	if doc.Statement[g.Statement].NotPrincipal != nil {
 		return "an Allow with NotPrincipal"
 	}
@@ -263,7 +268,7 @@ func conditionsSaid(s cfn.Statement) string {
 func keysOpenToTheAccount(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
+		doc := kp.policy
 		g, ok := permits(doc, everyoneHere, kmsUseActions, nil, t.env, true)
 		if _, anyone := permits(doc, anyoneElse, kmsUseActions, nil, t.env, true); !ok || anyone {
 			continue // KEY005 tells of a key open to any account
@@ -287,8 +292,8 @@ func keysOpenToTheAccount(t *model, _ Options) []hit {
 func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
-		for _, c := range callers(doc, t.env) {
+		doc := kp.policy
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.wholeAccount || (c.account != "" && !c.thisAccount(t.env)) {
 				continue // the root delegates to IAM; KEY009 judges other accounts
 			}
@@ -308,7 +313,7 @@ func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 }
 
 // fullUseSaid names what a caller may do, as kms:* when it is every action.
-func fullUseSaid(doc cfn.PolicyDocument, c caller, env cfn.Env) string {
+func fullUseSaid(doc judgedPolicy, c caller, env cfn.Env) string {
 	allowed := allowedActions(doc, c, keyActions(), env)
 	if len(allowed) == len(keyActions()) {
 		return "every KMS action, as kms:* gives"
@@ -319,8 +324,8 @@ func fullUseSaid(doc cfn.PolicyDocument, c caller, env cfn.Env) string {
 func keysWithoutGrantLimit(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
-		for _, c := range callers(doc, t.env) {
+		doc := kp.policy
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if _, ok := permits(doc, c, []string{"kms:CreateGrant"}, foreignGrant, t.env, false); ok {
 				hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
 				break
@@ -338,8 +343,8 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
 		for _, kp := range t.keyPolicies {
-			doc := kp.document()
-			for _, c := range callers(doc, t.env) {
+			doc := kp.policy
+			for _, c := range callers(doc.PolicyDocument, t.env) {
 				if !c.named || c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
@@ -355,7 +360,7 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 
 // otherAccountUse judges what a principal of another account may do with
 // the key.
-func otherAccountUse(kp keyPolicy, doc cfn.PolicyDocument, c caller, env cfn.Env) (h hit, held, ok bool) {
+func otherAccountUse(kp keyPolicy, doc judgedPolicy, c caller, env cfn.Env) (h hit, held, ok bool) {
 	who := c.describe(env)
 	if !c.wholeAccount && !c.byCondition {
 		who = fmt.Sprintf("%s of account %s", c.ID, c.account)
@@ -380,8 +385,8 @@ func otherAccountUse(kp keyPolicy, doc cfn.PolicyDocument, c caller, env cfn.Env
 func keysUsedDirectlyByNamedPrincipals(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies {
-		doc := kp.document()
-		for _, c := range callers(doc, t.env) {
+		doc := kp.policy
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if !c.named || c.wholeAccount || c.byCondition || !c.thisAccount(t.env) {
 				continue
 			}
@@ -412,8 +417,8 @@ func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
 		if len(tables) < 2 {
 			continue
 		}
-		doc := kp.document()
-		for _, c := range callers(doc, t.env) {
+		doc := kp.policy
+		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue // KEY009 judges other accounts
 			}

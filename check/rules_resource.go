@@ -106,8 +106,8 @@ func resourcePoliciesGiving(itemAccess bool) func(*model, Options) []hit {
 			if rp.err != nil {
 				continue // CHK001 says so
 			}
-			doc := documentOf(rp.statements)
-			for _, c := range callers(doc, t.env) {
+			doc := judgeable(documentOf(rp.statements))
+			for _, c := range callers(doc.PolicyDocument, t.env) {
 				if c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
@@ -122,7 +122,7 @@ func resourcePoliciesGiving(itemAccess bool) func(*model, Options) []hit {
 
 // resourcePolicyGives judges what one principal of another account may do
 // through a table's resource policy.
-func resourcePolicyGives(rp resourcePolicy, doc cfn.PolicyDocument, c caller, env cfn.Env) (hit, bool) {
+func resourcePolicyGives(rp resourcePolicy, doc judgedPolicy, c caller, env cfn.Env) (hit, bool) {
 	at := func(g grant) []string { return rp.statements[g.Statement].path }
 	who := c.describe(env)
 	if c.named && !c.wholeAccount && !c.byCondition {

@@ -261,7 +261,7 @@ func inlineDocuments(r cfn.Resource, path []string) (documents map[string]any, o
 // less (narrowing) than a; an absent document allows nothing. A document
 // that cannot be read and changed is taken as broadened: never silence.
 func comparePolicies(id, label string, a, b any) []SecurityChange {
-	if a == nil && b == nil {
+	if equal(a, b) {
 		return nil
 	}
 	was, errA := readOrEmpty(a)

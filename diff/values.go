@@ -115,6 +115,9 @@ func isPolicyPath(policies [][]string, path []string) bool {
 // samePolicy reports whether two policy documents allow and deny the same;
 // documents that cannot be read are compared as values.
 func samePolicy(a, b any) bool {
+	if equal(a, b) {
+		return true
+	}
 	pa, errA := cfn.ReadPolicy(a)
 	pb, errB := cfn.ReadPolicy(b)
 	if errA != nil || errB != nil {
