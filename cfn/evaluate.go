@@ -142,15 +142,15 @@ func (p PolicyDocument) Decide(r Request, env Env) Decision { return p.rules().d
 // rule is a statement read once for evaluation: its principals, actions,
 // resources and tests as sets, actions in lower case.
 type rule struct {
-	effect                  string
-	holder                  bool // neither Principal nor NotPrincipal: an identity policy's holder
-	principals              []principalEntry
-	notPrincipal            bool
-	actions                 []string
-	notAction               bool
-	resources               []string
+	effect                   string
+	holder                   bool // neither Principal nor NotPrincipal: an identity policy's holder
+	principals               []principalEntry
+	notPrincipal             bool
+	actions                  []string
+	notAction                bool
+	resources                []string
 	notResource, anyResource bool
-	tests                   []test
+	tests                    []test
 }
 
 // principalEntry is a principal a statement names, and the account it

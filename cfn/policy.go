@@ -228,7 +228,9 @@ func (s Statement) ActionsTaken(service string) []Action {
 
 // TakesResource reports whether the statement may apply to a resource,
 // such as a table's ARN, by its Resource or NotResource.
-func (s Statement) TakesResource(arn string) bool { return compile(s).resourceApplies(arn, Env{}, true) }
+func (s Statement) TakesResource(arn string) bool {
+	return compile(s).resourceApplies(arn, Env{}, true)
+}
 
 func serviceOf(action string) string {
 	service, _, _ := strings.Cut(action, ":")
