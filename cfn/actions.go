@@ -2,6 +2,7 @@ package cfn
 
 import (
 	_ "embed"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -23,6 +24,21 @@ type Action struct {
 	// ResourceTypes are the resource types the action takes, such as table
 	// or key; none when it takes only Resource "*".
 	ResourceTypes []string
+	// conditionKeys are the service's own condition keys a request of the
+	// action may carry, in lower case, ${...} standing for any text.
+	conditionKeys []string
+}
+
+// Carries reports whether a request of the action may carry a condition
+// key: any key but the service's own that the reference does not list
+// for it. kms:Decrypt never carries kms:GrantIsForAWSResource, so a test
+// of it fails there as on a key a request lacks.
+func (a Action) Carries(key string) bool {
+	key = strings.ToLower(key)
+	if serviceOf(key) != serviceOf(a.Name) {
+		return true
+	}
+	return slices.ContainsFunc(a.conditionKeys, func(k string) bool { return Covers(k, key) })
 }
 
 // TakesOnlyAnyResource reports whether the action names no resource type:
@@ -41,12 +57,18 @@ var actions = sync.OnceValue(func() actionTable {
 			continue
 		}
 		fields := strings.Split(line, "\t")
-		if len(fields) != 3 {
+		if len(fields) != 4 {
 			continue
 		}
 		a := Action{Name: fields[0], AccessLevel: fields[1]}
 		if fields[2] != "" {
 			a.ResourceTypes = strings.Split(fields[2], ",")
+		}
+		for _, k := range strings.Split(fields[3], ",") {
+			if k != "" {
+				// ${EncryptionContextKey} is any text: a pattern's *.
+				a.conditionKeys = append(a.conditionKeys, strings.ToLower(substitute(k, func(string) (string, bool) { return "*", true })))
+			}
 		}
 		service, _, _ := strings.Cut(fields[0], ":")
 		t.byService[service] = append(t.byService[service], a)

@@ -1,10 +1,12 @@
 package cfn
 
 import (
+	"fmt"
 	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Request is one request as IAM evaluates it against a policy: who makes
@@ -31,6 +33,7 @@ type Request struct {
 	// follow from the principal (kms:CallerAccount, aws:PrincipalAccount,
 	// aws:PrincipalArn) are always decided.
 	Decides map[string]bool
+	now     time.Time // Env.Now, for the keys of the time
 }
 
 // Env is what evaluation knows of the account a template is deployed to.
@@ -38,6 +41,9 @@ type Env struct {
 	// Accounts are account ids that are the deploying account, besides
 	// ${AWS::AccountId}, as gen check -account gives them.
 	Accounts []string
+	// Now is when requests are made, for aws:CurrentTime and
+	// aws:EpochTime; the zero time leaves them to the caller.
+	Now time.Time
 	// ExactReferences reads a reference as the one value it stands for,
 	// the same wherever it is written, not as text that may be anything:
 	// how two policies of one deployment compare.
@@ -221,6 +227,7 @@ func compile(s Statement) rule {
 // Allow applies where it may, a Deny where it must); else whether it must
 // be (an Allow where it must, a Deny where it may).
 func (p rules) decide(r Request, env Env, may bool) Decision {
+	r.now = env.Now
 	d := Decision{Statement: -1}
 	for i, s := range p {
 		if s.effect != Deny {
@@ -254,10 +261,11 @@ func (s rule) applies(r Request, env Env, may bool) (throughAccount, ok bool) {
 func (s rule) principalApplies(p Principal, env Env) (throughAccount, ok bool) {
 	switch {
 	case s.notPrincipal:
-		// Everyone but those it names.
+		// Everyone but those it names exactly: a role calls through its
+		// sessions, which its ARN does not name, and an account root
+		// names the root user alone.
 		return false, !slices.ContainsFunc(s.principals, func(q principalEntry) bool {
-			_, named := q.matches(p, env)
-			return named
+			return q.ID == p.ID && !strings.Contains(q.ID, ":role/") && !isAttributeReference(q.ID)
 		})
 	case s.holder:
 		return false, true // an identity policy: its holder
@@ -336,6 +344,17 @@ func (r Request) contextValue(key string) (value string, present, free bool) {
 		}
 		return value, value != "" && r.Principal.Kind == "AWS", false
 	}
+	if a, known := LookupAction(r.Action); known && !a.Carries(key) {
+		return "", false, false // absent from every request of the action
+	}
+	if now := r.now; !now.IsZero() {
+		switch key {
+		case "aws:currenttime":
+			return now.UTC().Format(time.RFC3339), true, false
+		case "aws:epochtime":
+			return strconv.FormatInt(now.Unix(), 10), true, false
+		}
+	}
 	if v, ok := r.Context[key]; ok {
 		return v, true, false
 	}
@@ -379,7 +398,9 @@ func (o operator) holds(key string, values []string, r Request, env Env, may boo
 	positive, negative := positiveOf(o.base)
 	// A negated test holds where no value matches: it may hold where not
 	// every value must match, and must hold where none may.
-	matched := slices.ContainsFunc(values, func(v string) bool { return valueMatches(positive, v, value, env, may != negative) })
+	matched := slices.ContainsFunc(values, func(v string) bool {
+		return valueMatches(positive, r.fillVariables(v), value, env, may != negative)
+	})
 	return matched != negative
 }
 
@@ -418,7 +439,14 @@ func valueMatches(base, want, got string, env Env, may bool) bool {
 		}
 		addr, errAddr := netip.ParseAddr(got)
 		return err == nil && errAddr == nil && prefix.Contains(addr)
-	case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "BinaryEquals":
+	case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
+		w, errW := readTime(want)
+		g, errG := readTime(got)
+		if errW != nil || errG != nil {
+			return want == got || may
+		}
+		return compareNumbers(strings.Replace(base, "Date", "Numeric", 1), strconv.FormatInt(w.Unix(), 10), strconv.FormatInt(g.Unix(), 10))
+	case "BinaryEquals":
 		return want == got || may
 	}
 	return may // an operator IAM does not have matches only where it may
@@ -458,6 +486,41 @@ func unnamedRefs(s string) string {
 
 func escapeWildcards(s string) string {
 	return strings.NewReplacer("*", "${*}", "?", "${?}").Replace(s)
+}
+
+// readTime reads a date as IAM's date operators take it: an ISO 8601
+// date and time, a date, or seconds since 1970.
+func readTime(s string) (time.Time, error) {
+	if seconds, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return time.Unix(seconds, 0), nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("not a date: %q", s)
+}
+
+// fillVariables writes the policy variables of a condition's value that
+// the request decides: ${aws:PrincipalAccount}, ${aws:ResourceAccount}
+// (the account of the resource the policy is in, this one) and
+// ${aws:PrincipalArn}; any other stays a variable, which may be any text.
+func (r Request) fillVariables(v string) string {
+	if !strings.Contains(v, "${aws:") {
+		return v
+	}
+	return substitute(v, func(name string) (string, bool) {
+		switch strings.ToLower(name) {
+		case "aws:principalaccount":
+			return AccountOf(r.Principal), AccountOf(r.Principal) != ""
+		case "aws:resourceaccount":
+			return ThisAccount, true
+		case "aws:principalarn":
+			return r.Principal.ID, r.Principal.Kind == "AWS"
+		}
+		return "", false
+	})
 }
 
 func compareNumbers(base, want, got string) bool {

@@ -350,7 +350,7 @@ func ConditionPrincipals(s Statement) []Principal {
 				if len(parts) != 6 {
 					continue
 				}
-				if strings.ContainsAny(parts[4], "*?") {
+				if strings.ContainsAny(parts[4], "*?") || strings.Contains(parts[4], "${") {
 					parts[4] = UnnamedAccount
 				}
 				out = append(out, Principal{Kind: "AWS", ID: strings.NewReplacer("*", "x", "?", "x").Replace(strings.Join(parts, ":"))})

@@ -61,8 +61,6 @@ var (
 	// notThroughDynamoDB is use of a key directly or through another
 	// service.
 	notThroughDynamoDB = map[string][]string{"kms:viaservice": {cfn.Absent, "s3.${AWS::Region}.amazonaws.com"}}
-	// otherTable is use through DynamoDB for a table no policy names.
-	otherTable = map[string][]string{"kms:encryptioncontext:aws:dynamodb:tablename": {cfn.Unnamed, cfn.Absent}}
 	// foreignGrant is a grant that is not for an AWS resource.
 	foreignGrant = map[string][]string{"kms:grantisforawsresource": {"false"}, "kms:viaservice": {cfn.Absent}}
 )
@@ -139,6 +137,43 @@ func admittedByConditions(p cfn.PolicyDocument, env cfn.Env) []caller {
 		}
 	}
 	return out
+}
+
+// tableNameKey is the encryption context DynamoDB gives KMS: the table's
+// name.
+const tableNameKey = "kms:encryptioncontext:aws:dynamodb:tablename"
+
+// otherTables is use through DynamoDB for a table that is none of the
+// template's: one no policy names, and one of every name a pattern of the
+// policy's table names matches that is not one of the template's tables
+// (${AWS::StackName}-* takes in every table of the stack, *-orders any
+// account's orders). A pattern of the name CloudFormation gives a table
+// of the template, ${AWS::StackName}-LogicalId-*, is that table: logical
+// ids hold no hyphen, so no other table of the stack has that name.
+func (m *model) otherTables(doc cfn.PolicyDocument) map[string][]string {
+	own := map[string]bool{}
+	for _, r := range m.Resources(tableTypes...) {
+		own["${"+r.ID+"}"] = true
+		if name := r.Prop("TableName"); name != nil {
+			own[cfn.Text(name)] = true
+		} else {
+			own["${AWS::StackName}-"+r.ID+"-*"] = true
+		}
+	}
+	values := []string{cfn.Unnamed, cfn.Absent}
+	for _, s := range doc.Statement {
+		for _, c := range s.Conditions() {
+			if !strings.EqualFold(c.Key, tableNameKey) {
+				continue
+			}
+			for _, v := range c.Values {
+				if !own[v] {
+					values = append(values, strings.NewReplacer("*", "x", "?", "x").Replace(v))
+				}
+			}
+		}
+	}
+	return map[string][]string{tableNameKey: values}
 }
 
 // grant is a request a policy allows: the action and how the policy

@@ -135,7 +135,7 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	if opts.Today.IsZero() {
 		opts.Today = time.Now()
 	}
-	m := newModel(t, cfn.Env{Accounts: opts.Accounts})
+	m := newModel(t, cfn.Env{Accounts: opts.Accounts, Now: opts.Today})
 	var out []Finding
 	for _, r := range rules {
 		for _, h := range r.find(m, opts) {

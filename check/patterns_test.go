@@ -82,6 +82,8 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"39:13: error IAM004 Broad: a policy allows kms:PutKeyPolicy on every key: full use and administration of every key whose policy delegates to IAM",
 			"15:13: error KEY005 Key: an Allow with NotPrincipal lets principals of any account call kms:Decrypt on the key: it has no condition",
 			"9:7: info KEY008 Key: " + noGrantLimit,
+			// NotPrincipal names the role, not the sessions it calls through.
+			"15:13: error KEY009 Key: arn:aws:iam::111122223333:role/Auditor of account 111122223333 may call kms:Decrypt other than through DynamoDB: another account may decrypt with the key directly",
 			"19:13: error KEY009 Key: arn:aws:iam::111122223333:role/Admin of account 111122223333 may call kms:CreateGrant: another account may manage the key",
 		}},
 		{"sam-policy-templates.yaml", []string{

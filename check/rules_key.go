@@ -58,7 +58,7 @@ var keyRules = []Rule{
 	},
 	{
 		ID: "KEY007", Title: "a principal other than the account root has full use of the key", Severity: Error,
-		Why: "a principal that may decrypt, create grants and change or delete the key, by kms:* or by a list or wildcards " +
+		Why: "a principal that may decrypt and change the key policy, or decrypt, create grants and delete the key, by kms:* or by a list or wildcards " +
 			"that add up to it, may read everything the key protects and hand the key to anyone",
 		Fix:   "grant that principal only the actions it needs; administrators need no Encrypt or Decrypt",
 		Basis: []string{"https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators"},
@@ -301,11 +301,17 @@ func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 			if !ok {
 				continue
 			}
+			// kms:PutKeyPolicy gives the principal whatever else it lacks.
+			_, rewrites := permits(doc, c, []string{"kms:PutKeyPolicy"}, direct, t.env, true)
 			_, grants := permits(doc, c, []string{"kms:CreateGrant"}, nil, t.env, true)
-			_, manages := permits(doc, c, []string{"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"}, direct, t.env, true)
-			if grants && manages {
+			_, deletes := permits(doc, c, []string{"kms:ScheduleKeyDeletion"}, direct, t.env, true)
+			switch {
+			case rewrites:
 				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(decrypt.Decision), message: fmt.Sprintf(
-					"%s may decrypt, create grants and change or delete the key: %s", c.describe(t.env), fullUseSaid(doc, c, t.env))})
+					"%s may decrypt and change the key policy, which gives it anything else: %s", c.describe(t.env), fullUseSaid(doc, c, t.env))})
+			case grants && deletes:
+				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(decrypt.Decision), message: fmt.Sprintf(
+					"%s may decrypt, create grants and delete the key: %s", c.describe(t.env), fullUseSaid(doc, c, t.env))})
 			}
 		}
 	}
@@ -348,7 +354,7 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 				if !c.named || c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
-				h, isHeld, ok := otherAccountUse(kp, doc, c, t.env)
+				h, isHeld, ok := otherAccountUse(kp, doc, c, t.env, t.otherTables(doc.PolicyDocument))
 				if ok && isHeld == held {
 					hits = append(hits, h)
 				}
@@ -360,7 +366,7 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 
 // otherAccountUse judges what a principal of another account may do with
 // the key.
-func otherAccountUse(kp keyPolicy, doc judgedPolicy, c caller, env cfn.Env) (h hit, held, ok bool) {
+func otherAccountUse(kp keyPolicy, doc judgedPolicy, c caller, env cfn.Env, otherTables map[string][]string) (h hit, held, ok bool) {
 	who := c.describe(env)
 	if !c.wholeAccount && !c.byCondition {
 		who = fmt.Sprintf("%s of account %s", c.ID, c.account)
@@ -371,7 +377,7 @@ func otherAccountUse(kp keyPolicy, doc judgedPolicy, c caller, env cfn.Env) (h h
 	if g, direct := permits(doc, c, kmsUseActions, notThroughDynamoDB, env, false); direct {
 		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may call %s other than through DynamoDB: another account may decrypt with the key directly", who, g.action)}, false, true
 	}
-	if g, anyTable := permits(doc, c, kmsUseActions, otherTable, env, false); anyTable {
+	if g, anyTable := permits(doc, c, kmsUseActions, otherTables, env, false); anyTable {
 		return hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf("%s may call %s through DynamoDB for any table, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)", who, g.action)}, false, true
 	}
 	if g, uses := permits(doc, c, kmsUseActions, nil, env, false); uses {
@@ -422,7 +428,7 @@ func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue // KEY009 judges other accounts
 			}
-			if g, ok := permits(doc, c, kmsUseActions, otherTable, t.env, true); ok {
+			if g, ok := permits(doc, c, kmsUseActions, t.otherTables(doc.PolicyDocument), t.env, true); ok {
 				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
 					"encrypts %s, and %s may use it through DynamoDB for any of them, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)",
 					strings.Join(tables, ", "), c.describe(t.env))})
