@@ -116,6 +116,9 @@ func ARNParts(arn string) []string {
 // attribute, ${Resource.Attribute}, as Text writes !GetAtt.
 func isAttributeReference(text string) bool {
 	inner, ok := strings.CutPrefix(text, "${")
+	if !ok {
+		return false
+	}
 	if inner, ok = strings.CutSuffix(inner, "}"); !ok || strings.ContainsAny(inner, "${}") {
 		return false
 	}

@@ -257,7 +257,8 @@ func (n normalizer) undecidedIf(v map[string]any, args []any, at []string, typ s
 }
 
 // findInMap looks up a Fn::FindInMap whose keys are written out or decided,
-// and one keyed by AWS::Region where every Region's entry gives the same.
+// and one keyed by AWS::Region where every Region's entry gives the same;
+// where the entry is missing, its DefaultValue (AWS::LanguageExtensions).
 func (n normalizer) findInMap(arg any) (any, bool) {
 	args, ok := arg.([]any)
 	if !ok || len(args) < 3 {
@@ -269,21 +270,29 @@ func (n normalizer) findInMap(arg any) (any, bool) {
 	if !isName || !isSecond {
 		return nil, false
 	}
+	fallback := At(args, "3", "DefaultValue")
+	lookup := func(first string) (any, bool) {
+		if found := At(mappings, name, first, second); found != nil {
+			return found, true
+		}
+		return fallback, fallback != nil
+	}
 	if first, ok := args[1].(string); ok {
-		found := At(mappings, name, first, second)
-		return found, found != nil
+		return lookup(first)
 	}
 	if ref, _ := RefTarget(args[1]); ref != "AWS::Region" {
 		return nil, false
 	}
-	byRegion, ok := At(mappings, name).(map[string]any)
 	if n.region != "" {
-		found := At(byRegion, n.region, second)
-		return found, found != nil
+		return lookup(n.region)
+	}
+	byRegion, _ := At(mappings, name).(map[string]any)
+	if len(byRegion) == 0 || fallback != nil {
+		return nil, false // another Region gives the default: only a deployment decides
 	}
 	var shared any
 	for i, region := range sortedKeys(byRegion) {
-		found := At(mappings, name, region, second)
+		found := At(byRegion, region, second)
 		if found == nil || (i > 0 && !equalValues(found, shared)) {
 			return nil, false
 		}

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Absent, among the values a Probe tries for a condition key, is a request
+// Absent is, among the values a Probe tries for a condition key, a request
 // that does not carry the key.
 const Absent = "\x00absent"
 
@@ -364,9 +364,7 @@ func ConditionPrincipals(s Statement) []Principal {
 func (p PolicyDocument) accountsNamed() []string {
 	var out []string
 	add := func(text string) {
-		for _, m := range accountID.FindAllString(text, -1) {
-			out = append(out, m)
-		}
+		out = append(out, accountID.FindAllString(text, -1)...)
 	}
 	for _, s := range p.Statement {
 		for _, q := range slices.Concat(s.Principals(), s.NotPrincipals(), ConditionPrincipals(s)) {

@@ -71,7 +71,9 @@ func (t *Template) Deployments(region string) Deployments {
 	for _, values := range assignments {
 		s := Scenario{Values: map[string]string{}, Conditions: map[string]bool{}}
 		for _, in := range inputs {
-			if v := values[in.name]; v != Unnamed {
+			// A Region the mappings do not name is one still: it takes
+			// the lookups' default values.
+			if v := values[in.name]; v != Unnamed || in.name == "AWS::Region" {
 				s.Values[in.name] = v
 			}
 		}
@@ -136,7 +138,10 @@ func (d Deployments) Describe(in []int) string {
 		for _, s := range d.Scenarios {
 			v, given := s.Values[name]
 			if given && matches(func(o Scenario) bool { return o.Values[name] == v }) {
-				if name == "AWS::Region" {
+				switch {
+				case name == "AWS::Region" && v == Unnamed:
+					return "(in a Region the mappings do not name)"
+				case name == "AWS::Region":
 					return "(in Region " + v + ")"
 				}
 				return fmt.Sprintf("(when parameter %s is %s)", name, v)
@@ -205,7 +210,8 @@ func (t *Template) deploymentInputs(region string) (inputs, free []input) {
 
 // regionMappingKeys lists the Regions of the mappings that Fn::FindInMap
 // looks up by AWS::Region in the resources: a deployment in any other
-// Region fails, so those are the Regions there are.
+// Region fails, so those are the Regions there are; but for a lookup with
+// a DefaultValue, which any other Region (Unnamed) gives.
 func (t *Template) regionMappingKeys() []string {
 	var out []string
 	visitAll(t.root["Resources"], func(v any) {
@@ -213,6 +219,9 @@ func (t *Template) regionMappingKeys() []string {
 			if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
 				if m, ok := At(t.Section("Mappings"), Text(At(arg, "0"))).(map[string]any); ok {
 					out = append(out, sortedKeys(m)...)
+				}
+				if At(arg, "3", "DefaultValue") != nil {
+					out = append(out, Unnamed)
 				}
 			}
 		}

@@ -66,10 +66,6 @@ func policyStatements(doc any, path []string) ([]statement, error) {
 
 func allows(s cfn.Statement) bool { return s.Effect == cfn.Allow }
 
-func hasPrincipal(s cfn.Statement, match func(cfn.Principal) bool) bool {
-	return slices.ContainsFunc(s.Principals(), match)
-}
-
 // isAccountRoot reports whether a principal names a whole account: its root
 // ARN or its id, the account written out, as ${AWS::AccountId} or as any
 // other reference, such as a parameter.
