@@ -156,7 +156,7 @@ func TestWhoCanReachTheWriterAsLambdasAPIAnswers(t *testing.T) {
 			api.config, api.asked = latest, map[string]map[string]int{}
 			server := httptest.NewServer(&api)
 			defer server.Close()
-			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, IAM: d, S3: d,
+			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, IAM: d, S3: d, AutoScaling: d,
 				Lambda: lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: &server.URL, Credentials: aws.AnonymousCredentials{}})}
 			lines, err := v.Stack(context.Background(), stackName)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	scalingtypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -28,12 +29,17 @@ type stack struct {
 	physical map[string]string
 	ofType   map[string][]string
 	values   cfn.Stack
-	// undeployed says, by logical id, why a resource of the stack has no
-	// physical id or is in a failed state: its checks cannot run.
-	undeployed map[string]string
+	// status is the status of each resource the stack lists, by logical
+	// id, with a physical id or without; nameless counts the resources it
+	// lists with no logical id, as moto lists each one its CloudFormation
+	// skipped.
+	status   map[string]string
+	nameless int
 	// attached gives, once, what the template attaches to its functions.
 	attached func() attachments
-	asked    asked
+	// scaling gives, once, the auto scaling the template makes.
+	scaling func() scaling
+	asked   asked
 }
 
 // asked holds the services' answers about the stack's resources, by
@@ -50,6 +56,10 @@ type asked struct {
 	// mappings is every event source mapping of the Region.
 	mappings  memo[[]lambdatypes.EventSourceMappingConfiguration]
 	artifacts memo[string]
+	// scalableTargets and scalingPolicies are every one of DynamoDB's in
+	// the Region.
+	scalableTargets memo[[]scalingtypes.ScalableTarget]
+	scalingPolicies memo[[]scalingtypes.ScalingPolicy]
 }
 
 // memo keeps one answer per key; a caller that asks while another waits for
@@ -164,18 +174,19 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %q: template: %w", name, err)
 	}
-	s := &stack{template: parsed, physical: map[string]string{}, ofType: map[string][]string{}, undeployed: map[string]string{}}
+	s := &stack{template: parsed, physical: map[string]string{}, ofType: map[string][]string{}, status: map[string]string{}}
 	for _, r := range resources {
-		id, status := aws.ToString(r.LogicalResourceId), string(r.ResourceStatus)
-		switch {
-		case r.PhysicalResourceId == nil || r.ResourceType == nil:
-			s.undeployed[id] = "no physical id (status " + status + ")"
+		id, physical, typ := aws.ToString(r.LogicalResourceId), aws.ToString(r.PhysicalResourceId), aws.ToString(r.ResourceType)
+		if id == "" {
+			s.nameless++
 			continue
-		case strings.HasSuffix(status, "_FAILED"):
-			s.undeployed[id] = "status " + status
 		}
-		s.physical[id] = *r.PhysicalResourceId
-		s.ofType[*r.ResourceType] = append(s.ofType[*r.ResourceType], id)
+		s.status[id] = string(r.ResourceStatus)
+		if physical == "" || typ == "" {
+			continue
+		}
+		s.physical[id] = physical
+		s.ofType[typ] = append(s.ofType[typ], id)
 	}
 	for _, ids := range s.ofType {
 		slices.Sort(ids)
@@ -195,6 +206,7 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 	}
 	s.values = cfn.Stack{Pseudo: pseudo, Parameters: parameters, Physical: s.physical, Attribute: v.attributes(ctx, s)}
 	s.attached = sync.OnceValue(s.attachments)
+	s.scaling = sync.OnceValue(s.promisedScaling)
 	return s, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -53,6 +54,10 @@ type (
 	S3 interface {
 		GetObject(context.Context, *s3.GetObjectInput, ...func(*s3.Options)) (*s3.GetObjectOutput, error)
 	}
+	AutoScaling interface {
+		DescribeScalableTargets(context.Context, *applicationautoscaling.DescribeScalableTargetsInput, ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalableTargetsOutput, error)
+		DescribeScalingPolicies(context.Context, *applicationautoscaling.DescribeScalingPoliciesInput, ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalingPoliciesOutput, error)
+	}
 )
 
 // New makes a Verifier with the SDK's clients for cfg, each sending at most
@@ -70,6 +75,7 @@ func New(cfg aws.Config) Verifier {
 		Lambda:         lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
 		IAM:            iam.NewFromConfig(cfg, func(o *iam.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
 		S3:             s3.NewFromConfig(cfg, func(o *s3.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
+		AutoScaling:    applicationautoscaling.NewFromConfig(cfg, func(o *applicationautoscaling.Options) { o.HTTPClient = bounded(o.HTTPClient) }),
 	}
 }
 
@@ -81,6 +87,9 @@ type Verifier struct {
 	Lambda         Lambda
 	IAM            IAM
 	S3             S3
+	// AutoScaling is Application Auto Scaling, which scales a table's
+	// provisioned capacity.
+	AutoScaling AutoScaling
 	// Emulator is true when the services are an emulator such as moto,
 	// which cannot answer every question: a call it fails is then "not
 	// verifiable" instead of a failure. Only the caller knows: an endpoint
@@ -128,8 +137,8 @@ func Summary(stack string, lines []Line) (summary string, failed bool) {
 func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.Subject, l.Detail) }
 
 // unverifiedTypes give access to a table or key, or hold one, and verify
-// does not compare them with the template: a stack with one is not proven,
-// so each fails rather than pass unseen.
+// does not compare them with the template: a stack whose template makes one
+// is not proven, so each fails rather than pass unseen.
 var unverifiedTypes = []string{
 	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User", "AWS::KMS::ReplicaKey",
 }
@@ -171,24 +180,23 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 
 // jobs lists the stack's checks in the order their lines are printed.
 func (v Verifier) jobs(s *stack) []job {
-	lines := func(l ...Line) job { return func(context.Context) []Line { return l } }
 	one := func(c func(context.Context) Line) job {
 		return func(ctx context.Context) []Line { return []Line{c(ctx)} }
 	}
-	out := []job{func(context.Context) []Line { return templatePosture(s) }}
-	for _, id := range sortedKeys(s.undeployed) {
-		out = append(out, lines(Line{Fail, "resource " + id, s.undeployed[id] + ": the stack is not as its template says"}))
+	out := []job{
+		func(context.Context) []Line { return templatePosture(s) },
+		func(context.Context) []Line { return v.deployment(s) },
+		func(context.Context) []Line { return s.unverifiedResources() },
+		func(context.Context) []Line { return unmatchedAttachments(s) },
+		func(context.Context) []Line { return unmatchedScaling(s) },
 	}
-	for _, typ := range unverifiedTypes {
-		for _, id := range s.ofType[typ] {
-			out = append(out, lines(Line{Fail, "resource " + id, typ + " can give access to a table or key, and verify does not compare it yet: the stack is not proven"}))
-		}
-	}
-	out = append(out, func(context.Context) []Line { return unmatchedAttachments(s) })
 	for _, table := range s.ofType["AWS::DynamoDB::Table"] {
 		out = append(out,
 			one(func(ctx context.Context) Line { return v.tableSSE(ctx, s, table) }),
 			func(ctx context.Context) []Line { return v.tablePolicies(ctx, s, table) },
+			func(ctx context.Context) []Line { return v.indexes(ctx, s, table) },
+			func(ctx context.Context) []Line { return v.capacity(ctx, s, table) },
+			func(ctx context.Context) []Line { return v.autoScaling(ctx, s, table) },
 			one(func(ctx context.Context) Line { return v.deletionProtection(ctx, s, table) }),
 			one(func(ctx context.Context) Line { return v.pointInTimeRecovery(ctx, s, table) }))
 	}

@@ -7,11 +7,16 @@ import (
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	scalingtypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -37,40 +42,55 @@ const (
 // deployed answers like an endpoint holding the default stack, deployed as
 // golden/default.yaml promises; each test breaks one thing.
 type deployed struct {
-	template     string
-	sse          *dbtypes.SSEDescription
-	describeErr  error
-	keyState     kmstypes.KeyState
-	rotation     bool
-	period       *int32
-	keyPolicy    string
-	trust        string
-	inline       map[string]string
-	attached     []string
-	env          map[string]string
-	runsAs       string
-	layers       []string
-	managed      map[string]string // default version of each customer managed policy, by ARN
-	extra        []cfntypes.StackResourceSummary
-	parameters   []cfntypes.Parameter
-	boundary     string // "" for none
-	stream       string // the table's stream ARN, "" for no stream
-	tablePolicy  string // "" for none
-	streamPolicy string // "" for none
-	grants       []kmstypes.GrantListEntry
-	// deletionProtection and recovery are the table's; recovery's period
-	// is nil where DynamoDB gives none.
-	deletionProtection bool
-	recovery           dbtypes.PointInTimeRecoveryDescription
-	codeSHA256         string            // the writer's CodeSha256
-	objects            map[string]string // S3's objects, by bucket/key
-	functionPolicies   map[string]string // the writer's resource policies, by qualifier, "" for the function
-	urls               map[string]lambdatypes.FunctionUrlAuthType
-	aliases            []string
-	inRegion           []lambdatypes.FunctionConfiguration // every function and version of the Region but the writer's $LATEST
-	mappings           []lambdatypes.EventSourceMappingConfiguration
+	template string
+	// listed is what ListStackResources lists, in two pages; extra is
+	// listed after it.
+	listed      []cfntypes.StackResourceSummary
+	tables      map[string]*dbtypes.TableDescription // by name
+	describeErr error
+	keyState    kmstypes.KeyState
+	rotation    bool
+	period      *int32
+	keyPolicy   string
+	trust       string
+	inline      map[string]string
+	attached    []string
+	env         map[string]string
+	runsAs      string
+	layers      []string
+	managed     map[string]string // default version of each customer managed policy, by ARN
+	extra       []cfntypes.StackResourceSummary
+	parameters  []cfntypes.Parameter
+	boundary    string            // "" for none
+	policies    map[string]string // the resource policies of tables and streams, by ARN
+	grants      []kmstypes.GrantListEntry
+	// recovery is every table's; its period is nil where DynamoDB gives
+	// none.
+	recovery         dbtypes.PointInTimeRecoveryDescription
+	codeSHA256       string            // the writer's CodeSha256
+	objects          map[string]string // S3's objects, by bucket/key
+	functionPolicies map[string]string // the writer's resource policies, by qualifier, "" for the function
+	urls             map[string]lambdatypes.FunctionUrlAuthType
+	aliases          []string
+	inRegion         []lambdatypes.FunctionConfiguration // every function and version of the Region but the writer's $LATEST
+	mappings         []lambdatypes.EventSourceMappingConfiguration
+	scalableTargets  []scalingtypes.ScalableTarget // DynamoDB's, answered two to a page
+	scalingPolicies  []scalingtypes.ScalingPolicy
+	scalingErr       error // what DescribeScalableTargets answers instead, if set
 	// jitter makes each answer take a random while, up to 3 ms.
 	jitter bool
+	// asked counts the requests of some operations, by name.
+	mu    sync.Mutex
+	asked map[string]int
+}
+
+func (d *deployed) note(operation string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.asked == nil {
+		d.asked = map[string]int{}
+	}
+	d.asked[operation]++
 }
 
 func (d *deployed) wait() {
@@ -105,7 +125,24 @@ func healthy(t *testing.T) *deployed {
 	}
 	return &deployed{
 		template: processed(string(golden)),
-		sse:      &dbtypes.SSEDescription{Status: dbtypes.SSEStatusEnabled, SSEType: dbtypes.SSETypeKms, KMSMasterKeyArn: aws.String(keyARN)},
+		listed: []cfntypes.StackResourceSummary{
+			stackResource("DynamoDbTableKmsKey", "key-1", "AWS::KMS::Key"),
+			stackResource("DynamoDbTableKmsKeyAlias", "alias/stack/table", "AWS::KMS::Alias"),
+			stackResource("DynamoDbWriteFunctionRole", "stack-role-1", "AWS::IAM::Role"),
+			stackResource("DynamoDbWriteFunctionPolicy", "stack-Dyna-1", "AWS::IAM::Policy"),
+			stackResource("DynamoDbTable", "stack-table-1", "AWS::DynamoDB::Table"),
+			stackResource("DynamoDbWriteFunction", writerName, "AWS::Lambda::Function"),
+			stackResource("DynamoDbWriteFunctionLogGroup", "/aws/lambda/"+writerName, "AWS::Logs::LogGroup"),
+		},
+		tables: map[string]*dbtypes.TableDescription{"stack-table-1": {
+			TableName: aws.String("stack-table-1"), TableArn: aws.String(tableARN),
+			SSEDescription:            &dbtypes.SSEDescription{Status: dbtypes.SSEStatusEnabled, SSEType: dbtypes.SSETypeKms, KMSMasterKeyArn: aws.String(keyARN)},
+			DeletionProtectionEnabled: aws.Bool(false),
+			AttributeDefinitions:      []dbtypes.AttributeDefinition{{AttributeName: aws.String("id"), AttributeType: dbtypes.ScalarAttributeTypeS}},
+			KeySchema:                 []dbtypes.KeySchemaElement{{AttributeName: aws.String("id"), KeyType: dbtypes.KeyTypeHash}},
+			BillingModeSummary:        &dbtypes.BillingModeSummary{BillingMode: dbtypes.BillingModePayPerRequest},
+			ProvisionedThroughput:     &dbtypes.ProvisionedThroughputDescription{ReadCapacityUnits: aws.Int64(0), WriteCapacityUnits: aws.Int64(0)},
+		}},
 		keyState: kmstypes.KeyStateEnabled,
 		rotation: true,
 		period:   aws.Int32(365),
@@ -191,13 +228,18 @@ func (d deployedLambda) ListEventSourceMappings(context.Context, *lambda.ListEve
 	return &lambda.ListEventSourceMappingsOutput{EventSourceMappings: d.mappings}, nil
 }
 
+// table is the default stack's table.
+func (d *deployed) table() *dbtypes.TableDescription { return d.tables["stack-table-1"] }
+
+// stackResource is a resource as ListStackResources lists it once made.
+func stackResource(logical, physical, typ string) cfntypes.StackResourceSummary {
+	return cfntypes.StackResourceSummary{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ), ResourceStatus: cfntypes.ResourceStatusCreateComplete}
+}
+
 func (d *deployed) GetResourcePolicy(_ context.Context, in *dynamodb.GetResourcePolicyInput, _ ...func(*dynamodb.Options)) (*dynamodb.GetResourcePolicyOutput, error) {
 	d.wait()
-	policy := d.tablePolicy
-	if *in.ResourceArn == d.stream {
-		policy = d.streamPolicy
-	}
-	if policy == "" {
+	policy, ok := d.policies[*in.ResourceArn]
+	if !ok {
 		return nil, &dbtypes.PolicyNotFoundException{Message: aws.String("Resource-based policy not found")}
 	}
 	return &dynamodb.GetResourcePolicyOutput{Policy: &policy}, nil
@@ -205,6 +247,7 @@ func (d *deployed) GetResourcePolicy(_ context.Context, in *dynamodb.GetResource
 
 func (d *deployed) ListGrants(context.Context, *kms.ListGrantsInput, ...func(*kms.Options)) (*kms.ListGrantsOutput, error) {
 	d.wait()
+	d.note("ListGrants")
 	return &kms.ListGrantsOutput{Grants: d.grants}, nil
 }
 
@@ -220,20 +263,11 @@ func (d *deployed) DescribeStacks(context.Context, *cloudformation.DescribeStack
 // ListStackResources answers in two pages, as AWS does for big stacks.
 func (d *deployed) ListStackResources(_ context.Context, in *cloudformation.ListStackResourcesInput, _ ...func(*cloudformation.Options)) (*cloudformation.ListStackResourcesOutput, error) {
 	d.wait()
-	resource := func(logical, physical, typ string) cfntypes.StackResourceSummary {
-		return cfntypes.StackResourceSummary{LogicalResourceId: aws.String(logical), PhysicalResourceId: aws.String(physical), ResourceType: aws.String(typ)}
-	}
+	all := slices.Concat(d.listed, d.extra)
 	if in.NextToken == nil {
-		return &cloudformation.ListStackResourcesOutput{NextToken: aws.String("page-2"), StackResourceSummaries: []cfntypes.StackResourceSummary{
-			resource("DynamoDbTableKmsKey", "key-1", "AWS::KMS::Key"),
-			resource("DynamoDbWriteFunctionRole", "stack-role-1", "AWS::IAM::Role"),
-			resource("DynamoDbWriteFunctionPolicy", "stack-Dyna-1", "AWS::IAM::Policy"),
-		}}, nil
+		return &cloudformation.ListStackResourcesOutput{NextToken: aws.String("page-2"), StackResourceSummaries: all[:len(all)/2]}, nil
 	}
-	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: append([]cfntypes.StackResourceSummary{
-		resource("DynamoDbTable", "stack-table-1", "AWS::DynamoDB::Table"),
-		resource("DynamoDbWriteFunction", writerName, "AWS::Lambda::Function"),
-	}, d.extra...)}, nil
+	return &cloudformation.ListStackResourcesOutput{StackResourceSummaries: all[len(all)/2:]}, nil
 }
 
 func (d *deployed) GetTemplate(context.Context, *cloudformation.GetTemplateInput, ...func(*cloudformation.Options)) (*cloudformation.GetTemplateOutput, error) {
@@ -241,17 +275,49 @@ func (d *deployed) GetTemplate(context.Context, *cloudformation.GetTemplateInput
 	return &cloudformation.GetTemplateOutput{TemplateBody: &d.template}, nil
 }
 
-func (d *deployed) DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
+func (d *deployed) DescribeTable(_ context.Context, in *dynamodb.DescribeTableInput, _ ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error) {
 	d.wait()
-	out := &dynamodb.DescribeTableOutput{Table: &dbtypes.TableDescription{TableArn: aws.String(tableARN), SSEDescription: d.sse, DeletionProtectionEnabled: &d.deletionProtection}}
-	if d.stream != "" {
-		out.Table.LatestStreamArn = &d.stream
+	d.note("DescribeTable")
+	table, ok := d.tables[aws.ToString(in.TableName)]
+	if !ok {
+		return nil, &dbtypes.ResourceNotFoundException{Message: aws.String("Requested resource not found: Table: " + aws.ToString(in.TableName) + " not found")}
 	}
-	return out, nil
+	return &dynamodb.DescribeTableOutput{Table: table}, nil
+}
+
+// DescribeScalableTargets answers two targets to a page, as it does
+// with MaxResults 2.
+func (d *deployed) DescribeScalableTargets(_ context.Context, in *applicationautoscaling.DescribeScalableTargetsInput, _ ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalableTargetsOutput, error) {
+	d.wait()
+	d.note("DescribeScalableTargets")
+	if d.scalingErr != nil {
+		return nil, d.scalingErr
+	}
+	page, next := pageOf(d.scalableTargets, in.NextToken)
+	return &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: page, NextToken: next}, nil
+}
+
+func (d *deployed) DescribeScalingPolicies(_ context.Context, in *applicationautoscaling.DescribeScalingPoliciesInput, _ ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalingPoliciesOutput, error) {
+	d.wait()
+	d.note("DescribeScalingPolicies")
+	page, next := pageOf(d.scalingPolicies, in.NextToken)
+	return &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: page, NextToken: next}, nil
+}
+
+// pageOf gives the page of all that token starts, two to a page, and the
+// next page's token.
+func pageOf[T any](all []T, token *string) ([]T, *string) {
+	from, _ := strconv.Atoi(aws.ToString(token))
+	to := min(from+2, len(all))
+	if to == len(all) {
+		return all[from:to], nil
+	}
+	return all[from:to], aws.String(strconv.Itoa(to))
 }
 
 func (d *deployed) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*kms.Options)) (*kms.DescribeKeyOutput, error) {
 	d.wait()
+	d.note("DescribeKey")
 	if d.describeErr != nil {
 		return nil, d.describeErr
 	}
@@ -260,11 +326,13 @@ func (d *deployed) DescribeKey(context.Context, *kms.DescribeKeyInput, ...func(*
 
 func (d *deployed) GetKeyRotationStatus(context.Context, *kms.GetKeyRotationStatusInput, ...func(*kms.Options)) (*kms.GetKeyRotationStatusOutput, error) {
 	d.wait()
+	d.note("GetKeyRotationStatus")
 	return &kms.GetKeyRotationStatusOutput{KeyRotationEnabled: d.rotation, RotationPeriodInDays: d.period}, nil
 }
 
 func (d *deployed) GetKeyPolicy(context.Context, *kms.GetKeyPolicyInput, ...func(*kms.Options)) (*kms.GetKeyPolicyOutput, error) {
 	d.wait()
+	d.note("GetKeyPolicy")
 	return &kms.GetKeyPolicyOutput{Policy: &d.keyPolicy}, nil
 }
 
@@ -322,7 +390,7 @@ func (d *deployed) GetPolicyVersion(_ context.Context, in *iam.GetPolicyVersionI
 
 func run(t *testing.T, d *deployed, emulator bool) []Line {
 	t.Helper()
-	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, Emulator: emulator}
+	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, AutoScaling: d, Emulator: emulator}
 	lines, err := v.Stack(context.Background(), stackName)
 	if err != nil {
 		t.Fatal(err)
@@ -335,6 +403,9 @@ func TestAHealthyStackPassesEveryCheck(t *testing.T) {
 		"PASS template: gen check finds no error (0 warnings)",
 		"PASS table DynamoDbTable: SSE ENABLED, type KMS, with the stack's key DynamoDbTableKmsKey",
 		"PASS table DynamoDbTable: no resource policy, as the template gives none",
+		"PASS table DynamoDbTable: key schema id (S) HASH and indexes as the template makes them: no index",
+		"PASS table DynamoDbTable: billing mode PAY_PER_REQUEST, capacity as the template sets it: the table has no on-demand ceiling",
+		"PASS table DynamoDbTable: no auto scaling, as the template makes none",
 		"PASS table DynamoDbTable: deletion protection is off, as the template leaves it",
 		"PASS table DynamoDbTable: point-in-time recovery is off, as the template leaves it",
 		"PASS key DynamoDbTableKmsKey: Enabled",
@@ -375,10 +446,12 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		tamper func(*deployed)
 		want   []string
 	}{
-		{"SSE off", func(d *deployed) { d.sse.Status = dbtypes.SSEStatusDisabled }, []string{table + "SSE is DISABLED, not ENABLED"}},
-		{"the table on another key", func(d *deployed) { d.sse.KMSMasterKeyArn = aws.String("arn:aws:kms:us-east-1:123456789012:key/other") },
+		{"SSE off", func(d *deployed) { d.table().SSEDescription.Status = dbtypes.SSEStatusDisabled }, []string{table + "SSE is DISABLED, not ENABLED"}},
+		{"the table on another key", func(d *deployed) {
+			d.table().SSEDescription.KMSMasterKeyArn = aws.String("arn:aws:kms:us-east-1:123456789012:key/other")
+		},
 			[]string{table + "encrypted with arn:aws:kms:us-east-1:123456789012:key/other, not the stack's key DynamoDbTableKmsKey (key-1)"}},
-		{"no SSEDescription from AWS", func(d *deployed) { d.sse = nil },
+		{"no SSEDescription from AWS", func(d *deployed) { d.table().SSEDescription = nil },
 			[]string{table + "SSE: DescribeTable returned no SSEDescription (moto drops it for tables created through CloudFormation; on AWS it means an AWS owned key)"}},
 		{"a disabled key", func(d *deployed) { d.keyState = kmstypes.KeyStateDisabled },
 			[]string{key + "state is Disabled, not Enabled: its tables become inaccessible"}},
@@ -422,7 +495,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 				Operations: []kmstypes.GrantOperation{kmstypes.GrantOperationDecrypt}})
 		}, []string{key + "grants the template does not make: g-1 lets arn:aws:iam::444455556666:root [Decrypt]"}},
 		{"a table resource policy for another account", func(d *deployed) {
-			d.tablePolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetItem", "Resource": "` + tableARN + `"}]}`
+			d.policies = map[string]string{tableARN: `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetItem", "Resource": "` + tableARN + `"}]}`}
 		}, []string{table + "resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetItem on " + tableARN}},
 		{"the writer pointed at another table", func(d *deployed) { d.env["TABLE_NAME"] = "other" },
 			[]string{`FAIL function DynamoDbWriteFunction: TABLE_NAME is "other", the template says "stack-table-1"`}},
@@ -436,15 +509,26 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 			d.template = strings.Replace(d.template, "    Type: AWS::IAM::Role\n    Properties:\n", "    Type: AWS::IAM::Role\n    Properties:\n      PermissionsBoundary: arn:aws:iam::123456789012:policy/boundary\n", 1)
 		}, []string{role + `permissions boundary is "", the template says arn:aws:iam::123456789012:policy/boundary`}},
 		{"a stream resource policy for another account", func(d *deployed) {
-			d.stream = tableARN + "/stream/2026-11-29T00:00:00.000"
-			d.streamPolicy = `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetRecords", "Resource": "` + d.stream + `"}]}`
+			stream := tableARN + "/stream/2026-11-29T00:00:00.000"
+			d.table().LatestStreamArn = &stream
+			d.policies = map[string]string{stream: `{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "dynamodb:GetRecords", "Resource": "` + stream + `"}]}`}
 		}, []string{table + "stream resource policy allows more than the template: statement 1: nothing in the other policy allows arn:aws:iam::444455556666:root dynamodb:GetRecords on " + tableARN + "/stream/2026-11-29T00:00:00.000"}},
 		{"a Lambda permission in the stack", func(d *deployed) {
 			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("Invoke"), PhysicalResourceId: aws.String("p-1"), ResourceType: aws.String("AWS::Lambda::Permission")}}
 		}, []string{`FAIL resource Invoke: AWS::Lambda::Permission FunctionName: "" names no function: verify does not compare it, so the stack is not proven`}},
+		{"provisioned capacity other than the template's, which scales none", func(d *deployed) {
+			d.template = strings.Replace(d.template, "      BillingMode: PAY_PER_REQUEST\n", "      BillingMode: PROVISIONED\n      ProvisionedThroughput:\n        ReadCapacityUnits: 5\n        WriteCapacityUnits: 5\n", 1)
+			d.table().BillingModeSummary = &dbtypes.BillingModeSummary{BillingMode: dbtypes.BillingModeProvisioned}
+			d.table().ProvisionedThroughput = &dbtypes.ProvisionedThroughputDescription{ReadCapacityUnits: aws.Int64(10), WriteCapacityUnits: aws.Int64(5)}
+		}, []string{table + "read capacity of the table is 10 units, the template sets 5"}},
+		{"an on-demand ceiling the template does not set", func(d *deployed) {
+			d.table().OnDemandThroughput = &dbtypes.OnDemandThroughput{MaxReadRequestUnits: aws.Int64(1), MaxWriteRequestUnits: aws.Int64(-1)}
+		}, []string{table + "the table has an on-demand ceiling of 1 read request units a second, and none on writes, the template sets no on-demand ceiling"}},
+		{"a resource of the template not in the stack", func(d *deployed) { d.listed = slices.Delete(d.listed, 1, 2) },
+			[]string{"FAIL resource DynamoDbTableKmsKeyAlias: AWS::KMS::Alias, which the template makes, is not in the stack: the stack is not as its template says"}},
 		{"deletion protection turned off", func(d *deployed) {
 			production(d)
-			d.deletionProtection = false
+			d.table().DeletionProtectionEnabled = aws.Bool(false)
 		}, []string{table + "deletion protection is off, the template sets it on"}},
 		{"point-in-time recovery turned off", func(d *deployed) {
 			production(d)
@@ -487,12 +571,10 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 		{"a function outside the stack run as the writer's role", func(d *deployed) {
 			d.inRegion = []lambdatypes.FunctionConfiguration{{FunctionName: aws.String("intruder"), FunctionArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:intruder"), Version: aws.String("$LATEST"), Role: aws.String(roleARN)}}
 		}, []string{role + "functions outside the stack run as it in us-east-1: arn:aws:lambda:us-east-1:123456789012:function:intruder"}},
-		{"a resource whose update failed", func(d *deployed) {
-			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("DynamoDbWriteFunctionLogGroup"), PhysicalResourceId: aws.String("/aws/lambda/stack-writer-1"),
-				ResourceType: aws.String("AWS::Logs::LogGroup"), ResourceStatus: cfntypes.ResourceStatusUpdateFailed}}
-		}, []string{"FAIL resource DynamoDbWriteFunctionLogGroup: status UPDATE_FAILED: the stack is not as its template says"}},
+		{"a resource whose update failed", func(d *deployed) { d.listed[6].ResourceStatus = cfntypes.ResourceStatusUpdateFailed },
+			[]string{"FAIL resource DynamoDbWriteFunctionLogGroup: status UPDATE_FAILED: the stack is not as its template says"}},
 		{"a resource with no physical id", func(d *deployed) {
-			d.extra = []cfntypes.StackResourceSummary{{LogicalResourceId: aws.String("DynamoDbWriteFunctionLogGroup"), ResourceType: aws.String("AWS::Logs::LogGroup"), ResourceStatus: cfntypes.ResourceStatusCreateFailed}}
+			d.listed[6].PhysicalResourceId, d.listed[6].ResourceStatus = nil, cfntypes.ResourceStatusCreateFailed
 		}, []string{"FAIL resource DynamoDbWriteFunctionLogGroup: no physical id (status CREATE_FAILED): the stack is not as its template says"}},
 		{"a rotation period other than KMS's default, where the template sets none", func(d *deployed) {
 			d.template = strings.Replace(d.template, "      RotationPeriodInDays: 365\n", "", 1)
@@ -522,7 +604,7 @@ func TestEveryTamperingFailsNamingIt(t *testing.T) {
 
 func TestWhatAnEmulatorCannotAnswerIsNotVerifiableNeverPassed(t *testing.T) {
 	d := healthy(t)
-	d.sse = nil
+	d.table().SSEDescription = nil
 	d.describeErr = errors.New("StatusCode: 500")
 	var outcomes []string
 	for _, l := range run(t, d, true) {
@@ -582,7 +664,7 @@ func TestAKeyPolicyGivenThroughToJsonStringIsCompared(t *testing.T) {
 func TestAStackThatCannotBeReadIsAnError(t *testing.T) {
 	d := healthy(t)
 	d.template = "Resources: ["
-	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d}
+	v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, AutoScaling: d}
 	_, err := v.Stack(context.Background(), stackName)
 	if err == nil || !strings.Contains(err.Error(), `stack "dynamodb-sse-with-kms-cmk": template: yaml: line 1`) {
 		t.Errorf("error %v", err)
@@ -672,7 +754,7 @@ func TestAPartOfTheTemplateGenCheckCannotJudgeFails(t *testing.T) {
 // deletion protection and point-in-time recovery, and keep it.
 func production(d *deployed) {
 	d.template = strings.Replace(d.template, "      BillingMode: PAY_PER_REQUEST\n", "      BillingMode: PAY_PER_REQUEST\n      DeletionProtectionEnabled: true\n      PointInTimeRecoverySpecification:\n        PointInTimeRecoveryEnabled: true\n", 1)
-	d.deletionProtection = true
+	d.table().DeletionProtectionEnabled = aws.Bool(true)
 	d.recovery = dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusEnabled, RecoveryPeriodInDays: aws.Int32(35)}
 }
 
@@ -714,7 +796,7 @@ func TestDataProtectionWeakerThanTheTemplateFailsStrongerIsSaid(t *testing.T) {
 			"PASS " + table + "point-in-time recovery is on, keeping 35 days, as the template sets it",
 		}},
 		{"both on where the template leaves them off", func(d *deployed) {
-			d.deletionProtection = true
+			d.table().DeletionProtectionEnabled = aws.Bool(true)
 			d.recovery = dbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: dbtypes.PointInTimeRecoveryStatusEnabled, RecoveryPeriodInDays: aws.Int32(14)}
 		}, []string{
 			"PASS " + table + "deletion protection is on, stronger than the template, which leaves it off",
@@ -790,7 +872,7 @@ func TestCodeThatCannotBeComparedNeverPasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := healthy(t)
 			tt.change(d)
-			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, Emulator: tt.emulator, LocalCode: tt.localCode}
+			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, Lambda: deployedLambda{d}, IAM: d, S3: d, AutoScaling: d, Emulator: tt.emulator, LocalCode: tt.localCode}
 			lines, err := v.Stack(context.Background(), stackName)
 			if err != nil {
 				t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -38,6 +39,7 @@ type deployedStack struct {
 	iam            *iam.Client
 	dynamodb       *dynamodb.Client
 	lambda         *lambda.Client
+	autoscaling    *applicationautoscaling.Client
 	physical       map[string]string
 	keyPolicy      string
 	keyARN         string
@@ -120,7 +122,7 @@ func (s *deployedStack) otherRole(t *testing.T) string {
 
 func TestATamperedStackFailsNamingTheTamperingAndARestoredOnePasses(t *testing.T) {
 	s := deploy(t, "../../sam.yaml", defaultStack)
-	s.readKey(t)
+	s.readKey(t, "DynamoDbTableKmsKey")
 	ctx := context.Background()
 	const key, role, table = "FAIL key DynamoDbTableKmsKey: key policy allows ", "FAIL role DynamoDbWriteFunctionRole: ", "FAIL table DynamoDbTable: "
 	const writer = "FAIL function DynamoDbWriteFunction: "
@@ -404,7 +406,8 @@ func deploy(t testing.TB, template, stack string) *deployedStack {
 	s := &deployedStack{
 		name: stack, cloudformation: cloudformation.NewFromConfig(cfg),
 		kms: kms.NewFromConfig(cfg), iam: iam.NewFromConfig(cfg), dynamodb: dynamodb.NewFromConfig(cfg), lambda: lambda.NewFromConfig(cfg),
-		physical: map[string]string{},
+		autoscaling: applicationautoscaling.NewFromConfig(cfg),
+		physical:    map[string]string{},
 	}
 	if _, err := s.cloudformation.DescribeStacks(ctx, &cloudformation.DescribeStacksInput{StackName: &stack}); err != nil {
 		if exec.Command("aws", "s3api", "head-bucket", "--bucket", os.Getenv("BUCKET")).Run() != nil {
@@ -427,12 +430,11 @@ func deploy(t testing.TB, template, stack string) *deployedStack {
 	return s
 }
 
-// readKey keeps the ARN and the policy of the default stack's key, to restore
-// them.
-func (s *deployedStack) readKey(t *testing.T) {
+// readKey keeps the ARN and the policy of the stack's key, to restore them.
+func (s *deployedStack) readKey(t *testing.T, logicalID string) {
 	t.Helper()
 	ctx := context.Background()
-	key, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical["DynamoDbTableKmsKey"])})
+	key, err := s.kms.DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(s.physical[logicalID])})
 	check(t, err)
 	s.keyARN = *key.KeyMetadata.Arn
 	policy, err := s.kms.GetKeyPolicy(ctx, &kms.GetKeyPolicyInput{KeyId: &s.keyARN, PolicyName: aws.String("default")})
