@@ -91,8 +91,8 @@ func (c Config) validateForTable(t TableConfig) error {
 func (c Config) onlySeedSettings() error {
 	tables := len(c.Tables) == 0 || (len(c.Tables) == 1 && reflect.DeepEqual(c.Tables[0], DefaultTable()))
 	if !tables || !reflect.DeepEqual(c.Key, KeyConfig{}) || !reflect.DeepEqual(c.Writer, WriterConfig{}) || len(c.Tags) > 0 ||
-		c.Account != "" || c.MaxGlobalIndexes != 0 {
-		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer, tags, account or maxGlobalIndexes; remove them, or choose default or production")
+		c.Account != "" || c.MaxGlobalIndexes != 0 || c.Region != "" || c.StackName != "" {
+		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer, tags, account, region, stackName or maxGlobalIndexes; remove them, or choose default or production")
 	}
 	return nil
 }
