@@ -212,3 +212,45 @@ func TestLoadRefusesAManifestItsTemplatesContradict(t *testing.T) {
 		})
 	}
 }
+
+func TestADirectoryGenWroteOrAnEmptyOneMayBeReplaced(t *testing.T) {
+	dir := writeDeployment(t, twoStacks(), map[string]string{"keys-eu-west-1.yaml": keysTemplate, "tables.yaml": tablesTemplate})
+	for _, d := range []string{dir, t.TempDir(), filepath.Join(t.TempDir(), "new")} {
+		if err := Replaceable(d); err != nil {
+			t.Errorf("%s: %v", d, err)
+		}
+	}
+}
+
+func TestADirectoryHoldingWhatGenDidNotWriteIsNotReplaced(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"a file its manifest does not name", map[string]string{Manifest: `{"stacks": [{"template": "tables.yaml"}]}`, "tables.yaml": "", "README.md": ""},
+			"holds README.md, which its stacks.json does not name"},
+		{"files and no manifest", map[string]string{"main.go": ""}, "holds files and no stacks.json"},
+		{"a manifest gen cannot read", map[string]string{Manifest: "{"}, "will not replace one it cannot read"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, src := range tt.files {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := Replaceable(dir); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want an error saying %q", err, tt.want)
+			}
+		})
+	}
+	dir := writeDeployment(t, twoStacks(), map[string]string{"keys-eu-west-1.yaml": keysTemplate, "tables.yaml": tablesTemplate})
+	if err := os.Mkdir(filepath.Join(dir, "build"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Replaceable(dir); err == nil || !strings.Contains(err.Error(), "holds build") {
+		t.Errorf("a directory inside: %v", err)
+	}
+}

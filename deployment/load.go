@@ -90,3 +90,37 @@ func (d *Dir) agree() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Replaceable says why directory dir may not be replaced by a new
+// deployment, or nothing: it may when it does not exist, is empty, or holds
+// a manifest and nothing but the files that manifest names, which is what
+// gen writes. Anything else in it would be lost with the directory.
+func Replaceable(dir string) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case len(entries) == 0:
+		return nil
+	}
+	src, err := os.ReadFile(filepath.Join(dir, Manifest))
+	if err != nil {
+		return fmt.Errorf("%s holds files and no %s: it is not a deployment gen wrote, and gen replaces a deployment's directory whole; give a new or empty directory", dir, Manifest)
+	}
+	d, err := Parse(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w; gen replaces a deployment's directory whole, and will not replace one it cannot read", filepath.Join(dir, Manifest), err)
+	}
+	known := []string{Manifest}
+	for _, s := range d.Stacks {
+		known = append(known, s.Template)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !slices.Contains(known, e.Name()) {
+			return fmt.Errorf("%s holds %s, which its %s does not name: gen replaces a deployment's directory whole; move it, or give another directory", dir, e.Name(), Manifest)
+		}
+	}
+	return nil
+}
