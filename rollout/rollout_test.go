@@ -136,3 +136,26 @@ func TestPackageNeedsABucketInEachRegionWithCode(t *testing.T) {
 		t.Errorf("the refused package wrote %s", out)
 	}
 }
+
+// docs/global-tables.md shows, for gen -o global, the very commands rollout
+// prints: a person running them by hand runs what make deploy-all does.
+func TestTheDocsShowTheCommandsDeployAllRuns(t *testing.T) {
+	docs, err := os.ReadFile("../docs/global-tables.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := load(t, "../golden/global")
+	d.Path = "global"
+	var deploy, remove bytes.Buffer
+	if err := PrintDeploy(&deploy, d, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := PrintDelete(&remove, d); err != nil {
+		t.Fatal(err)
+	}
+	for name, printed := range map[string]string{"deploy": deploy.String(), "delete": remove.String()} {
+		if !strings.Contains(string(docs), "```sh\n"+printed+"```\n") {
+			t.Errorf("docs/global-tables.md does not show the %s commands rollout prints:\n%s", name, printed)
+		}
+	}
+}
