@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/deployment"
+	"github.com/dynamodb-sse-cmk/stack/internal/atomicfile"
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -37,4 +38,20 @@ func Deployment(d *template.Deployment, asJSON bool) ([]File, error) {
 		return nil, err
 	}
 	return append(files, File{Name: deployment.Manifest, Data: data}), nil
+}
+
+// WriteDir writes files as directory dir, whole: a temporary directory
+// beside it renamed into place, so that dir holds no file of an earlier
+// deployment. It refuses a dir that holds anything but a deployment's
+// manifest and the files it names, which would be lost, and then changes
+// nothing.
+func WriteDir(dir string, files []File) error {
+	if err := deployment.Replaceable(dir); err != nil {
+		return err
+	}
+	contents := make(map[string][]byte, len(files))
+	for _, f := range files {
+		contents[f.Name] = f.Data
+	}
+	return atomicfile.WriteDir(dir, contents)
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/deployment"
-	"github.com/dynamodb-sse-cmk/stack/internal/atomicfile"
+	"github.com/dynamodb-sse-cmk/stack/render"
 )
 
 // Package uploads the local code of each stack that has some (a writer's
@@ -33,34 +33,34 @@ func (r Runner) Package(ctx context.Context, d *deployment.Dir, out string) erro
 		return fmt.Errorf("-bucket %s: stacks in %s have code, and a bucket is in one Region: write {region} in the bucket's name, such as my-artifacts-{region}", r.Bucket, strings.Join(coded, ", "))
 	}
 	if err := deployment.Replaceable(out); err != nil {
-		return err
+		return err // before anything is uploaded
 	}
 	work, err := os.MkdirTemp("", "package-*")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
-	files := map[string][]byte{}
+	var files []render.File
 	for _, s := range d.Stacks {
+		path := d.TemplatePath(s)
 		if hasLocalCode(d.Templates[s.Name]) {
-			packaged := filepath.Join(work, s.Template)
+			path = filepath.Join(work, s.Template)
 			if err := r.run(ctx, nil, "cloudformation", "package", "--region", s.Region, "--template-file", d.TemplatePath(s),
-				"--s3-bucket", r.bucket(s.Region), "--output-template-file", packaged); err != nil {
+				"--s3-bucket", r.bucket(s.Region), "--output-template-file", path); err != nil {
 				return fmt.Errorf("package stack %s: %w", s.Name, err)
 			}
-			if files[s.Template], err = os.ReadFile(packaged); err != nil {
-				return err
-			}
-			continue
 		}
-		if files[s.Template], err = os.ReadFile(d.TemplatePath(s)); err != nil {
+		data, err := os.ReadFile(path)
+		if err != nil {
 			return err
 		}
+		files = append(files, render.File{Name: s.Template, Data: data})
 	}
-	if files[deployment.Manifest], err = d.Marshal(); err != nil {
+	manifest, err := d.Marshal()
+	if err != nil {
 		return err
 	}
-	return atomicfile.WriteDir(out, files)
+	return render.WriteDir(out, append(files, render.File{Name: deployment.Manifest, Data: manifest}))
 }
 
 // hasLocalCode reports whether a function of t takes its code from a path

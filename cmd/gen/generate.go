@@ -183,14 +183,7 @@ func generateDeployment(cfg template.Config, asJSON bool, out string, stderr io.
 	if failed {
 		return fmt.Errorf("a template of the deployment fails the posture check; nothing written")
 	}
-	if err := deployment.Replaceable(out); err != nil {
-		return err
-	}
-	contents := map[string][]byte{}
-	for _, f := range files {
-		contents[f.Name] = f.Data
-	}
-	if err := atomicfile.WriteDir(out, contents); err != nil {
+	if err := render.WriteDir(out, files); err != nil {
 		return err
 	}
 	consumers, err := template.ConsumerPolicies(cfg)
