@@ -151,8 +151,7 @@ func BuildDeployment(cfg Config) (*Deployment, error) {
 func deploymentCodeURI(architecture string) string { return "../" + WriterCodeURI(architecture) }
 
 // capabilities are what deploying t must acknowledge: its IAM resources,
-// and its transform (which a stack set must acknowledge; a change set does
-// not need to).
+// and its transform, which a self-managed stack set must be told of.
 func capabilities(t *cloudformation.Template) []string {
 	out := []string{}
 	for _, r := range t.Resources {
@@ -169,8 +168,9 @@ func capabilities(t *cloudformation.Template) []string {
 
 // keyStack is the stack of region's keys: for each key scope in region,
 // its key and alias; in the primary Region also the roles of the
-// replicated tables' writers, since the keys' policies there name them. It
-// takes no transform, as a stack set of it would need none.
+// replicated tables' writers, which the keys' policies there name under
+// writer access and KMS refuses to name before they exist. It takes no
+// transform, which a service-managed stack set would refuse.
 func keyStack(cfg Config, scopes []keyScope, region string) (*Stack, map[string]deployment.Value) {
 	primary := region == cfg.Region
 	kind := "independent keys"
