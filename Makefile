@@ -21,7 +21,7 @@ PACKAGED ?= packaged.yaml
 ID       ?= 1
 WRITER   ?=
 
-.PHONY: all generate regenerate check-generated check-tools golden build writer-bootstrap test lint bench bench-cdk tools e2e scratch package deploy verify writer invoke delete clean
+.PHONY: all generate regenerate check-generated check-tools golden build writer-bootstrap test lint bench bench-cdk tools e2e scratch package deploy deploy-all delete-all verify writer invoke delete clean
 
 all: generate
 
@@ -89,9 +89,11 @@ bench-cdk:
 	cp reference/cdk-app/app.js $(CDK_DIR)/app.js
 	CDK_APP=$(CDK_DIR)/app.js $(GO) test -run '^$$' -bench GenProcess ./cmd/gen
 
-# The whole flow offline: package, deploy, verify, invoke under the emulator, delete, against moto.
+# The whole flow offline: package, deploy, verify, invoke under the emulator, delete, against moto;
+# then the global tables' deployments (scripts/e2e-global): what moto can make, made; the rest refused.
 e2e: build tools
 	RIE_BIN=$(RIE) scripts/with-moto scripts/e2e
+	scripts/with-moto scripts/e2e-global
 
 # The README's install and CI instructions, and packaging a template generated outside this
 # repository, run in a scratch repository against moto.
@@ -99,13 +101,34 @@ scratch:
 	scripts/with-moto scripts/scratch
 
 # `aws cloudformation package` uploads the writer folder as a zip; it does not compile Go.
+# DIR=a deployment's directory (gen -o DIR): each stack with code is packaged into the bucket of
+# its own Region, BUCKET=my-artifacts-{region} (Lambda takes code from its Region only), and the
+# packaged deployment is written to PACKAGED_DIR (default DIR-packaged), which deploy-all takes.
 package: build
-	@test -n "$(BUCKET)" || { echo "make package: set BUCKET to an S3 bucket for the writer's code" >&2; exit 2; }
+	@test -n "$(BUCKET)" || { echo "make package: set BUCKET to an S3 bucket for the writer's code ({region} stands for each stack's Region with DIR)" >&2; exit 2; }
+ifdef DIR
+	$(GO) run ./cmd/rollout package -bucket '$(BUCKET)' -o $(or $(PACKAGED_DIR),$(DIR)-packaged) $(DIR)
+else
 	aws cloudformation package --template-file $(TEMPLATE) --s3-bucket $(BUCKET) --output-template-file $(PACKAGED)
+endif
 
 # A template over 51,200 bytes goes through S3: pass BUCKET here too (gen warns when it is that big).
 deploy:
 	aws cloudformation deploy --stack-name $(STACK) --template-file $(PACKAGED) --capabilities CAPABILITY_IAM $(if $(BUCKET),--s3-bucket $(BUCKET))
+
+# A deployment's stacks (gen -o DIR writes DIR/stacks.json), one aws cloudformation deploy --region
+# each, in order, each stack's parameters read from the outputs of the stacks before it; delete-all
+# deletes them in the reverse order. PRINT=1 prints the commands instead. EMULATOR=1 when the
+# endpoint is moto: a stack holding what moto skips (a global table, a replica key, a multi-Region
+# key) is refused, never reported deployed, with exit status 3. BUCKET (with {region}) carries
+# templates over 51,200 bytes.
+deploy-all:
+	@test -n "$(DIR)" || { echo "make deploy-all: set DIR to a deployment's directory (gen -config FILE -o DIR)" >&2; exit 2; }
+	$(GO) run ./cmd/rollout deploy $(if $(EMULATOR),-emulator) $(if $(BUCKET),-bucket '$(BUCKET)') $(if $(PRINT),-print) $(DIR)
+
+delete-all:
+	@test -n "$(DIR)" || { echo "make delete-all: set DIR to a deployment's directory (gen -config FILE -o DIR)" >&2; exit 2; }
+	$(GO) run ./cmd/rollout delete $(if $(PRINT),-print) $(DIR)
 
 # The deployed stack against its template: key policies, roles, SSE, rotation, data protection,
 # who can reach each function and what it runs. EMULATOR=1 when the endpoint is moto: what it cannot

@@ -66,6 +66,8 @@ func Load(path string, o Overrides) (template.Config, error) {
 type File struct {
 	Profile          *string           `yaml:"profile"`
 	Account          string            `yaml:"account"`
+	Region           string            `yaml:"region"`
+	StackName        string            `yaml:"stackName"`
 	MaxGlobalIndexes int               `yaml:"maxGlobalIndexes"`
 	Tables           []Table           `yaml:"tables"`
 	Key              *Key              `yaml:"key"`
@@ -88,6 +90,7 @@ type Table struct {
 	Capacity            *Capacity     `yaml:"capacity"`
 	WriterFunction      *bool         `yaml:"writerFunction"`
 	Grants              []Grant       `yaml:"grants"`
+	Replicas            []string      `yaml:"replicas"`
 }
 
 // GlobalIndex is one entry of a table's globalIndexes.
@@ -159,6 +162,7 @@ type Key struct {
 	Access                    *string  `yaml:"access"`
 	Admins                    []string `yaml:"admins"`
 	LimitGrantsToAWSResources *bool    `yaml:"limitGrantsToAWSResources"`
+	MultiRegion               *bool    `yaml:"multiRegion"`
 }
 
 // Writer holds the writer settings.
@@ -212,8 +216,12 @@ func (f *File) Config() (template.Config, error) {
 		return cfg, f.onlySeedSettings()
 	}
 	cfg.Account, cfg.MaxGlobalIndexes = f.Account, f.MaxGlobalIndexes
+	cfg.Region, cfg.StackName = f.Region, f.StackName
 	if err := f.applyTables(&cfg); err != nil {
 		return template.Config{}, err
+	}
+	if f.Key != nil && f.Key.MultiRegion != nil && !cfg.IsDeployment() {
+		return template.Config{}, errors.New("key.multiRegion: no table has replicas; it decides the keys of tables with replicas, and a single-Region table's key is always a single-Region key: remove it, or give a table replicas")
 	}
 	f.applyKey(&cfg.Key)
 	f.applyWriter(&cfg.Writer)
@@ -230,9 +238,9 @@ func (f *File) Config() (template.Config, error) {
 // reproduces the reference template, whose one table is the default table.
 func (f *File) onlySeedSettings() error {
 	defaultTable := []Table{{Name: template.DefaultTable().Name, PartitionKey: &Attribute{Name: "id", Type: "S"}}}
-	if f.Key != nil || f.Writer != nil || f.Tags != nil || f.Account != "" || f.MaxGlobalIndexes != 0 ||
+	if f.Key != nil || f.Writer != nil || f.Tags != nil || f.Account != "" || f.MaxGlobalIndexes != 0 || f.Region != "" || f.StackName != "" ||
 		(f.Tables != nil && !reflect.DeepEqual(f.Tables, defaultTable)) {
-		return errors.New("profile: seed reproduces the reference template, key policy included; remove tables, key (and -key-access), writer, tags, account and maxGlobalIndexes, or choose default or production")
+		return errors.New("profile: seed reproduces the reference template, key policy included; remove tables, key (and -key-access), writer, tags, account, region, stackName and maxGlobalIndexes, or choose default or production")
 	}
 	return nil
 }
@@ -264,6 +272,7 @@ func (f *File) applyTables(cfg *template.Config) error {
 		for _, g := range t.Grants {
 			table.Grants = append(table.Grants, template.Grant{Principal: g.Principal, Allow: template.Access(g.Allow)})
 		}
+		table.Replicas = t.Replicas
 		cfg.Tables[i] = table
 	}
 	return nil
@@ -339,6 +348,7 @@ func (f *File) applyKey(k *template.KeyConfig) {
 		k.Admins = f.Key.Admins
 	}
 	k.LimitGrantsToAWSResources = or(f.Key.LimitGrantsToAWSResources, k.LimitGrantsToAWSResources)
+	k.MultiRegion = or(f.Key.MultiRegion, k.MultiRegion)
 }
 
 func (f *File) applyWriter(w *template.WriterConfig) {

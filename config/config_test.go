@@ -91,7 +91,7 @@ func TestEverySettingReachesTheConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := template.Config{
-		Profile: template.ProfileDefault, Account: "111122223333", MaxGlobalIndexes: 25,
+		Profile: template.ProfileDefault, Account: "111122223333", Region: "eu-west-1", MaxGlobalIndexes: 25,
 		Tables: []template.TableConfig{{
 			Name: "Orders", PartitionKey: template.Attribute{Name: "id", Type: "S"}, SortKey: &template.Attribute{Name: "createdAt", Type: "N"},
 			PointInTimeRecovery: true, DeletionProtection: true, TTLAttribute: "expiresAt", Stream: "NEW_AND_OLD_IMAGES", TableClass: "STANDARD",
@@ -111,12 +111,26 @@ func TestEverySettingReachesTheConfig(t *testing.T) {
 			Capacity: &template.Capacity{Mode: template.OnDemand, MaxReadUnits: 1000, MaxWriteUnits: 500},
 		}},
 		Key: template.KeyConfig{RotationPeriodInDays: 180, PendingWindowInDays: 10, Scope: template.KeyScopeStack, Access: template.AccessIAM,
-			Admins: []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, LimitGrantsToAWSResources: true},
+			Admins: []string{"arn:aws:iam::${AWS::AccountId}:role/KeyAdmin"}, LimitGrantsToAWSResources: true, MultiRegion: true},
 		Writer: template.WriterConfig{MemorySize: 256, Timeout: 20, Architecture: "x86_64", LogRetentionInDays: 30, CodeURI: "../dist/writer"},
 		Tags:   map[string]string{"team": "payments"},
 	}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Errorf("got\n%+v\nwant\n%+v", cfg, want)
+	}
+}
+
+func TestTheDeploymentSettingsReachTheConfig(t *testing.T) {
+	cfg, err := load(t, "region: us-east-1\nstackName: orders\nkey: {multiRegion: false}\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west-1, ap-southeast-2]\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Region != "us-east-1" || cfg.StackName != "orders" || cfg.Key.MultiRegion || !reflect.DeepEqual(cfg.Tables[0].Replicas, []string{"eu-west-1", "ap-southeast-2"}) {
+		t.Errorf("region %q, stackName %q, multiRegion %v, replicas %v", cfg.Region, cfg.StackName, cfg.Key.MultiRegion, cfg.Tables[0].Replicas)
+	}
+	cfg, err = load(t, "region: us-east-1\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west-1]\n")
+	if err != nil || !cfg.Key.MultiRegion {
+		t.Errorf("a table with replicas gets multi-Region keys unless the file says otherwise: %v, %v", cfg.Key.MultiRegion, err)
 	}
 }
 
@@ -126,13 +140,13 @@ func TestRejectedConfigs(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"an unknown key", "profile: default\ntabels: []\n", "line 2: tabels: unknown key (did you mean tables?); want one of profile, account, maxGlobalIndexes, tables, key, writer, tags"},
+		{"an unknown key", "profile: default\ntabels: []\n", "line 2: tabels: unknown key (did you mean tables?); want one of profile, account, region, stackName, maxGlobalIndexes, tables, key, writer, tags"},
 		{"a key in the wrong case", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    sortkey: {name: at, type: N}\n",
 			"line 4: tables[0].sortkey: unknown key (did you mean sortKey?); want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
 		{"an unknown key like none", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    ttl: x\n",
 			"line 4: tables[0].ttl: unknown key; want one of name, partitionKey, sortKey, pointInTimeRecovery, deletionProtection, ttlAttribute, stream, tableClass"},
 		{"an unknown writer key", "writer: {codeURI: dist/writer}\n", "line 1: writer.codeURI: unknown key (did you mean codeUri?); want one of memorySize, timeout, architecture, logRetentionInDays, codeUri"},
-		{"a list for the file", "- profile: default\n", "line 1: the file: got a list, want a mapping of profile, account, maxGlobalIndexes, tables, key, writer, tags"},
+		{"a list for the file", "- profile: default\n", "line 1: the file: got a list, want a mapping of profile, account, region, stackName, maxGlobalIndexes, tables, key, writer, tags"},
 		{"a mapping for the tables", "tables: {name: A}\n", "line 1: tables: got a mapping, want a list"},
 		{"a string where a number goes", "key:\n  rotationPeriodInDays: often\n", `line 2: key.rotationPeriodInDays: got "often", want a whole number`},
 		{"a fraction where a whole number goes", "writer: {memorySize: 1.5}\n", `line 1: writer.memorySize: got "1.5", want a whole number`},
@@ -161,6 +175,19 @@ func TestRejectedConfigs(t *testing.T) {
 			`line 5: tables[0].grants[0].level: unknown key; want one of principal, allow`},
 		{"an unknown key scope", "key: {scope: region}\n", `key.scope: got "region", want one of table, stack`},
 		{"an account for the seed profile", "profile: seed\naccount: \"123456789012\"\n", "profile: seed reproduces the reference template"},
+		{"a Region for the seed profile", "profile: seed\nregion: us-east-1\n", "profile: seed reproduces the reference template"},
+		{"replicas without a Region", "tables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west-1]\n",
+			"region: missing; tables[0].replicas makes the configuration a deployment"},
+		{"a replica in the primary Region", "region: eu-west-1\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west-1]\n",
+			`tables[0].replicas[0]: got "eu-west-1", the primary Region (region)`},
+		{"a Region named twice", "region: us-east-1\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west-1, eu-west-1]\n",
+			`tables[0].replicas[1]: got "eu-west-1", already tables[0].replicas[0]`},
+		{"an unknown Region", "region: us-east-1\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: [eu-west1]\n",
+			`tables[0].replicas[0]: got "eu-west1", which is not an AWS Region (did you mean eu-west-1?)`},
+		{"a Region that is not a list", "region: us-east-1\ntables:\n  - name: A\n    partitionKey: {name: id, type: S}\n    replicas: eu-west-1\n",
+			`line 5: tables[0].replicas: got "eu-west-1", want a list`},
+		{"multiRegion without replicas", "key: {multiRegion: false}\n", "key.multiRegion: no table has replicas"},
+		{"a stack name without replicas", "stackName: orders\n", `stackName: got "orders", but no table has replicas`},
 		{"more tables than a stack holds", tables(34), "tables: got 34 tables, which make 238 resources and 204 outputs; a stack holds 500 resources and 200 outputs"},
 	}
 	for _, tt := range tests {

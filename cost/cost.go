@@ -14,6 +14,9 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/awslabs/goformation/v7/cloudformation/dynamodb"
+	"github.com/awslabs/goformation/v7/cloudformation/kms"
+
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
@@ -38,6 +41,12 @@ type Estimate struct {
 	BillableRequests int
 	KeyCost          float64
 	RequestCost      float64
+	// Regions are the Regions of a deployment's global tables; 0 for a
+	// single-Region stack. Their replicas' requests are not estimated.
+	Regions int
+	// tableScopeKeys and stackScopeKeys are the keys the same tables make
+	// under each key scope.
+	tableScopeKeys, stackScopeKeys int
 }
 
 // Total is the whole monthly KMS bill.
@@ -57,6 +66,8 @@ func Monthly(keys, tables, warmWriters int) Estimate {
 		BillableRequests: billable,
 		KeyCost:          float64(keys) * KeyPerMonth,
 		RequestCost:      float64(billable) / 10000 * PerTenThousand,
+		tableScopeKeys:   tables,
+		stackScopeKeys:   min(tables, 1),
 	}
 }
 
@@ -75,10 +86,38 @@ func ForStack(s *template.Stack, warmWriters int) Estimate {
 	return Monthly(keys, tables, warmWriters)
 }
 
+// ForDeployment estimates the bill of a deployment: one key per
+// AWS::KMS::Key and AWS::KMS::ReplicaKey of all its stacks, each Region's
+// key billed as a key (KMS prices each primary and replica key alone), and
+// the requests of the writers, which write in the primary Region.
+func ForDeployment(d *template.Deployment, warmWriters int) Estimate {
+	keys, tables, single := 0, 0, 0
+	tableScope, regions := 0, map[string]bool{}
+	for _, s := range d.Stacks {
+		for _, r := range s.Template.Resources {
+			switch r := r.(type) {
+			case *kms.Key, *kms.ReplicaKey:
+				keys++
+			case *dynamodb.Table:
+				tables, single, tableScope = tables+1, single+1, tableScope+1
+			case *dynamodb.GlobalTable:
+				tables, tableScope = tables+1, tableScope+len(r.Replicas)
+				for _, replica := range r.Replicas {
+					regions[replica.Region] = true
+				}
+			}
+		}
+	}
+	e := Monthly(keys, tables, warmWriters)
+	e.Regions, e.tableScopeKeys, e.stackScopeKeys = len(regions), tableScope, len(regions)+min(single, 1)
+	return e
+}
+
 // Scopes are the bills of the same tables under each key scope: a key per
-// table, and one key for the stack.
+// table (in each of its Regions), and one key for the stack (in each
+// Region).
 func (e Estimate) Scopes() (table, stack Estimate) {
-	return Monthly(e.Tables, e.Tables, e.WarmWriters), Monthly(min(e.Tables, 1), e.Tables, e.WarmWriters)
+	return Monthly(e.tableScopeKeys, e.Tables, e.WarmWriters), Monthly(e.stackScopeKeys, e.Tables, e.WarmWriters)
 }
 
 // Write prints the estimate as a small table.
@@ -88,9 +127,12 @@ func (e Estimate) Write(w io.Writer) error {
 	fmt.Fprintf(tw, "  keys\t%d × $%.2f\t$%.2f\n", e.Keys, KeyPerMonth, e.KeyCost)
 	fmt.Fprintf(tw, "  Decrypt requests\t%d tables × %d warm writers × %d\t\n", e.Tables, e.WarmWriters, DecryptsPerConnection)
 	fmt.Fprintf(tw, "  \t= %d, %d of them free\t$%.2f\n", e.Requests, min(e.Requests, FreeRequestsAMonth), e.RequestCost)
+	if e.Regions > 1 {
+		fmt.Fprintf(tw, "  requests in the other Regions\tnot estimated\t\n")
+	}
 	fmt.Fprintf(tw, "  total\t\t$%.2f\n", e.Total())
 	table, stack := e.Scopes()
 	fmt.Fprintf(tw, "  key.scope table\t%d keys, the same requests\t$%.2f\n", table.Keys, table.Total())
-	fmt.Fprintf(tw, "  key.scope stack\t%d key, the same requests\t$%.2f\n", stack.Keys, stack.Total())
+	fmt.Fprintf(tw, "  key.scope stack\t%d %s, the same requests\t$%.2f\n", stack.Keys, map[bool]string{true: "key", false: "keys"}[stack.Keys == 1], stack.Total())
 	return tw.Flush()
 }

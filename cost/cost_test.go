@@ -80,3 +80,35 @@ func TestScopesDifferOnlyInTheKeys(t *testing.T) {
 		t.Errorf("table scope %+v, stack scope %+v", table, stack)
 	}
 }
+
+// A deployment bills each Region's key; its scopes are a key per table in
+// each of the table's Regions, or one key in each Region (and one more for
+// the single-Region tables, which the table stack keeps).
+func TestForDeploymentBillsAKeyInEveryRegion(t *testing.T) {
+	cfg := template.DefaultConfig()
+	cfg.Region = "us-east-1"
+	orders, payments := cfg.Table("Orders", template.Attribute{Name: "id", Type: "S"}), cfg.Table("Payments", template.Attribute{Name: "id", Type: "S"})
+	orders.Replicas, payments.Replicas = []string{"eu-west-1", "ap-southeast-2"}, []string{"eu-west-1"}
+	cfg.Tables = []template.TableConfig{orders, payments, cfg.Table("Audit", template.Attribute{Name: "id", Type: "S"})}
+	for _, tt := range []struct {
+		scope               template.KeyScope
+		multiRegion         bool
+		keys                int
+		tableKeys, perStack int
+	}{
+		{template.KeyScopeTable, true, 3 + 2 + 1, 6, 4},
+		{template.KeyScopeTable, false, 3 + 2 + 1, 6, 4},
+		{template.KeyScopeStack, true, 3 + 1, 6, 4},
+	} {
+		cfg.Key.Scope, cfg.Key.MultiRegion = tt.scope, tt.multiRegion
+		d, err := template.BuildDeployment(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := ForDeployment(d, 1)
+		table, stack := e.Scopes()
+		if e.Keys != tt.keys || e.Tables != 3 || e.Regions != 3 || table.Keys != tt.tableKeys || stack.Keys != tt.perStack {
+			t.Errorf("scope %s, multiRegion %v: %d keys, %d tables, %d Regions; scopes %d and %d keys", tt.scope, tt.multiRegion, e.Keys, e.Tables, e.Regions, table.Keys, stack.Keys)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
+	"github.com/dynamodb-sse-cmk/stack/deployment"
 	"github.com/dynamodb-sse-cmk/stack/handler"
 )
 
@@ -16,33 +17,53 @@ import (
 func TestEveryGoldenWriterEnvironmentSuitsTheWriter(t *testing.T) {
 	for _, c := range configurations {
 		t.Run(c.name, func(t *testing.T) {
-			tmpl := parseGolden(t, c.golden)
-			writers := 0
-			for _, fn := range tmpl.Resources("AWS::Serverless::Function") {
-				if fn.Prop("Handler") != "bootstrap" { // the seed's inline Python is not our writer
-					continue
-				}
-				writers++
-				vars, _ := fn.Prop("Environment", "Variables").(map[string]any)
-				getenv := func(name string) string { return cfn.Text(vars[name]) }
-				if _, err := handler.KeySchemaFromEnv(getenv); err != nil {
-					t.Errorf("%s: the writer would not start: %v", fn.ID, err)
-				}
-				tableID, ok := cfn.RefTarget(vars[contract.EnvTableName])
-				table, isTable := tmpl.Resource(tableID)
-				if !ok || !isTable || table.Type != "AWS::DynamoDB::Table" {
-					t.Errorf("%s: %s is %s, not a table of the template", fn.ID, contract.EnvTableName, cfn.Text(vars[contract.EnvTableName]))
-					continue
-				}
-				assertKeyAttribute(t, fn.ID, table, "HASH", getenv(contract.EnvPartitionKey), getenv(contract.EnvPartitionKeyType))
-				assertKeyAttribute(t, fn.ID, table, "RANGE", getenv(contract.EnvSortKey), getenv(contract.EnvSortKeyType))
-				assertIndexKeys(t, fn.ID, table, getenv)
-			}
-			if c.golden != "seed.yaml" && writers == 0 {
+			if writers := assertWriterEnvironments(t, parseGolden(t, c.golden)); c.golden != "seed.yaml" && writers == 0 {
 				t.Error("no Go writer in the template")
 			}
 		})
 	}
+	for _, c := range deployments {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := deployment.Load(c.golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writers := 0
+			for _, s := range d.Stacks {
+				writers += assertWriterEnvironments(t, d.Templates[s.Name])
+			}
+			if writers == 0 {
+				t.Error("no Go writer in the deployment")
+			}
+		})
+	}
+}
+
+// assertWriterEnvironments checks each Go writer of tmpl and counts them.
+func assertWriterEnvironments(t *testing.T, tmpl *cfn.Template) int {
+	t.Helper()
+	writers := 0
+	for _, fn := range tmpl.Resources("AWS::Serverless::Function") {
+		if fn.Prop("Handler") != "bootstrap" { // the seed's inline Python is not our writer
+			continue
+		}
+		writers++
+		vars, _ := fn.Prop("Environment", "Variables").(map[string]any)
+		getenv := func(name string) string { return cfn.Text(vars[name]) }
+		if _, err := handler.KeySchemaFromEnv(getenv); err != nil {
+			t.Errorf("%s: the writer would not start: %v", fn.ID, err)
+		}
+		tableID, ok := cfn.RefTarget(vars[contract.EnvTableName])
+		table, isTable := tmpl.Resource(tableID)
+		if !ok || !isTable || (table.Type != "AWS::DynamoDB::Table" && table.Type != "AWS::DynamoDB::GlobalTable") {
+			t.Errorf("%s: %s is %s, not a table of the template", fn.ID, contract.EnvTableName, cfn.Text(vars[contract.EnvTableName]))
+			continue
+		}
+		assertKeyAttribute(t, fn.ID, table, "HASH", getenv(contract.EnvPartitionKey), getenv(contract.EnvPartitionKeyType))
+		assertKeyAttribute(t, fn.ID, table, "RANGE", getenv(contract.EnvSortKey), getenv(contract.EnvSortKeyType))
+		assertIndexKeys(t, fn.ID, table, getenv)
+	}
+	return writers
 }
 
 // assertKeyAttribute checks that the table's key of keyType (HASH or RANGE)

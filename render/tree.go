@@ -27,6 +27,7 @@ var (
 	topLevelOrder  = []string{"AWSTemplateFormatVersion", "Transform", "Description", "Metadata", "Parameters", "Mappings", "Conditions", "Globals", "Resources", "Outputs"}
 	resourceOrder  = []string{"Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata", "Properties"}
 	outputOrder    = []string{"Description", "Condition", "Value", "Export"}
+	parameterOrder = []string{"Type", "Description", "Default", "AllowedValues", "AllowedPattern", "ConstraintDescription"}
 	policyOrder    = []string{"Version", "Id", "Statement"}
 	statementOrder = []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
@@ -63,6 +64,8 @@ func orderedTree(t *cloudformation.Template, opts []Option) (object, error) {
 			return orderChildren(v, o.resources, resourceOrder)
 		case "Outputs":
 			return orderChildren(v, o.outputs, outputOrder)
+		case "Parameters":
+			return orderChildren(v, nil, parameterOrder)
 		}
 		return order(v)
 	})

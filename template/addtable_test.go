@@ -162,9 +162,9 @@ func TestTheLibraryEnforcesWhatTheCLIDoes(t *testing.T) {
 			return cfg
 		}, "tables: got 34 tables, which make 238 resources and 204 outputs; a stack holds 500 resources and 200 outputs"},
 		{"a seed with tables", func() Config { c := SeedConfig(); c.Tables = []TableConfig{orders}; return c }, "profile: seed reproduces the reference template"},
-		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
-		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
-		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer, tags, account or maxGlobalIndexes"},
+		{"a seed with a key setting", func() Config { c := SeedConfig(); c.Key.Access = AccessIAM; return c }, "takes no tables, key, writer, tags, account, region, stackName or maxGlobalIndexes"},
+		{"a seed with a writer setting", func() Config { c := SeedConfig(); c.Writer.MemorySize = 256; return c }, "takes no tables, key, writer, tags, account, region, stackName or maxGlobalIndexes"},
+		{"a seed with tags", func() Config { c := SeedConfig(); c.Tags = map[string]string{"a": "b"}; return c }, "takes no tables, key, writer, tags, account, region, stackName or maxGlobalIndexes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -39,6 +39,16 @@ type Config struct {
 	// MaxGlobalIndexes is the account's quota of global secondary indexes
 	// per table; 0 means DynamoDB's default, 20.
 	MaxGlobalIndexes int
+	// Region is the primary Region: where the writers, the tables'
+	// CloudFormation stack and the primaries of multi-Region keys are. It is
+	// required once a table has replicas; a single-Region template is
+	// judged for it (gen check's Region), and is the same without it.
+	Region string
+	// StackName names the table stack of a deployment (a configuration
+	// with replicated tables); its key stacks are StackName-keys-REGION.
+	// Empty means DefaultStackName. A single-Region template takes its
+	// stack's name when it is deployed, and so none here.
+	StackName string
 	// Tables each get their own writer, and their own key unless
 	// Key.Scope is KeyScopeStack.
 	Tables []TableConfig
@@ -78,6 +88,11 @@ type TableConfig struct {
 	// its own access level, through the table's and the stream's resource
 	// policies; the stack never edits a role it does not own.
 	Grants []Grant
+	// Replicas are the Regions, besides Config.Region, where DynamoDB keeps
+	// a replica of the table: it is then a global table (version
+	// 2019.11.21), each replica encrypted with a key of its own Region, and
+	// the configuration a deployment of several stacks ([BuildDeployment]).
+	Replicas []string
 }
 
 // GlobalIndex is a global secondary index.
@@ -189,6 +204,13 @@ type KeyConfig struct {
 	LimitGrantsToAWSResources bool
 	// Admins are IAM ARNs that may administer the key but never use it.
 	Admins []string
+	// MultiRegion decides the keys of tables with replicas: true makes one
+	// multi-Region primary key per key scope in the primary Region and a
+	// replica of it in each other Region (one key id, rotation set once);
+	// false makes an independent key per scope in each Region, for teams
+	// that keep Regions' key material apart. A single-Region table's key is
+	// a single-Region key either way: KMS cannot change it into another.
+	MultiRegion bool
 }
 
 // KeyAccess is a way of letting the writer use the table's key.
@@ -240,10 +262,16 @@ type WriterConfig struct {
 	// CodeUri: a folder holding bootstrap, or a zip file, relative to the
 	// template (aws cloudformation package uploads it), or an s3:// URI.
 	// Empty means [WriterCodeURI] of the architecture, the folder make build
-	// writes in this repository; elsewhere, make writer-bootstrap
-	// OUT=FOLDER builds the writer into the folder named here.
+	// writes in this repository, or, for a deployment, whose directory
+	// holds only what gen writes, that folder beside the directory
+	// (../build/writer-arm64); elsewhere, make writer-bootstrap OUT=FOLDER
+	// builds the writer into the folder named here.
 	CodeURI string
 }
+
+// DefaultStackName is the name of a deployment's table stack when the
+// configuration gives none: the reference's stack name.
+const DefaultStackName = "dynamodb-sse-with-kms-cmk"
 
 // DefaultTable is the one table of the default configuration. Its name makes
 // the reference template's logical ids (DynamoDbTable, DynamoDbTableKmsKey,
@@ -258,7 +286,7 @@ func DefaultConfig() Config {
 	return Config{
 		Profile: ProfileDefault,
 		Tables:  []TableConfig{DefaultTable()},
-		Key:     KeyConfig{RotationPeriodInDays: contract.DefaultRotationPeriodDays, PendingWindowInDays: 7, Scope: KeyScopeTable, Access: AccessWriter},
+		Key:     KeyConfig{RotationPeriodInDays: contract.DefaultRotationPeriodDays, PendingWindowInDays: 7, Scope: KeyScopeTable, Access: AccessWriter, MultiRegion: true},
 		Writer:  WriterConfig{MemorySize: 128, Timeout: 10, Architecture: "arm64", LogRetentionInDays: 14},
 	}
 }

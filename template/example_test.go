@@ -70,3 +70,28 @@ func ExampleConsumerPolicies() {
 	// Output:
 	// tables[0].grants[1] arn:aws:iam::210987654321:role/analytics 2 statements
 }
+
+// A table with replicas makes a deployment: a key stack in each Region,
+// the primary's first, then the table stack, whose parameters come from
+// the earlier stacks' outputs. render.Deployment renders its files and
+// render.WriteDir writes them as a directory, as gen -o DIR does.
+func ExampleBuildDeployment() {
+	cfg := template.DefaultConfig()
+	cfg.Region = "us-east-1"
+	cfg.Tables[0].Replicas = []string{"eu-west-1"}
+	d, err := template.BuildDeployment(cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, s := range d.Manifest.Stacks {
+		fmt.Println(s.Name, s.Region, s.Template)
+	}
+	from := d.Manifest.Stacks[2].Parameters["DynamoDbKeyArnEuWest1"].From
+	fmt.Println("DynamoDbKeyArnEuWest1 is output", from.Output, "of", from.Stack)
+	// Output:
+	// dynamodb-sse-with-kms-cmk-keys-us-east-1 us-east-1 keys-us-east-1.yaml
+	// dynamodb-sse-with-kms-cmk-keys-eu-west-1 eu-west-1 keys-eu-west-1.yaml
+	// dynamodb-sse-with-kms-cmk us-east-1 tables.yaml
+	// DynamoDbKeyArnEuWest1 is output DynamoDbKeyArn of dynamodb-sse-with-kms-cmk-keys-eu-west-1
+}

@@ -188,22 +188,29 @@ func grantUsesKeyThroughDynamoDB(index int, g Grant) cfn.Statement {
 // <stack>-<logical id>-<random suffix>; a logical id has no hyphen, so the
 // pattern matches this table of this stack and no other of its tables. Were
 // the name ever made otherwise, the pattern would not match and the
-// principal would be refused: the condition fails closed.
-func heldToTable(s cfn.Statement, name, tableID string) cfn.Statement {
+// principal would be refused: the condition fails closed. tablesStack names
+// the stack that makes the tables, when it is not the key's own: a
+// deployment's key stacks come before its table stack.
+func heldToTable(s cfn.Statement, name, tableID, tablesStack string) cfn.Statement {
 	s.Sid = name + s.Sid
 	condition := maps.Clone(s.Condition)
-	condition["StringLike"] = map[string]any{tableNameKey: cloudformation.Sub("${AWS::StackName}-" + tableID + "-*")}
+	var pattern any = cloudformation.Sub("${AWS::StackName}-" + tableID + "-*")
+	if tablesStack != "" {
+		pattern = tablesStack + "-" + tableID + "-*"
+	}
+	condition["StringLike"] = map[string]any{tableNameKey: pattern}
 	s.Condition = condition
 	return s
 }
 
 // keyPolicy assembles the key policy of a key that encrypts the tables of
 // uses: the writers' and the grants' statements, each held to its own table
-// when the key serves several.
-func keyPolicy(cfg Config, uses []keyUse) cfn.PolicyDocument {
+// when the key serves several. tablesStack names the stack that makes the
+// tables, or is empty for the key's own (heldToTable).
+func keyPolicy(cfg Config, uses []keyUse, tablesStack string) cfn.PolicyDocument {
 	held := func(s cfn.Statement, u keyUse) cfn.Statement {
-		if cfg.sharesKey() {
-			return heldToTable(s, u.table.Name, u.ids.Table)
+		if len(uses) > 1 {
+			return heldToTable(s, u.table.Name, u.ids.Table, tablesStack)
 		}
 		return s
 	}

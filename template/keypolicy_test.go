@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/awslabs/goformation/v7/cloudformation"
+
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
@@ -151,7 +153,7 @@ func TestKeyPolicyOfEachAccessModel(t *testing.T) {
 			cfg := DefaultConfig()
 			cfg.Key = tt.key
 			var sids []string
-			for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
+			for _, s := range keyPolicy(cfg, cfg.keyUses(), "").Statement {
 				sids = append(sids, s.Sid)
 			}
 			if !slices.Equal(sids, tt.sids) {
@@ -162,7 +164,7 @@ func TestKeyPolicyOfEachAccessModel(t *testing.T) {
 }
 
 func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
-	assertRendersAs(t, useTableKeyThroughDynamoDB(defaultIDs), `{
+	assertRendersAs(t, useTableKeyThroughDynamoDB(cloudformation.GetAtt(defaultIDs.Key, "Arn")), `{
 		"Sid": "UseTableKeyThroughDynamoDB",
 		"Effect": "Allow",
 		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
@@ -172,7 +174,7 @@ func TestIAMAccessGrantsTheWriterTheKeyThroughDynamoDBOnly(t *testing.T) {
 	for access, statements := range map[KeyAccess]int{AccessWriter: 1, AccessAccount: 1, AccessIAM: 2} {
 		cfg := DefaultConfig()
 		cfg.Key.Access = access
-		if got := len(writerPolicy(defaultIDs, cfg).PolicyDocument.(cfn.PolicyDocument).Statement); got != statements {
+		if got := len(writerPolicy(defaultIDs, wiringInTemplate(defaultIDs, false), cfg).PolicyDocument.(cfn.PolicyDocument).Statement); got != statements {
 			t.Errorf("%s access: the writer's policy has %d statements, want %d", access, got, statements)
 		}
 	}
@@ -193,7 +195,7 @@ func TestAGrantUsesTheKeyOnlyToDecryptThroughDynamoDBAsItsOwnAccount(t *testing.
 }
 
 func TestAStatementOfASharedKeyIsHeldToItsOwnTable(t *testing.T) {
-	assertRendersAs(t, heldToTable(writerUsesKeyThroughDynamoDB("OrdersWriteFunctionRole"), "Orders", "OrdersTable"), `{
+	assertRendersAs(t, heldToTable(writerUsesKeyThroughDynamoDB("OrdersWriteFunctionRole"), "Orders", "OrdersTable", ""), `{
 		"Sid": "OrdersWriterUsesKeyThroughDynamoDB",
 		"Effect": "Allow",
 		"Principal": {"AWS": {"Fn::GetAtt": ["OrdersWriteFunctionRole", "Arn"]}},
@@ -253,7 +255,7 @@ func TestKeyPolicyStatementsOfTheGrants(t *testing.T) {
 			cfg := teams()
 			tt.change(&cfg)
 			var sids []string
-			for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
+			for _, s := range keyPolicy(cfg, cfg.keyUses(), "").Statement {
 				sids = append(sids, s.Sid)
 			}
 			if !slices.Equal(sids, tt.sids) {
@@ -268,7 +270,7 @@ func TestKeyPolicyStatementsOfTheGrants(t *testing.T) {
 func TestAKeyOfOneTableHoldsNoStatementToATable(t *testing.T) {
 	cfg := teams()
 	cfg.Key.Scope = KeyScopeStack
-	for _, s := range keyPolicy(cfg, cfg.keyUses()).Statement {
+	for _, s := range keyPolicy(cfg, cfg.keyUses(), "").Statement {
 		if _, held := s.Condition["StringLike"]; held || strings.HasPrefix(s.Sid, "DynamoDb") {
 			t.Errorf("statement %s is held to a table", s.Sid)
 		}

@@ -65,11 +65,23 @@ func Build(cfg Config) (*Stack, error) {
 	if cfg.Profile == ProfileSeed {
 		return buildSeed(), nil
 	}
+	if i := slices.IndexFunc(cfg.Tables, func(t TableConfig) bool { return len(t.Replicas) > 0 }); i >= 0 {
+		return nil, fmt.Errorf("tables[%d] has replicas: the configuration is a deployment of several stacks, a key stack in each Region before the table stack; BuildDeployment makes it", i)
+	}
 	s := newStack(cfg.description())
-	shared := cfg.Key.Scope == KeyScopeStack
+	if err := addTables(s, cfg); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// addTables adds the tables of cfg, single-Region all, to s: the stack's
+// key first when they share one, then each table as AddTable adds one.
+func addTables(s *Stack, cfg Config) error {
+	shared := cfg.Key.Scope == KeyScopeStack && len(cfg.Tables) > 0
 	if shared {
-		s.add(stackKeyID, key("the stack's tables", cfg, cfg.keyUses()))
-		s.add(stackKeyAliasID, alias(stackKeyID, "tables"))
+		s.add(stackKeyID, key("the stack's tables", cfg, keyPolicy(cfg, cfg.keyUses(), "")))
+		s.add(stackKeyAliasID, alias(stackKeyID, "", "tables"))
 	}
 	for i, table := range cfg.Tables {
 		ids := tableIDs(table, cfg.Key.Scope)
@@ -78,13 +90,13 @@ func Build(cfg Config) (*Stack, error) {
 			owned = slices.DeleteFunc(owned, func(id string) bool { return id == stackKeyID || id == stackKeyAliasID })
 		}
 		if err := fits(s.Template, owned, ids.Outputs); err != nil {
-			return nil, fmt.Errorf("invalid config: tables[%d]: %w", i, err)
+			return fmt.Errorf("invalid config: tables[%d]: %w", i, err)
 		}
 		addTable(s.Template, cfg, table, ids)
 		s.ResourceOrder = append(s.ResourceOrder, owned...)
 		s.OutputOrder = append(s.OutputOrder, ids.Outputs...)
 	}
-	return s, nil
+	return nil
 }
 
 // description says what the stack holds.
@@ -150,10 +162,15 @@ func tableIDs(t TableConfig, scope KeyScope) TableIDs {
 // name it in their own IAM policy.
 func streamOutput(t TableConfig) bool { return t.Stream != "" && len(t.Grants) > 0 }
 
-// size counts the resources and outputs of the stack c describes.
+// size counts the resources and outputs of the stack c describes, its
+// single-Region tables' in a deployment, whose table stack BuildDeployment
+// counts as it adds each global table.
 func (c Config) size() (resources, outputs int) {
 	ids := map[string]bool{}
 	for _, t := range c.Tables {
+		if len(t.Replicas) > 0 {
+			continue
+		}
 		table := tableIDs(t, c.Key.Scope)
 		for _, id := range table.Resources() {
 			ids[id] = true
@@ -199,8 +216,8 @@ func addTable(t *cloudformation.Template, cfg Config, table TableConfig, ids Tab
 		t.Outputs = cloudformation.Outputs{}
 	}
 	if cfg.Key.Scope != KeyScopeStack {
-		t.Resources[ids.Key] = key(ids.Table, cfg, []keyUse{{ids, table}})
-		t.Resources[ids.Alias] = alias(ids.Key, ids.Table)
+		t.Resources[ids.Key] = key(ids.Table, cfg, keyPolicy(cfg, []keyUse{{ids, table}}, ""))
+		t.Resources[ids.Alias] = alias(ids.Key, "", ids.Table)
 	}
 	t.Resources[ids.Table] = tableResource(ids, table, cfg)
 	for _, c := range scaledCapacities(table) {
@@ -209,8 +226,9 @@ func addTable(t *cloudformation.Template, cfg Config, table TableConfig, ids Tab
 	}
 	if !table.NoWriter {
 		t.Resources[ids.Role] = writerRole(cfg.Tags)
-		t.Resources[ids.Policy] = writerPolicy(ids, cfg)
-		t.Resources[ids.Function] = writerFunction(ids, table, cfg)
+		w := wiringInTemplate(ids, cfg.sharesKey())
+		t.Resources[ids.Policy] = writerPolicy(ids, w, cfg)
+		t.Resources[ids.Function] = writerFunction(ids, w, table, cfg)
 		t.Resources[ids.LogGroup] = writerLogGroup(ids, cfg)
 	}
 	for i, o := range tableOutputs(ids, table) {

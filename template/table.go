@@ -10,6 +10,8 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation/kms"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
 	"github.com/awslabs/goformation/v7/cloudformation/tags"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // Deletion and replacement policies. Always explicit: reviewers (and
@@ -28,15 +30,15 @@ func (c Config) statefulPolicy() string {
 	return Delete
 }
 
-// key is a customer managed key that encrypts the tables of uses, what
-// encrypts says in its description.
-func key(encrypts string, cfg Config, uses []keyUse) *kms.Key {
+// key is a customer managed key with its policy; encrypts says what it
+// encrypts in its description.
+func key(encrypts string, cfg Config, policy cfn.PolicyDocument) *kms.Key {
 	return &kms.Key{
 		Description:                          cloudformation.String("Encrypts " + encrypts + " at rest"),
 		EnableKeyRotation:                    cloudformation.Bool(true),
 		RotationPeriodInDays:                 cloudformation.Int(cfg.Key.RotationPeriodInDays),
 		PendingWindowInDays:                  cloudformation.Int(cfg.Key.PendingWindowInDays),
-		KeyPolicy:                            keyPolicy(cfg, uses),
+		KeyPolicy:                            policy,
 		Tags:                                 resourceTags(cfg.Tags),
 		AWSCloudFormationDeletionPolicy:      policies.DeletionPolicy(cfg.statefulPolicy()),
 		AWSCloudFormationUpdateReplacePolicy: policies.UpdateReplacePolicy(cfg.statefulPolicy()),
@@ -44,12 +46,15 @@ func key(encrypts string, cfg Config, uses []keyUse) *kms.Key {
 }
 
 // alias names the key after the stack and what it encrypts, so a person
-// finds it in the KMS console; the alias goes when the stack goes.
-func alias(keyID, name string) *kms.Alias {
-	return &kms.Alias{
-		AliasName:   cloudformation.Sub("alias/${AWS::StackName}/" + name),
-		TargetKeyId: cloudformation.Ref(keyID),
+// finds it in the KMS console; the alias goes when the stack goes. stack
+// names the stack the alias is named after when it is not the alias's own:
+// a deployment's keys are named after its table stack in every Region.
+func alias(keyID, stack, name string) *kms.Alias {
+	aliasName := cloudformation.Sub("alias/${AWS::StackName}/" + name)
+	if stack != "" {
+		aliasName = "alias/" + stack + "/" + name
 	}
+	return &kms.Alias{AliasName: aliasName, TargetKeyId: cloudformation.Ref(keyID)}
 }
 
 // tableResource is the table: its keys and indexes, its capacity, its

@@ -52,6 +52,7 @@ func (c Config) Validate() error {
 	v := &validation{}
 	v.stack(c)
 	v.tables(c)
+	v.regions(c)
 	v.key(c.Key)
 	v.writer(c.Writer)
 	v.tags(c.Tags)
@@ -70,6 +71,12 @@ func (c Config) validateForTable(t TableConfig) error {
 	v := &validation{}
 	v.stack(c)
 	v.table("table", t, c)
+	if c.Region != "" {
+		v.region("region", c.Region)
+	}
+	if len(t.Replicas) > 0 {
+		v.fail("table.replicas: got %v: AddTable adds a single-Region table to one template; a table with replicas needs a key stack in each Region before its own (BuildDeployment)", t.Replicas)
+	}
 	v.key(c.Key)
 	if c.Key.Scope == KeyScopeStack {
 		v.fail("key.scope: got %q, want %q: AddTable adds one table with its own key; Build makes tables that share one", c.Key.Scope, KeyScopeTable)
@@ -84,8 +91,8 @@ func (c Config) validateForTable(t TableConfig) error {
 func (c Config) onlySeedSettings() error {
 	tables := len(c.Tables) == 0 || (len(c.Tables) == 1 && reflect.DeepEqual(c.Tables[0], DefaultTable()))
 	if !tables || !reflect.DeepEqual(c.Key, KeyConfig{}) || !reflect.DeepEqual(c.Writer, WriterConfig{}) || len(c.Tags) > 0 ||
-		c.Account != "" || c.MaxGlobalIndexes != 0 {
-		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer, tags, account or maxGlobalIndexes; remove them, or choose default or production")
+		c.Account != "" || c.MaxGlobalIndexes != 0 || c.Region != "" || c.StackName != "" {
+		return errors.New("profile: seed reproduces the reference template, key policy included, and takes no tables, key, writer, tags, account, region, stackName or maxGlobalIndexes; remove them, or choose default or production")
 	}
 	return nil
 }

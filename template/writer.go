@@ -52,12 +52,31 @@ func writerRole(tags map[string]string) *iam.Role {
 	}
 }
 
+// writerWiring is how a writer's function and policy reach its role and
+// its table's key: in one template through their logical ids; in a
+// deployment's table stack through the parameters that bring them from the
+// primary Region's key stack, where the key policy that names the role is.
+type writerWiring struct {
+	roleArn, roleName, keyArn string // intrinsics
+	// sharedKey holds the writer's use of the key to its own table: the
+	// key encrypts several tables.
+	sharedKey bool
+}
+
+// wiringInTemplate reaches the role and key of ids in the same template.
+func wiringInTemplate(ids TableIDs, sharedKey bool) writerWiring {
+	return writerWiring{
+		roleArn: cloudformation.GetAtt(ids.Role, "Arn"), roleName: cloudformation.Ref(ids.Role),
+		keyArn: cloudformation.GetAtt(ids.Key, "Arn"), sharedKey: sharedKey,
+	}
+}
+
 // writerPolicy grants the one action the writer needs. TransactWriteItems,
 // which the writer uses for batches, is authorised by the actions inside it.
 // Where the key policy delegates to IAM, the policy also grants the key's use
-// through DynamoDB, held to the writer's own table when the stack's tables
+// through DynamoDB, held to the writer's own table when several tables
 // share the key.
-func writerPolicy(id TableIDs, cfg Config) *iam.Policy {
+func writerPolicy(id TableIDs, w writerWiring, cfg Config) *iam.Policy {
 	statements := []cfn.Statement{{
 		Sid:      "PutItemsIntoTable",
 		Effect:   cfn.Allow,
@@ -65,15 +84,15 @@ func writerPolicy(id TableIDs, cfg Config) *iam.Policy {
 		Resource: cloudformation.GetAtt(id.Table, "Arn"),
 	}}
 	if cfg.Key.Access == AccessIAM {
-		key := useTableKeyThroughDynamoDB(id)
-		if cfg.sharesKey() {
+		key := useTableKeyThroughDynamoDB(w.keyArn)
+		if w.sharedKey {
 			key = onlyForOwnTable(key, id)
 		}
 		statements = append(statements, key)
 	}
 	return &iam.Policy{
 		PolicyName:     "PutItemsIntoTable",
-		Roles:          []string{cloudformation.Ref(id.Role)},
+		Roles:          []string{w.roleName},
 		PolicyDocument: cfn.PolicyDocument{Version: cfn.PolicyVersion, Statement: statements},
 	}
 }
@@ -81,12 +100,12 @@ func writerPolicy(id TableIDs, cfg Config) *iam.Policy {
 // useTableKeyThroughDynamoDB is what AWS CDK's grantWriteData gives a role
 // on a table's key, plus the kms:ViaService condition CDK leaves out: without
 // it the role could decrypt with the key directly.
-func useTableKeyThroughDynamoDB(id TableIDs) cfn.Statement {
+func useTableKeyThroughDynamoDB(keyArn string) cfn.Statement {
 	return cfn.Statement{
 		Sid:       "UseTableKeyThroughDynamoDB",
 		Effect:    cfn.Allow,
 		Action:    kmsDataActions,
-		Resource:  cloudformation.GetAtt(id.Key, "Arn"),
+		Resource:  keyArn,
 		Condition: throughDynamoDB(),
 	}
 }
@@ -103,7 +122,7 @@ func onlyForOwnTable(s cfn.Statement, id TableIDs) cfn.Statement {
 
 // writerFunction tells the writer its table, the table's key attributes and
 // its indexes' through its environment, so one binary serves every table.
-func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function {
+func writerFunction(id TableIDs, w writerWiring, t TableConfig, cfg Config) *serverless.Function {
 	env := map[string]string{
 		contract.EnvTableName:        cloudformation.Ref(id.Table),
 		contract.EnvPartitionKey:     t.PartitionKey.Name,
@@ -128,7 +147,7 @@ func writerFunction(id TableIDs, t TableConfig, cfg Config) *serverless.Function
 		Architectures: []string{cfg.Writer.Architecture},
 		MemorySize:    cloudformation.Int(cfg.Writer.MemorySize),
 		Timeout:       cloudformation.Int(cfg.Writer.Timeout),
-		Role:          cloudformation.String(cloudformation.GetAtt(id.Role, "Arn")),
+		Role:          cloudformation.String(w.roleArn),
 		Environment:   &serverless.Function_FunctionEnvironment{Variables: env},
 		Tags:          cfg.Tags,
 		// Without the policy in place the first invocation after deploy

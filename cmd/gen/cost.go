@@ -30,14 +30,30 @@ func runCost(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen cost: %v\n", err)
 		return exitInput
 	}
-	stack, err := template.Build(cfg)
+	estimate, err := estimate(cfg, *warm)
 	if err != nil {
 		fmt.Fprintf(stderr, "gen cost: %v\n", err)
 		return exitInput
 	}
-	if err := cost.ForStack(stack, *warm).Write(stdout); err != nil {
+	if err := estimate.Write(stdout); err != nil {
 		fmt.Fprintf(stderr, "gen cost: %v\n", err)
 		return exitInput
 	}
 	return exitOK
+}
+
+// estimate is the bill of the stack, or of the deployment, cfg makes.
+func estimate(cfg template.Config, warm int) (cost.Estimate, error) {
+	if cfg.IsDeployment() {
+		d, err := template.BuildDeployment(cfg)
+		if err != nil {
+			return cost.Estimate{}, err
+		}
+		return cost.ForDeployment(d, warm), nil
+	}
+	stack, err := template.Build(cfg)
+	if err != nil {
+		return cost.Estimate{}, err
+	}
+	return cost.ForStack(stack, warm), nil
 }

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o -] [-format yaml|json]
+//	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o - | -o DIR] [-format yaml|json]
 //	gen check [-profile default|production|seed] [-format text|json|sarif] [-show-suppressed] [-exclude GLOB]... FILE|DIR|-...
 //	gen diff [-format text|markdown|json] [-fail-on LIST] OLD NEW
 //	gen diff [-format text|markdown|json] [-fail-on LIST] -git REF FILE
@@ -15,7 +15,9 @@
 //
 // Flags may come before or after the operands; -- ends them, and - names
 // standard input. gen refuses to write a template that gen check finds an
-// error in.
+// error in. A configuration with replicated tables is a deployment of
+// several stacks: gen -o DIR writes DIR whole, a template per stack and
+// DIR/stacks.json, the order they deploy in.
 //
 // Exit status: 0 done, 1 invalid input, a failed write, an error-level
 // finding (the old file is left as it was) or, for diff, a change of a
