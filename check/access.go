@@ -160,6 +160,10 @@ func (m *model) otherTables(doc cfn.PolicyDocument) map[string][]string {
 			own["${AWS::StackName}-"+r.ID+"-*"] = true
 		}
 	}
+	for id, name := range m.deployedTables {
+		own[name] = true
+		own[m.stackName+"-"+id+"-*"] = true
+	}
 	values := []string{cfn.Unnamed, cfn.Absent}
 	for _, s := range doc.Statement {
 		for _, c := range s.Conditions() {

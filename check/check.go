@@ -73,6 +73,13 @@ type Options struct {
 	Accounts []string
 	// Region is the Region the template is deployed to; "" when any.
 	Region string
+	// StackName and Tables (a table's physical name by its logical id)
+	// are the deployed stack a policy read from it belongs to: a
+	// table-name condition naming one of its tables, or the name
+	// CloudFormation gives one (StackName-LogicalId-*), holds a principal
+	// to that table.
+	StackName string
+	Tables    map[string]string
 }
 
 // Rule is one posture rule.
@@ -136,6 +143,7 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 		opts.Today = time.Now()
 	}
 	m := newModel(t, cfn.Env{Accounts: opts.Accounts, Now: opts.Today})
+	m.stackName, m.deployedTables = opts.StackName, opts.Tables
 	var out []Finding
 	for _, r := range rules {
 		for _, h := range r.find(m, opts) {

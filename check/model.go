@@ -14,8 +14,10 @@ import (
 type model struct {
 	*cfn.Template
 	env              cfn.Env
-	keyPolicies      []keyPolicy // the keys whose policy can be read
-	unreadableKeys   []hit       // the keys whose policy cannot, for CHK001
+	stackName        string            // Options.StackName
+	deployedTables   map[string]string // Options.Tables
+	keyPolicies      []keyPolicy       // the keys whose policy can be read
+	unreadableKeys   []hit             // the keys whose policy cannot, for CHK001
 	iamPolicies      []iamPolicy
 	resourcePolicies []resourcePolicy
 	tableKeys        []tableKeyPair

@@ -58,5 +58,10 @@ func sids(p cfn.PolicyDocument) string {
 // checkOptions judges the stack as deployed: in its account, so that the
 // account ids its resolved policies write are this account, and Region.
 func (s *stack) checkOptions() check.Options {
-	return check.Options{Accounts: []string{s.values.Pseudo["AWS::AccountId"]}, Region: s.values.Pseudo["AWS::Region"]}
+	tables := map[string]string{}
+	for _, r := range s.template.Resources("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable") {
+		tables[r.ID] = s.physical[r.ID]
+	}
+	return check.Options{Accounts: []string{s.values.Pseudo["AWS::AccountId"]}, Region: s.values.Pseudo["AWS::Region"],
+		StackName: s.values.Pseudo["AWS::StackName"], Tables: tables}
 }
