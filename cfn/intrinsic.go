@@ -225,3 +225,9 @@ func substitute(s string, lookup func(string) (string, bool)) string {
 		s = s[end+1:]
 	}
 }
+
+// HasDynamicReference reports whether text holds a dynamic reference,
+// {{resolve:ssm:...}} or {{resolve:secretsmanager:...}}, which
+// CloudFormation replaces with a value stored outside the template when it
+// deploys.
+func HasDynamicReference(text string) bool { return strings.Contains(text, "{{resolve:") }

@@ -25,8 +25,8 @@ type Probe struct {
 	Actions   []string
 	Resource  string
 	// Context gives, for a condition key in lower case, the values to try
-	// (Absent among them for a request without it). A key ending in /
-	// stands for every key it begins, such as aws:resourcetag/.
+	// (Absent among them for a request without it). A key ending in / or
+	// : stands for every key it begins, such as aws:resourcetag/.
 	Context map[string][]string
 	// DecideAll makes every key the policy tests one the request decides:
 	// a key Context leaves out takes each value the policy tests it
@@ -96,14 +96,14 @@ func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string]
 			return values, true
 		}
 		for prefix, values := range pr.Context {
-			if strings.HasSuffix(prefix, "/") && strings.HasPrefix(key, prefix) {
+			if (strings.HasSuffix(prefix, "/") || strings.HasSuffix(prefix, ":")) && strings.HasPrefix(key, prefix) {
 				return values, true
 			}
 		}
 		return nil, false
 	}
 	for key, values := range pr.Context {
-		if !strings.HasSuffix(key, "/") {
+		if !strings.HasSuffix(key, "/") && !strings.HasSuffix(key, ":") {
 			candidates[key] = values
 		}
 	}

@@ -63,6 +63,7 @@ func TestEachRuleTemplateYieldsExactlyItsFinding(t *testing.T) {
 		{"IAM002", "WriterPolicy", Error},
 		{"IAM003", "WriterPolicy", Warning},
 		{"IAM004", "WriterPolicy", Error},
+		{"IAM005", "Reader", Error},
 		{"LMB001", "Writer", Error},
 		{"SSE004", "Table", Info},
 		{"DDB003", "Table", Error},

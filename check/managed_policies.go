@@ -23,6 +23,14 @@ var awsManagedPolicies = map[string]string{
 	"PowerUserAccess":             `{"Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}]}`,
 	"AmazonDynamoDBFullAccess":    `{"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`,
 	"AmazonDynamoDBFullAccess_v2": `{"Statement": [{"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}]}`,
+	// v15, its DynamoDB actions: every table's items and streams.
+	"AmazonDynamoDBReadOnlyAccess": `{"Statement": [{"Effect": "Allow", "Action": ["dynamodb:BatchGetItem", "dynamodb:Describe*", "dynamodb:List*",
+		"dynamodb:GetAbacStatus", "dynamodb:GetItem", "dynamodb:GetResourcePolicy", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PartiQLSelect"], "Resource": "*"}]}`,
+	// v1 of each: every table's stream.
+	"AWSLambdaDynamoDBExecutionRole": `{"Statement": [{"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+		"dynamodb:ListStreams", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "*"}]}`,
+	"AWSLambdaInvocation-DynamoDB": `{"Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"},
+		{"Effect": "Allow", "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], "Resource": "*"}]}`,
 	// It creates, describes and tags keys but neither uses nor grants one:
 	// judged, it gives no finding.
 	"AWSKeyManagementServicePowerUser": `{"Statement": [{"Effect": "Allow", "Action": ["kms:CreateAlias", "kms:CreateKey", "kms:DeleteAlias",

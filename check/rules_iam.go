@@ -44,6 +44,15 @@ var iamRules = []Rule{
 		}),
 	},
 	{
+		ID: "IAM005", Title: "a role anyone may assume reaches a table or its key", Severity: Error,
+		Why: "a role whose trust policy lets principals of any account, or the guests of a Cognito identity pool, assume it gives them " +
+			"whatever it may do: read the table, or use its key",
+		Fix: "name the principals that assume the role (a service, a role of this account) or hold them to the account with aws:PrincipalAccount",
+		Basis: []string{"https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
+			"https://docs.aws.amazon.com/cognito/latest/developerguide/iam-roles.html"},
+		find: openRoles,
+	},
+	{
 		ID: "IAM004", Title: "KMS administration of every key, or full use of a table's key", Severity: Error,
 		Why: "an identity policy that lets a principal change the policy of, or delete, every key (kms:* on Resource '*') gives it full use and administration " +
 			"of every key whose key policy delegates to IAM, the table's among them; one that lets it both administer and decrypt with a table's key gives it that key",
@@ -87,6 +96,61 @@ func iamStatements(match func(*model, statement, cfn.PolicyDocument) (string, bo
 		}
 		return hits
 	}
+}
+
+// openRoles finds the roles whose trust policy lets principals of any
+// account, or anyone at all as the guest of a Cognito identity pool,
+// assume them, and that reach a table or a key: through an identity policy
+// they hold, or a key policy that names them.
+func openRoles(t *model, _ Options) []hit {
+	var hits []hit
+	for _, r := range t.Resources("AWS::IAM::Role") {
+		path := []string{"Properties", "AssumeRolePolicyDocument"}
+		statements, err := statementsAt(r, path)
+		if err != nil || !reachesData(t, r) {
+			continue
+		}
+		trust := judgeable(documentOf(statements))
+		who := ""
+		if g, ok := permits(trust, anyoneElse, []string{"sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"}, nil, t.env, false); ok {
+			path, who = statements[g.Statement].path, "principals of any account"
+		} else if g, ok := permits(trust, cognitoGuest, []string{"sts:AssumeRoleWithWebIdentity"}, unauthenticated, t.env, false); ok {
+			path, who = statements[g.Statement].path, "the unauthenticated guests of a Cognito identity pool, anyone on the internet,"
+		}
+		if who != "" {
+			hits = append(hits, hitf(r.ID, path, "%s may assume the role, which may read or use a table or its key: they may too", who))
+		}
+	}
+	return hits
+}
+
+// cognitoGuest is a web identity of Amazon Cognito; unauthenticated is the
+// context of a guest, who signed in as no one.
+var (
+	cognitoGuest    = caller{Principal: cfn.Principal{Kind: "Federated", ID: "cognito-identity.amazonaws.com"}}
+	unauthenticated = map[string][]string{"cognito-identity.amazonaws.com:amr": {"unauthenticated"}}
+)
+
+// reachesData reports whether a role may act on a table or use a key: an
+// identity policy it holds takes a DynamoDB action or a KMS use, or a key
+// policy names it.
+func reachesData(t *model, role cfn.Resource) bool {
+	for _, p := range t.iamPolicies {
+		statements, _ := p.statements()
+		if !slices.Contains(holdersOf(t.Template, p), role.ID) {
+			continue
+		}
+		if slices.ContainsFunc(statements, func(s statement) bool {
+			return allows(s.Statement) && (s.TouchesAction("dynamodb:*") || slices.ContainsFunc(kmsUseActions, s.TakesAction))
+		}) {
+			return true
+		}
+	}
+	return slices.ContainsFunc(t.keyPolicies, func(kp keyPolicy) bool {
+		return slices.ContainsFunc(kp.statements, func(s statement) bool {
+			return slices.ContainsFunc(s.Principals(), func(p cfn.Principal) bool { return p.ID == "${"+role.ID+".Arn}" })
+		})
+	})
 }
 
 // everyDynamoDBAction finds the Allow statements that give every DynamoDB

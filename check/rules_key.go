@@ -237,11 +237,48 @@ func keysOpenToAnyAccount(t *model, _ Options) []hit {
 				}
 			}
 		}
-		if !ok {
-			continue
+		if ok {
+			hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+				"%s lets principals of any account call %s on the key: %s", statementKind(doc, g), g.action, conditionsSaid(doc.Statement[g.Statement]))})
 		}
-		hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
-			"%s lets principals of any account call %s on the key: %s", statementKind(doc, g), g.action, conditionsSaid(doc.Statement[g.Statement]))})
+		hits = append(hits, servicesForAnyAccount(kp, doc, t.env)...)
+	}
+	return hits
+}
+
+// foreignSource is a request a service makes for a resource of an account
+// no policy names.
+var foreignSource = map[string][]string{
+	"aws:sourceaccount": {cfn.UnnamedAccount}, "aws:sourcearn": {"arn:aws:unnamed:unnamed:" + cfn.UnnamedAccount + ":" + cfn.Unnamed},
+	"aws:sourceowner": {cfn.UnnamedAccount}, "kms:encryptioncontext:": {cfn.Unnamed},
+}
+
+// servicesForAnyAccount finds the services the key policy lets use the key
+// for any account's resources: nothing holds them to this account's
+// (aws:SourceAccount, aws:SourceArn, the encryption context), so another
+// account may point a resource of its own at the key and have the service
+// use it (the confused deputy).
+func servicesForAnyAccount(kp keyPolicy, doc judgedPolicy, env cfn.Env) []hit {
+	var hits []hit
+	seen := map[cfn.Principal]bool{}
+	for _, s := range doc.Statement {
+		for _, q := range s.Principals() {
+			if q.Kind != "Service" || seen[q] {
+				continue
+			}
+			seen[q] = true
+			// What statements that name the service allow it, less every Deny.
+			named := cfn.PolicyDocument{Statement: slices.Clone(doc.Statement)}
+			for i, t := range named.Statement {
+				if t.Effect == cfn.Allow && !slices.Contains(t.Principals(), q) {
+					named.Statement[i].Effect = "" // applies to nothing
+				}
+			}
+			if g, ok := permits(judgeable(named), caller{Principal: q, named: true}, kmsUseActions, foreignSource, env, true); ok {
+				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
+					"%s may call %s on the key for any account's resources: nothing holds it to this account's (aws:SourceAccount, aws:SourceArn or the encryption context)", q.ID, g.action)})
+			}
+		}
 	}
 	return hits
 }

@@ -126,11 +126,11 @@ func unknownValues(t *cfn.Template, s statement) []unknownValue {
 
 // unknownBeforeDeployment reports whether a policy value is one only
 // deployment gives: one that reads a parameter (a Ref, or a ${Name} of a
-// Fn::Sub, also inside a Fn::Join), or an intrinsic whose text tells
-// nothing of its value (cfn.Opaque), such as Fn::ImportValue or a
-// Fn::FindInMap by a reference.
+// Fn::Sub, also inside a Fn::Join), an intrinsic whose text tells nothing
+// of its value (cfn.Opaque), such as Fn::ImportValue or a Fn::FindInMap by
+// a reference, or a dynamic reference ({{resolve:ssm:...}}).
 func unknownBeforeDeployment(t *cfn.Template, v any) bool {
-	return cfn.Opaque(v) || readsParameter(t, v)
+	return cfn.Opaque(v) || readsParameter(t, v) || cfn.HasDynamicReference(cfn.Text(v))
 }
 
 func readsParameter(t *cfn.Template, v any) bool {

@@ -93,7 +93,7 @@ func classify(t *cfn.Template, v any) (keyKind, string) {
 	switch {
 	case isAWSManagedKey(text):
 		return awsManaged, ""
-	case cfn.IsIntrinsic(v):
+	case cfn.IsIntrinsic(v), cfn.HasDynamicReference(text):
 		return unprovenKey, text
 	}
 	return otherCustomerKey, text
