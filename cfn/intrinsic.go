@@ -200,6 +200,16 @@ func SubNames(s string) []string {
 // ${!Literal} becomes ${Literal}, and a variable lookup does not know stays
 // as written.
 func substitute(s string, lookup func(string) (string, bool)) string {
+	return fill(s, lookup, true)
+}
+
+// fillSub fills in the variables of a Fn::Sub string lookup knows and gives
+// the Fn::Sub string that is left: ${!Literal} stays one.
+func fillSub(s string, lookup func(string) (string, bool)) string {
+	return fill(s, lookup, false)
+}
+
+func fill(s string, lookup func(string) (string, bool), unescape bool) string {
 	var b strings.Builder
 	for {
 		start := strings.Index(s, "${")
@@ -215,8 +225,10 @@ func substitute(s string, lookup func(string) (string, bool)) string {
 		end += start
 		b.WriteString(s[:start])
 		name := s[start+2 : end]
-		if literal, escaped := strings.CutPrefix(name, "!"); escaped {
+		if literal, escaped := strings.CutPrefix(name, "!"); escaped && unescape {
 			b.WriteString("${" + literal + "}")
+		} else if escaped {
+			b.WriteString(s[start : end+1])
 		} else if value, ok := lookup(name); ok {
 			b.WriteString(value)
 		} else {

@@ -20,8 +20,10 @@ import (
 //     written-out text give their result.
 //   - Ref AWS::NoValue removes the property, or the list item, it stands
 //     for (outside Fn::If, which Under decides).
+//   - Fn::Join of text and references is the Fn::Sub of the same string.
 //   - Fn::Sub of one reference, '${Key.Arn}' or '${Table}', is the
-//     Fn::GetAtt or Ref it names.
+//     Fn::GetAtt or Ref it names; the ARN of a role of the template at
+//     path /, written out, is its Fn::GetAtt Arn.
 //   - Fn::GetAtt Value of an AWS::SSM::Parameter is the Value it sets.
 //   - A string written where the resource's schema wants a boolean or a
 //     number ('false', '30') is that boolean or number, as CloudFormation
@@ -211,6 +213,10 @@ func (n normalizer) intrinsic(v map[string]any, name string, arg any, path []str
 		if joined, ok := joinText(normalised); ok {
 			return typedScalar(joined, typ, path)
 		}
+		if sub, ok := joinAsSub(normalised); ok {
+			out, _ := n.value(sub, path, typ, depth)
+			return out
+		}
 	case "Fn::Split":
 		if args, ok := normalised.([]any); ok && len(args) == 2 && plainStrings(args) {
 			return splitText(args[1].(string), args[0].(string))
@@ -317,6 +323,38 @@ func selectItem(arg any) (any, bool) {
 	return list[i], true
 }
 
+// joinAsSub writes a Fn::Join of text and references as the Fn::Sub that
+// gives the same string, so that the same value written either way is one.
+func joinAsSub(arg any) (any, bool) {
+	args, ok := arg.([]any)
+	sep, isSep := At(args, "0").(string)
+	parts, isList := At(args, "1").([]any)
+	if !ok || len(args) != 2 || !isSep || !isList {
+		return nil, false
+	}
+	escape := func(s string) string { return strings.ReplaceAll(s, "${", "${!") }
+	texts := make([]string, len(parts))
+	for i, p := range parts {
+		name, ref, isIntrinsic := Intrinsic(p)
+		switch {
+		case !isIntrinsic:
+			text, isText := p.(string)
+			if !isText {
+				return nil, false
+			}
+			texts[i] = escape(text)
+		case name == "Ref" || name == "Fn::GetAtt":
+			if _, isRef := RefTarget(p); !isRef || (name == "Fn::GetAtt" && len(List(ref)) != 2) {
+				return nil, false
+			}
+			texts[i] = Text(p)
+		default:
+			return nil, false
+		}
+	}
+	return map[string]any{"Fn::Sub": strings.Join(texts, escape(sep))}, true
+}
+
 // joinText gives the text a Fn::Join of written-out text makes, and the one
 // part a Fn::Join of one part is.
 func joinText(arg any) (string, bool) {
@@ -360,7 +398,7 @@ func (n normalizer) sub(arg any) (any, bool) {
 	if !isString {
 		return nil, false
 	}
-	filled := substitute(s, func(name string) (string, bool) {
+	filled := fillSub(s, func(name string) (string, bool) {
 		value, ok := vars[name]
 		if !ok {
 			value, ok = n.params[name]
@@ -373,6 +411,9 @@ func (n normalizer) sub(arg any) (any, bool) {
 	})
 	if names := SubNames(filled); len(names) == 0 {
 		return unescapeSub(filled), true
+	}
+	if role, ok := n.roleARN(filled); ok {
+		return map[string]any{"Fn::GetAtt": []any{role, "Arn"}}, true
 	}
 	if inner, ok := strings.CutPrefix(filled, "${"); ok && strings.HasSuffix(inner, "}") && !strings.ContainsAny(inner[:len(inner)-1], "${}") {
 		ref := inner[:len(inner)-1]
@@ -391,6 +432,20 @@ func (n normalizer) sub(arg any) (any, bool) {
 		return map[string]any{"Fn::Sub": []any{filled, vars}}, true
 	}
 	return map[string]any{"Fn::Sub": filled}, true
+}
+
+// roleARN reads the ARN of a role of the template written out,
+// arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${Role}, as what
+// Fn::GetAtt Role.Arn gives: the same for a role at the path /.
+func (n normalizer) roleARN(s string) (string, bool) {
+	id, prefixed := strings.CutPrefix(s, "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/${")
+	id, closed := strings.CutSuffix(id, "}")
+	if !prefixed || !closed || strings.ContainsAny(id, "${}.") {
+		return "", false
+	}
+	r, ok := n.t.Resource(id)
+	path := Text(r.Prop("Path"))
+	return id, ok && r.Type == "AWS::IAM::Role" && (path == "" || path == "/")
 }
 
 // unescapeSub writes a Fn::Sub string with no variable left as its value:

@@ -69,6 +69,9 @@ func (t *Template) Deployments(region string) Deployments {
 	d.Complete = complete
 	seen := map[string]bool{}
 	for _, values := range assignments {
+		if !t.rulesHold(values) {
+			continue // CloudFormation refuses to deploy it
+		}
 		s := Scenario{Values: map[string]string{}, Conditions: map[string]bool{}}
 		for _, in := range inputs {
 			// A Region the mappings do not name is one still: it takes
@@ -167,7 +170,7 @@ func (t *Template) deploymentInputs(region string) (inputs, free []input) {
 	}
 	compared := map[string][]string{}
 	var tests []string
-	visitAll(t.root["Conditions"], func(v any) {
+	visitAll([]any{t.root["Conditions"], t.root["Rules"]}, func(v any) {
 		name, arg, ok := Intrinsic(v)
 		if !ok || name != "Fn::Equals" {
 			return
@@ -350,6 +353,51 @@ func (t *Template) truth(v any, values map[string]string, seen map[string]bool) 
 		}
 	}
 	return values[canonicalJSON(v)] == "true"
+}
+
+// rulesHold reports whether the template's Rules let a deployment with
+// the inputs' values go ahead: each rule whose RuleCondition holds has
+// every Assert hold. What a rule tests that the inputs do not decide may
+// hold.
+func (t *Template) rulesHold(values map[string]string) bool {
+	for _, rule := range t.Section("Rules") {
+		if c := At(rule, "RuleCondition"); c != nil && !t.asserted(c, values) {
+			continue
+		}
+		for _, a := range List(At(rule, "Assertions")) {
+			if !t.asserted(At(a, "Assert"), values) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// asserted evaluates a rule function; what it does not decide holds.
+func (t *Template) asserted(v any, values map[string]string) bool {
+	name, arg, _ := Intrinsic(v)
+	args, _ := arg.([]any)
+	switch name {
+	case "Fn::Not":
+		return len(args) != 1 || !t.asserted(args[0], values)
+	case "Fn::And":
+		return !slices.ContainsFunc(args, func(a any) bool { return !t.asserted(a, values) })
+	case "Fn::Or":
+		return len(args) == 0 || slices.ContainsFunc(args, func(a any) bool { return t.asserted(a, values) })
+	case "Fn::Equals":
+		if len(args) == 2 {
+			a, aKnown := equalsSide(args[0], values)
+			b, bKnown := equalsSide(args[1], values)
+			return !aKnown || !bKnown || a == b
+		}
+	case "Fn::Contains":
+		list, isList := At(args, "0").([]any)
+		value, known := equalsSide(At(args, "1"), values)
+		if isList && known && !slices.ContainsFunc(list, IsIntrinsic) {
+			return slices.ContainsFunc(list, func(e any) bool { return Text(e) == value })
+		}
+	}
+	return true
 }
 
 // equalsSide gives the text one side of a Fn::Equals stands for, given the

@@ -21,6 +21,18 @@ func changedInputs(old, new *cfn.Template) map[string]bool {
 			changed[name] = true
 		}
 	}
+	// A rule that changed lets through, or keeps out, other values of the
+	// parameters it tests.
+	was, is = old.Section("Rules"), new.Section("Rules")
+	for _, name := range unionKeys(was, is) {
+		if !equal(was[name], is[name]) {
+			for _, in := range append(references(nil, was[name]), references(nil, is[name])...) {
+				if !in.condition {
+					changed[in.target] = true
+				}
+			}
+		}
+	}
 	was, is = old.Section("Mappings"), new.Section("Mappings")
 	for _, name := range unionKeys(was, is) {
 		if !equal(was[name], is[name]) {

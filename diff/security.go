@@ -157,6 +157,8 @@ func policyChanges(id string, o, n cfn.Resource) []SecurityChange {
 		}
 	case "AWS::Serverless::Function":
 		out = append(out, heldBy(true, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies")))...)
+		// SAM puts it on the role it makes for the function.
+		out = append(out, boundaryChanges(id, o.Prop("PermissionsBoundary"), n.Prop("PermissionsBoundary"))...)
 		out = append(out, urlAuthChanges(id, o.Prop("FunctionUrlConfig", "AuthType"), n.Prop("FunctionUrlConfig", "AuthType"))...)
 	case "AWS::Serverless::StateMachine":
 		out = append(out, heldBy(true, samPolicyChanges(id, o.Prop("Policies"), n.Prop("Policies")))...)

@@ -1,0 +1,85 @@
+package cfn
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+)
+
+// scenarios lists the scenarios of a template as "Input=value" and
+// "Condition=truth" texts, sorted.
+func scenarios(t *testing.T, src, region string) []string {
+	t.Helper()
+	tmpl, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, s := range tmpl.Normalize().Deployments(region).Scenarios {
+		var text []string
+		for _, name := range slices.Sorted(maps.Keys(s.Values)) {
+			text = append(text, name+"="+s.Values[name])
+		}
+		for _, name := range slices.Sorted(maps.Keys(s.Conditions)) {
+			text = append(text, fmt.Sprintf("%s=%v", name, s.Conditions[name]))
+		}
+		out = append(out, fmt.Sprint(text))
+	}
+	slices.Sort(out)
+	return out
+}
+
+const twoParameters = `"Parameters": {
+    "Env": {"Type": "String", "AllowedValues": ["prod", "dev"]},
+    "Access": {"Type": "String", "AllowedValues": ["open", "closed"]}},
+  "Conditions": {
+    "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+    "IsNotProd": {"Fn::Not": [{"Condition": "IsProd"}]},
+    "IsOpen": {"Fn::Equals": [{"Ref": "Access"}, "open"]}},
+  "Resources": {"Key": {"Type": "AWS::KMS::Key", "Condition": "IsOpen", "Properties": {}}}`
+
+func TestDeploymentsNeverHoldContradictoryConditions(t *testing.T) {
+	got := scenarios(t, `{`+twoParameters+`}`, "")
+	want := []string{
+		"[Access=closed Env=dev IsNotProd=true IsOpen=false IsProd=false]",
+		"[Access=closed Env=prod IsNotProd=false IsOpen=false IsProd=true]",
+		"[Access=open Env=dev IsNotProd=true IsOpen=true IsProd=false]",
+		"[Access=open Env=prod IsNotProd=false IsOpen=true IsProd=true]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// CloudFormation refuses a deployment whose parameters break an assertion
+// of the Rules, so no one judges it.
+func TestDeploymentsLeaveOutWhatRulesRefuse(t *testing.T) {
+	src := `{` + twoParameters + `,
+  "Rules": {"ProdIsClosed": {
+    "RuleCondition": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+    "Assertions": [{"Assert": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Access"}, "open"]}]}}]}}}`
+	got := scenarios(t, src, "")
+	want := []string{
+		"[Access=closed Env=dev IsNotProd=true IsOpen=false IsProd=false]",
+		"[Access=closed Env=prod IsNotProd=false IsOpen=false IsProd=true]",
+		"[Access=open Env=dev IsNotProd=true IsOpen=true IsProd=false]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// A Region the mappings do not name is deployed to as well: it takes the
+// lookup's DefaultValue.
+func TestDeploymentsTryEveryRegionTheMappingsNameAndOneTheyDoNot(t *testing.T) {
+	src := `{"Mappings": {"Keys": {"us-east-1": {"Rotate": "true"}, "eu-west-1": {"Rotate": "false"}}},
+  "Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {
+    "EnableKeyRotation": {"Fn::FindInMap": ["Keys", {"Ref": "AWS::Region"}, "Rotate", {"DefaultValue": "false"}]}}}}}`
+	got := scenarios(t, src, "")
+	want := []string{"[AWS::Region=" + Unnamed + "]", "[AWS::Region=eu-west-1]", "[AWS::Region=us-east-1]"}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
