@@ -38,6 +38,7 @@ func (t *Template) applyTransforms() {
 			t.expandLoops()
 		case SAM:
 			t.applyGlobals()
+			t.expandSimpleTables()
 		default:
 			t.skip([]string{"Transform"}, fmt.Sprintf("the transform %s is not applied: the resources are judged as written", name))
 		}
@@ -78,32 +79,34 @@ func (t *Template) origin(path, from []string) {
 
 const loopPrefix = "Fn::ForEach::"
 
-// expandLoops replaces each Fn::ForEach loop of the Resources section with
-// the resources it makes, under their own logical ids.
+// expandLoops replaces each Fn::ForEach loop of the Conditions and
+// Resources sections with the entries it makes, under their own names.
 func (t *Template) expandLoops() {
-	resources := t.Section("Resources")
-	if resources == nil {
-		return
+	for _, name := range []string{"Conditions", "Resources"} {
+		section := t.Section(name)
+		if section == nil {
+			continue
+		}
+		out := map[string]any{}
+		t.expandInto(out, name, section, []string{name})
+		t.root[name] = out
 	}
-	out := map[string]any{}
-	t.expandInto(out, resources, []string{"Resources"})
-	t.root["Resources"] = out
 }
 
 // expandInto copies the entries of section, written at source, into out,
-// with each loop replaced by what it makes.
-func (t *Template) expandInto(out, section map[string]any, source []string) {
+// the section named sectionName, with each loop replaced by what it makes.
+func (t *Template) expandInto(out map[string]any, sectionName string, section map[string]any, source []string) {
 	for _, key := range sortedKeys(section) {
 		at := append(slices.Clone(source), key)
 		if !strings.HasPrefix(key, loopPrefix) {
-			t.put(out, key, section[key], at)
+			t.put(out, sectionName, key, section[key], at)
 			continue
 		}
 		identifier, items, body, param, err := t.loop(section[key])
 		if err != nil {
 			// Kept as written, under its own key: whoever compares templates
 			// still sees it change.
-			t.put(out, key, section[key], at)
+			t.put(out, sectionName, key, section[key], at)
 			t.skip(at, fmt.Sprintf("%s is not expanded: %v", key, err))
 			continue
 		}
@@ -115,23 +118,24 @@ func (t *Template) expandInto(out, section map[string]any, source []string) {
 			for _, k := range sortedKeys(body) {
 				made, value := substituteLoop(k, identifier, item).(string), substituteLoop(body[k], identifier, item)
 				if strings.HasPrefix(made, loopPrefix) {
-					t.expandInto(out, map[string]any{made: value}, bodyAt)
+					t.expandInto(out, sectionName, map[string]any{made: value}, bodyAt)
 				} else {
-					t.put(out, made, value, append(slices.Clone(bodyAt), k))
+					t.put(out, sectionName, made, value, append(slices.Clone(bodyAt), k))
 				}
 			}
 		}
 	}
 }
 
-// put adds a resource that source wrote, unless its logical id is taken.
-func (t *Template) put(out map[string]any, id string, entry any, source []string) {
-	if _, taken := out[id]; taken {
-		t.skip(source, fmt.Sprintf("the logical id %s is made twice; the second is left out", id))
+// put adds an entry that source wrote to the section named sectionName,
+// unless its name is taken.
+func (t *Template) put(out map[string]any, sectionName, name string, entry any, source []string) {
+	if _, taken := out[name]; taken {
+		t.skip(source, fmt.Sprintf("the name %s is made twice in %s; the second is left out", name, sectionName))
 		return
 	}
-	out[id] = entry
-	if at := []string{"Resources", id}; !slices.Equal(source, at) {
+	out[name] = entry
+	if at := []string{sectionName, name}; !slices.Equal(source, at) {
 		t.origin(at, source)
 	}
 }
@@ -264,6 +268,57 @@ func (t *Template) applyGlobals() {
 				own[k] = mergeGlobal(properties[k], own[k])
 			}
 		}
+	}
+}
+
+// simpleTableKeyTypes are the PrimaryKey Types of a SAM SimpleTable and
+// the attribute types the SAM transform writes for them.
+var simpleTableKeyTypes = map[string]string{"String": "S", "Number": "N", "Binary": "B"}
+
+// expandSimpleTables writes each SAM SimpleTable as the AWS::DynamoDB::Table
+// the SAM transform makes of it, under the same logical id: its PrimaryKey
+// (id, a String, when unset) the one HASH key, on-demand unless it sets
+// ProvisionedThroughput, its Tags a list; SSESpecification, TableName and
+// PointInTimeRecoverySpecification as written. A SimpleTable whose
+// PrimaryKey the transform refuses stays as written, said so.
+func (t *Template) expandSimpleTables() {
+	for _, r := range t.Resources("AWS::Serverless::SimpleTable") {
+		at := []string{"Resources", r.ID, "Properties"}
+		name, typ := any("id"), "String"
+		if key := r.Prop("PrimaryKey"); key != nil {
+			name, typ = At(key, "Name"), Text(At(key, "Type"))
+		}
+		attributeType, known := simpleTableKeyTypes[typ]
+		if name == nil || !known {
+			t.skip(append(at, "PrimaryKey"), fmt.Sprintf("PrimaryKey is not a Name and a Type of String, Number or Binary: the SAM transform refuses SimpleTable %s", r.ID))
+			continue
+		}
+		properties := map[string]any{
+			"AttributeDefinitions": []any{map[string]any{"AttributeName": name, "AttributeType": attributeType}},
+			"KeySchema":            []any{map[string]any{"AttributeName": name, "KeyType": "HASH"}},
+			"BillingMode":          "PAY_PER_REQUEST",
+		}
+		if throughput := r.Prop("ProvisionedThroughput"); throughput != nil {
+			delete(properties, "BillingMode")
+			properties["ProvisionedThroughput"] = throughput
+		}
+		for _, k := range []string{"SSESpecification", "TableName", "PointInTimeRecoverySpecification"} {
+			if v := r.Prop(k); v != nil {
+				properties[k] = v
+			}
+		}
+		if tags, ok := r.Prop("Tags").(map[string]any); ok && len(tags) > 0 {
+			var list []any
+			for _, k := range sortedKeys(tags) {
+				list = append(list, map[string]any{"Key": k, "Value": tags[k]})
+			}
+			properties["Tags"] = list
+		}
+		for _, made := range []string{"AttributeDefinitions", "KeySchema", "BillingMode"} {
+			t.origin(append(slices.Clone(at), made), append(slices.Clone(at), "PrimaryKey"))
+		}
+		r.Entry["Type"] = SAMTypes[r.Type]
+		r.Entry["Properties"] = properties
 	}
 }
 

@@ -55,6 +55,50 @@ func TestForEachLoopsAreExpandedUnderTheirOwnIDs(t *testing.T) {
 	}
 }
 
+// Fn::ForEach makes conditions as it makes resources.
+func TestForEachLoopsMakeConditions(t *testing.T) {
+	tmpl := mustParse(t, `Transform: AWS::LanguageExtensions
+Parameters:
+  Env: {Type: String, AllowedValues: [prod, test]}
+Conditions:
+  Fn::ForEach::Envs:
+    - E
+    - [prod, test]
+    - Is${E}: !Equals [!Ref Env, !Ref E]
+Resources:
+  Plain: {Type: AWS::SNS::Topic, Condition: Istest}
+`)
+	want := map[string]any{
+		"Isprod": map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "Env"}, "prod"}},
+		"Istest": map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "Env"}, "test"}},
+	}
+	if got := tmpl.Section("Conditions"); !reflect.DeepEqual(got, want) {
+		t.Errorf("conditions %v, want %v", got, want)
+	}
+	if got := tmpl.Pos("Conditions", "Istest"); got.Line != 8 {
+		t.Errorf("Pos of Istest = %v, want line 8", got)
+	}
+}
+
+// Two loops that make one name: CloudFormation refuses the template; the
+// second is left out and said so, never merged.
+func TestANameMadeTwiceIsSaidSkipped(t *testing.T) {
+	tmpl := mustParse(t, `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::A:
+    - N
+    - [x]
+    - Topic${N}: {Type: AWS::SNS::Topic}
+  Fn::ForEach::B:
+    - N
+    - [x]
+    - Topic${N}: {Type: AWS::SQS::Queue}
+`)
+	if s := tmpl.Skipped(); len(s) != 1 || s[0].Reason != "the name Topicx is made twice in Resources; the second is left out" {
+		t.Errorf("skipped %+v", s)
+	}
+}
+
 func TestALoopThatCannotBeExpandedIsSaidSkipped(t *testing.T) {
 	tmpl := mustParse(t, `Transform: [AWS::LanguageExtensions, AWS::Include]
 Resources:
@@ -116,6 +160,62 @@ Resources:
 	}
 	if s := tmpl.Skipped(); len(s) != 1 || strings.Join(s[0].Path, "/") != "Globals/Functions" {
 		t.Errorf("skipped %+v, want Globals/Functions", s)
+	}
+}
+
+// A SimpleTable is judged as the table the SAM transform makes of it
+// (aws-sam-translator's SamSimpleTable): SSESpecification passes through
+// whole, a customer managed key with it.
+func TestSAMSimpleTableIsTheTableTheTransformMakes(t *testing.T) {
+	tmpl := mustParse(t, `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Default:
+    Type: AWS::Serverless::SimpleTable
+  Keyed:
+    Type: AWS::Serverless::SimpleTable
+    DeletionPolicy: Retain
+    Properties:
+      PrimaryKey: {Name: pk, Type: Number}
+      ProvisionedThroughput: {ReadCapacityUnits: 5, WriteCapacityUnits: 5}
+      SSESpecification: {SSEEnabled: true, SSEType: KMS, KMSMasterKeyId: !Ref Key}
+      Tags: {team: data, app: orders}
+  Refused:
+    Type: AWS::Serverless::SimpleTable
+    Properties:
+      PrimaryKey: {Name: pk, Type: Boolean}
+`)
+	tests := []struct {
+		id, typ string
+		want    map[string]any
+	}{
+		{"Default", "AWS::DynamoDB::Table", map[string]any{
+			"AttributeDefinitions": []any{map[string]any{"AttributeName": "id", "AttributeType": "S"}},
+			"KeySchema":            []any{map[string]any{"AttributeName": "id", "KeyType": "HASH"}},
+			"BillingMode":          "PAY_PER_REQUEST",
+		}},
+		{"Keyed", "AWS::DynamoDB::Table", map[string]any{
+			"AttributeDefinitions":  []any{map[string]any{"AttributeName": "pk", "AttributeType": "N"}},
+			"KeySchema":             []any{map[string]any{"AttributeName": "pk", "KeyType": "HASH"}},
+			"ProvisionedThroughput": map[string]any{"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+			"SSESpecification":      map[string]any{"SSEEnabled": true, "SSEType": "KMS", "KMSMasterKeyId": map[string]any{"Ref": "Key"}},
+			"Tags":                  []any{map[string]any{"Key": "app", "Value": "orders"}, map[string]any{"Key": "team", "Value": "data"}},
+		}},
+		{"Refused", "AWS::Serverless::SimpleTable", map[string]any{"PrimaryKey": map[string]any{"Name": "pk", "Type": "Boolean"}}},
+	}
+	for _, tt := range tests {
+		r, _ := tmpl.Resource(tt.id)
+		if r.Type != tt.typ || canonicalJSON(r.Properties) != canonicalJSON(tt.want) {
+			t.Errorf("%s is %s %v\nwant %s %v", tt.id, r.Type, r.Properties, tt.typ, tt.want)
+		}
+	}
+	if r, _ := tmpl.Resource("Keyed"); r.Entry["DeletionPolicy"] != "Retain" {
+		t.Error("the SimpleTable's DeletionPolicy is lost")
+	}
+	if got := tmpl.Pos("Resources", "Keyed", "Properties", "KeySchema"); got.Line != 9 {
+		t.Errorf("the key schema points at %v, want the PrimaryKey on line 9", got)
+	}
+	if s := tmpl.Skipped(); len(s) != 1 || s[0].Reason != "PrimaryKey is not a Name and a Type of String, Number or Binary: the SAM transform refuses SimpleTable Refused" {
+		t.Errorf("skipped %+v", s)
 	}
 }
 

@@ -236,7 +236,7 @@ func TestEveryTableIsReachedThroughWildcards(t *testing.T) {
 		"arn:aws:s3:::*":                                                          false,
 		"b*":                                                                      false,
 	} {
-		if _, got := reachesEveryTable(cfn.Statement{Action: "dynamodb:GetItem", Resource: resource}); got != want {
+		if got := len(reachesEveryTable(cfn.Statement{Action: "dynamodb:GetItem", Resource: resource})) > 0; got != want {
 			t.Errorf("reachesEveryTable(%q) = %v, want %v", resource, got, want)
 		}
 	}

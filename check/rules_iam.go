@@ -25,8 +25,8 @@ var iamRules = []Rule{
 		Fix:   "set Resource to the table's ARN (!GetAtt Table.Arn)",
 		Basis: []string{"https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html"},
 		find: iamStatements(func(_ *model, s statement, _ cfn.PolicyDocument) (string, bool) {
-			if _, ok := reachesEveryTable(s.Statement); ok {
-				return "a policy allows DynamoDB actions on every table in the account", true
+			if actions := reachesEveryTable(s.Statement); len(actions) > 0 {
+				return "a policy allows DynamoDB actions on every table in the account: " + someOf(actions), true
 			}
 			return "", false
 		}),
@@ -222,20 +222,28 @@ var tableResources = map[string]string{
 	"global-table": "global-table/" + cfn.Unnamed,
 }
 
-// reachesEveryTable finds a DynamoDB action the statement allows on every
-// table (its indexes, streams, backups...): its Resource a wildcard where
-// the table's name goes, whatever account and Region it writes, or a
-// NotResource. Actions that take only Resource * (dynamodb:ListTables)
-// reach no table.
-func reachesEveryTable(s cfn.Statement) (string, bool) {
+// reachesEveryTable gives the DynamoDB actions the statement allows on
+// every table, index or stream of the account, by what each action takes.
+func reachesEveryTable(s cfn.Statement) []string {
+	var out []string
 	for _, a := range s.ActionsTaken("dynamodb") {
-		for _, typ := range a.ResourceTypes {
-			if resource, ok := tableResources[typ]; ok && reachesEvery(s, "dynamodb", resource) {
-				return a.Name, true
-			}
+		if slices.ContainsFunc(a.ResourceTypes, func(typ string) bool {
+			resource, ok := tableResources[typ]
+			return ok && reachesEvery(s, "dynamodb", resource)
+		}) {
+			out = append(out, a.Name)
 		}
 	}
-	return "", false
+	return out
+}
+
+// someOf names the first few of a list and counts the rest.
+func someOf(names []string) string {
+	const shown = 3
+	if len(names) <= shown {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:shown], ", "), len(names)-shown)
 }
 
 // reachesEvery reports whether a statement's resources take in every

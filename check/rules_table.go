@@ -83,10 +83,6 @@ func tablesWithAWSManagedKey(t *model, _ Options) []hit {
 		if !e.enabled {
 			continue
 		}
-		if r.Type == "AWS::Serverless::SimpleTable" {
-			hits = append(hits, hitf(r.ID, e.enabledPath, "a SAM SimpleTable with SSE uses the AWS managed key aws/dynamodb and cannot take a customer managed key; use AWS::DynamoDB::Table"))
-			continue
-		}
 		for _, k := range e.keys {
 			switch kind, parameter := classify(t.Template, k.value); {
 			case kind == noKey:

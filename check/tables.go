@@ -187,7 +187,7 @@ func TableEncryption(t *cfn.Template, r cfn.Resource) Encryption {
 	switch {
 	case !e.enabled:
 		return AWSOwnedKey
-	case r.Type == "AWS::Serverless::SimpleTable" || len(e.keys) == 0:
+	case len(e.keys) == 0:
 		return AWSManagedKey
 	}
 	weakest := CustomerManagedKey

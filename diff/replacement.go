@@ -80,7 +80,6 @@ func splitPaths(field string) [][]string {
 // resource the SAM transform makes (cfn.SAMTypes).
 var samRenamed = map[string]map[string]string{
 	"AWS::Serverless::Function":     {"CodeUri": "Code", "InlineCode": "Code", "ImageUri": "Code"},
-	"AWS::Serverless::SimpleTable":  {"PrimaryKey": "KeySchema"},
 	"AWS::Serverless::StateMachine": {"Name": "StateMachineName"},
 	"AWS::Serverless::LayerVersion": {"ContentUri": "Content"},
 	"AWS::Serverless::Application":  {"Location": "TemplateURL"},

@@ -25,7 +25,6 @@ func TestPropertyReplacement(t *testing.T) {
 		{"AWS::Serverless::Function", []string{"MemorySize"}, Never},
 		{"AWS::Serverless::Function", []string{"CodeUri"}, Never},
 		{"AWS::Serverless::Function", []string{"Environment", "Variables", "A"}, Never},
-		{"AWS::Serverless::SimpleTable", []string{"PrimaryKey", "Name"}, Always},
 		{"Custom::Anything", []string{"ServiceToken"}, Conditional},
 	}
 	for _, tt := range tests {
@@ -38,7 +37,7 @@ func TestPropertyReplacement(t *testing.T) {
 func TestNameProperty(t *testing.T) {
 	for typ, want := range map[string]string{
 		"AWS::DynamoDB::Table": "TableName", "AWS::IAM::Role": "RoleName", "AWS::KMS::Key": "",
-		"AWS::Serverless::Function": "FunctionName", "AWS::Serverless::SimpleTable": "TableName", "Custom::X": "",
+		"AWS::Serverless::Function": "FunctionName", "Custom::X": "",
 	} {
 		if got := nameProperty(typ); got != want {
 			t.Errorf("nameProperty(%s) = %q, want %q", typ, got, want)

@@ -24,7 +24,9 @@ import (
 //	# args: extra gen check arguments
 //	# expect: error [RULE] | no-error | no-rule RULE | SEVERITY RULE | SEVERITY ~TEXT
 //
-// Expectations on one line separated by " | " are alternatives.
+// Expectations on one line separated by " | " are alternatives; a "# note:"
+// says where the verdict differs from the reviewer's, and on what AWS
+// source. Two rounds of cases, by two reviewers, share the directory.
 func TestCheckHoldsAgainstInputWrittenToFoolIt(t *testing.T) {
 	files, err := filepath.Glob("testdata/adversarial/check/*.yaml")
 	if err != nil || len(files) == 0 {
