@@ -445,12 +445,15 @@ func valueMatches(base, want, got string, env Env, may bool) bool {
 	case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
 		w, errW := readTime(want)
 		g, errG := readTime(got)
-		if errW != nil || errG != nil {
-			return want == got || may
+		switch {
+		case errG != nil:
+			return false // a request's value that is no date matches no date
+		case errW != nil:
+			return may // a date only deployment gives
 		}
 		return compareNumbers(strings.Replace(base, "Date", "Numeric", 1), strconv.FormatInt(w.Unix(), 10), strconv.FormatInt(g.Unix(), 10))
 	case "BinaryEquals":
-		return want == got || may
+		return want == got || (may && got != Unnamed)
 	}
 	return may // an operator IAM does not have matches only where it may
 }

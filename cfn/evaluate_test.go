@@ -194,3 +194,53 @@ func TestGlobAgreesWithTheWalk(t *testing.T) {
 		}
 	}
 }
+
+// AllowsBeyond compares policies by what they allow: written another way
+// is nothing, a request one allows and the other does not is found.
+func TestAllowsBeyondComparesWhatPoliciesAllow(t *testing.T) {
+	const (
+		writer = `{"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+		  "Condition": {"StringEquals": {"kms:ViaService": "dynamodb.${AWS::Region}.amazonaws.com"}}}`
+		writerSplit = `{"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": "kms:Decrypt", "Resource": "*",
+		  "Condition": {"StringEquals": {"kms:ViaService": "dynamodb.${AWS::Region}.amazonaws.com"}}},
+		  {"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": "kms:GenerateDataKey*", "Resource": "*",
+		  "Condition": {"StringEquals": {"kms:ViaService": "dynamodb.${AWS::Region}.amazonaws.com"}}}`
+		writerAnyValue = `{"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+		  "Condition": {"ForAnyValue:StringEquals": {"kms:ViaService": "dynamodb.${AWS::Region}.amazonaws.com"}}}`
+		writerAnywhere = `{"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*"}`
+		rootUntil2020  = `{"Effect": "Allow", "Principal": {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, "Action": "kms:*", "Resource": "*",
+		  "Condition": {"DateLessThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}}`
+		rootUntil2030 = `{"Effect": "Allow", "Principal": {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, "Action": "kms:*", "Resource": "*",
+		  "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}}}`
+		denyDirectUse = `{"Effect": "Deny", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+		  "Condition": {"StringNotEquals": {"kms:ViaService": "dynamodb.${AWS::Region}.amazonaws.com"}}}`
+	)
+	policy := func(statements ...string) PolicyDocument {
+		return mustPolicy(t, `{"Statement": [`+strings.Join(statements, ", ")+`]}`)
+	}
+	tests := []struct {
+		name   string
+		a, b   PolicyDocument
+		beyond bool
+	}{
+		{"a policy is not beyond itself", policy(rootUntil2020, writer), policy(rootUntil2020, writer), false},
+		{"a statement split in two is the same", policy(writerSplit), policy(writer), false},
+		{"the same, split, the other way", policy(writer), policy(writerSplit), false},
+		{"ForAnyValue on a key of one value is the plain operator", policy(rootUntil2020, writerAnyValue), policy(rootUntil2020, writer), false},
+		{"the plain operator is ForAnyValue on a key of one value", policy(rootUntil2020, writer), policy(rootUntil2020, writerAnyValue), false},
+		{"a condition dropped", policy(writerAnywhere), policy(writer), true},
+		{"a condition added", policy(writer), policy(writerAnywhere), false},
+		{"a date moved later", policy(rootUntil2030), policy(rootUntil2020), true},
+		{"a date moved earlier", policy(rootUntil2020), policy(rootUntil2030), false},
+		{"a Deny removed", policy(writerAnywhere), policy(writerAnywhere, denyDirectUse), true},
+		{"a Deny added", policy(writerAnywhere, denyDirectUse), policy(writerAnywhere), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, beyond := tt.a.AllowsBeyond(tt.b, Env{})
+			if beyond != tt.beyond {
+				t.Errorf("AllowsBeyond = %v (%+v), want %v", beyond, r, tt.beyond)
+			}
+		})
+	}
+}

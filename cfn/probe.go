@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Absent is, among the values a Probe tries for a condition key, a request
@@ -150,6 +151,11 @@ func valuesFor(o operator, values []string) []string {
 		case "NumericEquals", "NumericLessThan", "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals":
 			if n, err := strconv.ParseFloat(v, 64); err == nil {
 				out = append(out, strconv.FormatFloat(n-1, 'f', -1, 64), strconv.FormatFloat(n+1, 'f', -1, 64))
+			}
+			out = append(out, v)
+		case "DateEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals":
+			if t, err := readTime(v); err == nil {
+				out = append(out, t.Add(-time.Second).UTC().Format(time.RFC3339), t.Add(time.Second).UTC().Format(time.RFC3339))
 			}
 			out = append(out, v)
 		default:
