@@ -2,6 +2,7 @@ package cfn
 
 import (
 	_ "embed"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -90,12 +91,54 @@ func LookupAction(name string) (Action, bool) {
 // matchingActions gives the known actions of service that pattern matches,
 // by the policy language's wildcards and without regard to case.
 func matchingActions(service, pattern string) []Action {
-	var out []Action
 	p := strings.ToLower(pattern)
+	key := service + "\x00" + p
+	if known, ok := matchedActions.Load(key); ok {
+		return known.([]Action)
+	}
+	var out []Action
 	for _, a := range ServiceActions(service) {
 		if Covers(p, strings.ToLower(a.Name)) {
 			out = append(out, a)
 		}
 	}
+	matchedActions.Store(key, out)
+	return out
+}
+
+// matchedActions holds what matchingActions found, and taken what takenActions
+// did: the checks ask the same of the same patterns again and again.
+var matchedActions, taken sync.Map
+
+// actionsTaken is the known actions of a service that a statement's Action
+// or NotAction takes in, as a list and by name.
+type actionsTaken struct {
+	list  []Action
+	names map[string]bool
+}
+
+// takenActions gives the known actions of service that the statement
+// takes in.
+func takenActions(s Statement, service string) actionsTaken {
+	r := rule{notAction: s.NotAction != nil}
+	patterns := Texts(s.Action)
+	if r.notAction {
+		patterns = Texts(s.NotAction)
+	}
+	for _, a := range patterns {
+		r.actions = append(r.actions, strings.ToLower(a))
+	}
+	key := fmt.Sprint(service, r.notAction, r.actions)
+	if known, ok := taken.Load(key); ok {
+		return known.(actionsTaken)
+	}
+	out := actionsTaken{names: map[string]bool{}}
+	for _, a := range ServiceActions(service) {
+		if r.actionApplies(a.Name, true) {
+			out.list = append(out.list, a)
+			out.names[a.Name] = true
+		}
+	}
+	taken.Store(key, out)
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,6 +81,18 @@ func AccountOf(p Principal) string {
 	if p.Kind != "AWS" || p == Anyone {
 		return ""
 	}
+	// Every request asks it of its principal: read each principal once.
+	if account, ok := accounts.Load(p.ID); ok {
+		return account.(string)
+	}
+	account := accountOf(p)
+	accounts.Store(p.ID, account)
+	return account
+}
+
+var accounts sync.Map // principal ID → AccountOf
+
+func accountOf(p Principal) string {
 	if account, ok := AccountRoot(p); ok {
 		return account
 	}
@@ -297,11 +310,23 @@ func (q principalEntry) matches(p Principal, env Env) (throughAccount, ok bool) 
 }
 
 func (s rule) actionApplies(action string, may bool) bool {
-	a := strings.ToLower(action)
-	if s.notAction {
-		return !slices.ContainsFunc(s.actions, func(x string) bool { return matchText(x, a, Env{}, !may) })
+	// An action name, as requests carry, against a pattern of plain text
+	// and wildcards, as most are: a glob match whether may or must.
+	named := isASCII(action) && !strings.ContainsAny(action, "*?$")
+	lower := ""
+	matches := func(pattern string, may bool) bool {
+		if named && isASCII(pattern) && !strings.Contains(pattern, "${") {
+			return globASCII(pattern, action, true)
+		}
+		if lower == "" {
+			lower = strings.ToLower(action)
+		}
+		return matchText(pattern, lower, Env{}, may)
 	}
-	return slices.ContainsFunc(s.actions, func(x string) bool { return matchText(x, a, Env{}, may) })
+	if s.notAction {
+		return !slices.ContainsFunc(s.actions, func(x string) bool { return matches(x, !may) })
+	}
+	return slices.ContainsFunc(s.actions, func(x string) bool { return matches(x, may) })
 }
 
 func (s rule) resourceApplies(resource string, env Env, may bool) bool {
@@ -490,9 +515,9 @@ func unnamedRefs(s string) string {
 	})
 }
 
-func escapeWildcards(s string) string {
-	return strings.NewReplacer("*", "${*}", "?", "${?}").Replace(s)
-}
+func escapeWildcards(s string) string { return wildcardEscaper.Replace(s) }
+
+var wildcardEscaper = strings.NewReplacer("*", "${*}", "?", "${?}")
 
 // readTime reads a date as IAM's date operators take it: an ISO 8601
 // date and time, a date, or seconds since 1970.

@@ -188,8 +188,13 @@ func TestGlobAgreesWithTheWalk(t *testing.T) {
 			if strings.ContainsAny(q, "*?") {
 				continue
 			}
-			if got, want := Covers(p, q), covers(p, q); got != want {
+			want := covers(p, q)
+			if got := Covers(p, q); got != want {
 				t.Fatalf("Covers(%q, %q) = %v, the walk says %v", p, q, got, want)
+			}
+			// Action names are compared without regard to case.
+			if upper := strings.ToUpper(q); !strings.Contains(p+q, "${") && globASCII(p, upper, true) != want {
+				t.Fatalf("globASCII(%q, %q, fold) = %v, the walk says %v", p, upper, !want, want)
 			}
 		}
 	}

@@ -69,7 +69,7 @@ func Covers(p, q string) bool {
 		// Text, as most values a request carries are: a glob match, a
 		// variable in either matched only by itself or by *.
 		if !strings.Contains(p, "${") && !strings.Contains(q, "${") {
-			return glob([]rune(p), []rune(q))
+			return globText(p, q)
 		}
 		pr, qr := patterns(p, q)
 		return glob(pr, qr)
@@ -98,9 +98,9 @@ func Overlaps(p, q string) bool {
 	if !strings.Contains(p, "${") && !strings.Contains(q, "${") {
 		switch {
 		case !strings.ContainsAny(q, "*?"):
-			return glob([]rune(p), []rune(q))
+			return globText(p, q)
 		case !strings.ContainsAny(p, "*?"):
-			return glob([]rune(q), []rune(p))
+			return globText(q, p)
 		}
 	}
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
@@ -143,6 +143,53 @@ func glob(p, q []rune) bool {
 	return pi == len(p)
 }
 
+// globASCII is glob for ASCII text and pattern, neither with a variable,
+// without allocating; when fold, the pattern is in lower case and the
+// text's case does not count, as IAM compares action names.
+func globASCII(p, q string, fold bool) bool {
+	pi, qi, star, mark := 0, 0, -1, 0
+	for qi < len(q) {
+		c := q[qi]
+		if fold && 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		switch {
+		case pi < len(p) && p[pi] == '*':
+			star, mark = pi, qi
+			pi++
+		case pi < len(p) && (p[pi] == c || p[pi] == '?'):
+			pi++
+			qi++
+		case star >= 0:
+			mark++
+			pi, qi = star+1, mark
+		default:
+			return false
+		}
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
+}
+
+// globText is glob for a pattern and text without variables.
+func globText(p, q string) bool {
+	if isASCII(p) && isASCII(q) {
+		return globASCII(p, q, false)
+	}
+	return glob([]rune(p), []rune(q))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // plain reports whether s is text only: no wildcard, escape or variable,
 // so that as a pattern it matches s alone. Most values are, and comparing
 // them needs no walk.
@@ -175,3 +222,8 @@ func hasWildcard(s string) bool {
 	}
 	return false
 }
+
+// FillWildcards writes one text a pattern matches: each * and ? an x.
+func FillWildcards(pattern string) string { return wildcardFiller.Replace(pattern) }
+
+var wildcardFiller = strings.NewReplacer("*", "x", "?", "x")

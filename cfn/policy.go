@@ -186,9 +186,9 @@ func (s Statement) NotActions() []string { return foldSet(Texts(s.NotAction)) }
 // action cover kms:*; of any other, by the patterns, its Action covering
 // pattern or its NotAction leaving it all in.
 func (s Statement) CoversAction(pattern string) bool {
-	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
-		r := compile(s)
-		return !slices.ContainsFunc(known, func(a Action) bool { return !r.actionApplies(a.Name, true) })
+	if service := serviceOf(pattern); len(matchingActions(service, pattern)) > 0 {
+		taken := takenActions(s, service).names
+		return !slices.ContainsFunc(matchingActions(service, pattern), func(a Action) bool { return !taken[a.Name] })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionsOverlap(x, pattern) })
@@ -199,9 +199,9 @@ func (s Statement) CoversAction(pattern string) bool {
 // TouchesAction reports whether the statement takes in some action that
 // pattern matches: a known action, for a service whose actions are known.
 func (s Statement) TouchesAction(pattern string) bool {
-	if known := matchingActions(serviceOf(pattern), pattern); len(known) > 0 {
-		r := compile(s)
-		return slices.ContainsFunc(known, func(a Action) bool { return r.actionApplies(a.Name, true) })
+	if service := serviceOf(pattern); len(matchingActions(service, pattern)) > 0 {
+		taken := takenActions(s, service).names
+		return slices.ContainsFunc(matchingActions(service, pattern), func(a Action) bool { return taken[a.Name] })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionCovers(x, pattern) })
@@ -216,14 +216,7 @@ func (s Statement) TakesAction(action string) bool { return compile(s).actionApp
 // ActionsTaken lists the known actions of a service (dynamodb, kms) that
 // the statement takes in.
 func (s Statement) ActionsTaken(service string) []Action {
-	var out []Action
-	r := compile(s)
-	for _, a := range ServiceActions(service) {
-		if r.actionApplies(a.Name, true) {
-			out = append(out, a)
-		}
-	}
-	return out
+	return slices.Clone(takenActions(s, service).list)
 }
 
 // TakesResource reports whether the statement may apply to a resource,

@@ -142,7 +142,7 @@ func valuesFor(o operator, values []string) []string {
 		case "Bool", "Null":
 			out = append(out, "true", "false")
 		case "StringLike", "ArnLike", "ArnEquals":
-			out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(v))
+			out = append(out, FillWildcards(v))
 		case "IpAddress":
 			if prefix, err := netip.ParsePrefix(v); err == nil {
 				out = append(out, prefix.Addr().String())
@@ -359,7 +359,7 @@ func ConditionPrincipals(s Statement) []Principal {
 				if strings.ContainsAny(parts[4], "*?") || strings.Contains(parts[4], "${") {
 					parts[4] = UnnamedAccount
 				}
-				out = append(out, Principal{Kind: "AWS", ID: strings.NewReplacer("*", "x", "?", "x").Replace(strings.Join(parts, ":"))})
+				out = append(out, Principal{Kind: "AWS", ID: FillWildcards(strings.Join(parts, ":"))})
 			}
 		}
 	}
@@ -432,7 +432,7 @@ func (p PolicyDocument) actionsToTry() []string {
 		}
 		for _, pattern := range patterns {
 			if serviceOf(pattern) == service {
-				add(strings.NewReplacer("*", "x", "?", "x").Replace(pattern))
+				add(FillWildcards(pattern))
 			}
 		}
 		add(service + ":" + Unnamed)
@@ -448,7 +448,7 @@ func (p PolicyDocument) resourcesToTry() []string {
 	for _, s := range p.Statement {
 		for _, r := range slices.Concat(Texts(s.Resource), Texts(s.NotResource)) {
 			if r != "*" {
-				out = append(out, strings.NewReplacer("*", "x", "?", "x").Replace(r))
+				out = append(out, FillWildcards(r))
 			}
 		}
 	}

@@ -172,7 +172,7 @@ func (m *model) otherTables(doc cfn.PolicyDocument) map[string][]string {
 			}
 			for _, v := range c.Values {
 				if !own[v] {
-					values = append(values, strings.NewReplacer("*", "x", "?", "x").Replace(v))
+					values = append(values, cfn.FillWildcards(v))
 				}
 			}
 		}
