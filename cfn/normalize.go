@@ -41,7 +41,6 @@ func (t *Template) Normalize() *Template {
 // parameters, the Region, conditions.
 type normalizer struct {
 	t      *Template
-	out    *Template
 	params map[string]any
 	// region is the Region Fn::FindInMap looks up; regionKnown makes it
 	// what AWS::Region gives everywhere.
@@ -50,9 +49,23 @@ type normalizer struct {
 	// conditions is every condition's truth in one deployment; nil when
 	// they are not decided.
 	conditions map[string]bool
-	// decides reports whether a resource entry reads anything the
-	// normalizer decides beyond what Normalize did; nil: every one.
-	decides func(id string) bool
+	// reads holds the resources that read anything the normalizer decides
+	// beyond what Normalize did; nil: every one. variant names the
+	// values that decide one, under which made keeps what it makes: the
+	// same resource of two scenarios that decide it alike is made once.
+	reads   map[string][]string
+	variant func(id string) string
+	made    *sync.Map
+	// origins collects where list items written after a removed one came
+	// from, for the entry being normalised.
+	origins map[string][]string
+}
+
+// madeEntry is a resource entry as a scenario makes it.
+type madeEntry struct {
+	entry   any
+	removed bool
+	origins map[string][]string
 }
 
 // template gives the template with each resource entry normalised.
@@ -60,24 +73,50 @@ func (n normalizer) template() *Template {
 	out := *n.t
 	out.origins = maps.Clone(n.t.origins)
 	out.root = maps.Clone(n.t.root)
-	n.out = &out
 	resources := n.t.Section("Resources")
 	made := make(map[string]any, len(resources))
 	for id, entry := range resources {
-		if n.decides != nil && !n.decides(id) {
+		if _, decides := n.reads[id]; n.reads != nil && !decides {
 			made[id] = entry
 			continue
 		}
-		if c, ok := At(entry, "Condition").(string); ok && n.conditions != nil && !n.conditions[c] {
-			continue // the deployment does not make it
+		e := n.entry(id, entry)
+		for at, from := range e.origins {
+			out.origin(strings.Split(at, pathSeparator), from)
 		}
-		typ, _ := At(entry, "Type").(string)
-		if v, removed := n.value(entry, []string{"Resources", id}, typ, 0); !removed {
-			made[id] = v
+		if !e.removed {
+			made[id] = e.entry
 		}
 	}
 	out.root["Resources"] = made
 	return &out
+}
+
+// entry normalises one resource entry, or gives it as a scenario that
+// decided it alike made it.
+func (n normalizer) entry(id string, entry any) madeEntry {
+	var key string
+	if n.made != nil {
+		key = n.variant(id)
+		if e, ok := n.made.Load(key); ok {
+			return e.(madeEntry)
+		}
+	}
+	n.origins = map[string][]string{}
+	e := madeEntry{origins: n.origins}
+	if c, ok := At(entry, "Condition").(string); ok && n.conditions != nil {
+		if holds, decided := n.conditions[c]; decided && !holds {
+			e.removed = true // the deployment does not make it
+		}
+	}
+	if !e.removed {
+		typ, _ := At(entry, "Type").(string)
+		e.entry, e.removed = n.value(entry, []string{"Resources", id}, typ, 0)
+	}
+	if n.made != nil {
+		n.made.Store(key, e)
+	}
+	return e
 }
 
 // removedValue is what Ref AWS::NoValue gives: the property is not there.
@@ -123,7 +162,7 @@ func (n normalizer) value(v any, path []string, typ string, depth int) (any, boo
 				continue
 			}
 			if moved := len(out); moved != i {
-				n.out.origin(append(slices.Clip(path), strconv.Itoa(moved)), n.t.Source(append(slices.Clip(path), strconv.Itoa(i))...))
+				n.origins[strings.Join(append(slices.Clip(path), strconv.Itoa(moved)), pathSeparator)] = n.t.Source(append(slices.Clip(path), strconv.Itoa(i))...)
 			}
 			out = append(out, got)
 		}

@@ -3,8 +3,11 @@ package cfn
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 )
 
 // A template may make different resources in different deployments: its
@@ -39,9 +42,20 @@ type Deployments struct {
 	Complete bool
 	// Inputs are what the scenarios decide: the parameters and AWS::Region
 	// they give values, and the conditions; sorted.
-	Inputs []string
-	reads  map[string]bool // the resources that read what scenarios decide
+	Inputs     []string
+	conditions []string // the conditions the scenarios decide, sorted
+	// reads holds the resources that read what scenarios decide, each
+	// with the inputs and conditions it reads, and made the resources as
+	// each set of their values makes them (Under).
+	reads map[string][]string
+	made  *sync.Map
 }
+
+// Reads tells which parts of a resource of a type a judgement reads: a
+// property, or an entry attribute (Condition, DeletionPolicy...). What a
+// deployment decides only in parts it does not read makes no scenario. A
+// nil Reads reads every part.
+type Reads func(resourceType, part string) bool
 
 // input is something a deployment decides: a parameter, the Region, or a
 // test no input decides (a Fn::Equals of AWS::AccountId).
@@ -51,20 +65,27 @@ type input struct {
 }
 
 // Deployments lists the scenarios a deployment in region ("" when any) may
-// make of the template. Call it on a normalised template.
-func (t *Template) Deployments(region string) Deployments {
-	d := Deployments{t: t, Complete: true}
-	conditions := t.Section("Conditions")
-	inputs, free := t.deploymentInputs(region)
-	d.reads = t.readers(inputs)
-	if len(inputs) == 0 && len(conditions) == 0 && region == "" {
+// make of the parts of the template that reads reads. Call it on a
+// normalised template.
+func (t *Template) Deployments(region string, reads Reads) Deployments {
+	d := Deployments{t: t, Complete: true, made: &sync.Map{}}
+	used := t.uses(reads)
+	inputs, free := t.deploymentInputs(region, used)
+	for c := range t.Section("Conditions") {
+		if used[c] {
+			d.conditions = append(d.conditions, c)
+		}
+	}
+	slices.Sort(d.conditions)
+	d.reads = t.readers(inputs, d.conditions, reads)
+	if len(inputs) == 0 && len(d.conditions) == 0 && region == "" {
 		d.Scenarios = []Scenario{{}}
 		return d
 	}
 	for _, in := range inputs {
 		d.Inputs = append(d.Inputs, in.name)
 	}
-	d.Inputs = append(d.Inputs, slices.Sorted(maps.Keys(conditions))...)
+	d.Inputs = append(d.Inputs, d.conditions...)
 	assignments, complete := combine(append(inputs, free...))
 	d.Complete = complete
 	seen := map[string]bool{}
@@ -80,7 +101,7 @@ func (t *Template) Deployments(region string) Deployments {
 				s.Values[in.name] = v
 			}
 		}
-		for name := range conditions {
+		for _, name := range d.conditions {
 			s.Conditions[name] = t.conditionHolds(name, values, map[string]bool{})
 		}
 		if key := s.key(); !seen[key] {
@@ -103,7 +124,19 @@ func (d Deployments) Under(s Scenario) *Template {
 	if len(s.Values) == 0 && len(s.Conditions) == 0 {
 		return d.t
 	}
-	n := normalizer{t: d.t, params: map[string]any{}, conditions: s.Conditions, decides: func(id string) bool { return d.reads[id] }}
+	n := normalizer{t: d.t, params: map[string]any{}, conditions: s.Conditions, reads: d.reads, made: d.made}
+	n.variant = func(id string) string {
+		var key strings.Builder
+		key.WriteString(id)
+		for _, name := range d.reads[id] {
+			value, given := s.Values[name]
+			if !given {
+				value = strconv.FormatBool(s.Conditions[name])
+			}
+			key.WriteString("\x00" + name + "=" + value)
+		}
+		return key.String()
+	}
 	for name, v := range s.Values {
 		if name == "AWS::Region" {
 			n.region = v
@@ -130,7 +163,7 @@ func (d Deployments) Describe(in []int) string {
 		}
 		return slices.Equal(got, in)
 	}
-	for _, c := range slices.Sorted(maps.Keys(d.t.Section("Conditions"))) {
+	for _, c := range d.conditions {
 		for _, v := range []bool{true, false} {
 			if matches(func(s Scenario) bool { return s.Conditions[c] == v }) {
 				return fmt.Sprintf("(when condition %s is %v)", c, v)
@@ -158,7 +191,7 @@ func (d Deployments) Describe(in []int) string {
 // resources or conditions read: parameters of a few allowed values, and
 // parameters and the Region its conditions test against text or its
 // mappings look up by; and, free, the tests no input decides.
-func (t *Template) deploymentInputs(region string) (inputs, free []input) {
+func (t *Template) deploymentInputs(region string, used map[string]bool) (inputs, free []input) {
 	values := map[string][]string{}
 	params := t.Section("Parameters")
 	for name, p := range params {
@@ -203,12 +236,89 @@ func (t *Template) deploymentInputs(region string) (inputs, free []input) {
 		values[name] = append(texts, Unnamed)
 	}
 	for _, name := range slices.Sorted(maps.Keys(values)) {
-		inputs = append(inputs, input{name, set(values[name])})
+		if used[name] || (name == "AWS::Region" && region != "") {
+			inputs = append(inputs, input{name, set(values[name])})
+		}
 	}
 	for _, test := range set(tests) {
-		free = append(free, input{test, []string{"true", "false"}})
+		if used[test] {
+			free = append(free, input{test, []string{"true", "false"}})
+		}
 	}
 	return inputs, free
+}
+
+// uses finds what the parts of the resources that reads reads take from a
+// deployment: the conditions they name (a resource's Condition, a Fn::If)
+// and those these name, and the parameters, AWS::Region and Fn::Equals
+// tests (by their JSON) that these conditions and parts read; and what
+// the Rules test beside any of them, since a rule ties them together.
+func (t *Template) uses(reads Reads) map[string]bool {
+	used := map[string]bool{}
+	var pending []string
+	note := func(v any) {
+		visitAll(v, func(x any) {
+			name, arg, ok := Intrinsic(x)
+			switch {
+			case !ok:
+			case name == "Fn::If" || name == "Condition":
+				c := Text(arg)
+				if name == "Fn::If" {
+					c = Text(At(arg, "0"))
+				}
+				if !used[c] {
+					used[c] = true
+					pending = append(pending, c)
+				}
+			// AWS::Region is decided where a test compares it or a mapping
+			// is looked up by it: written in a value, it stays a reference.
+			case name == "Ref" && arg != "AWS::Region":
+				used[Text(arg)] = true
+			case name == "Fn::Sub":
+				text, _ := arg.(string)
+				if list, isList := arg.([]any); isList && len(list) > 0 {
+					text, _ = list[0].(string)
+				}
+				for _, n := range SubNames(text) {
+					used[n] = used[n] || n != "AWS::Region"
+				}
+			case name == "Fn::Equals":
+				used[canonicalJSON(x)] = true
+				for _, side := range List(arg) {
+					if ref, isRef := RefTarget(side); isRef {
+						used[ref] = true
+					}
+				}
+			case name == "Fn::FindInMap":
+				if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+					used[ref] = true
+				}
+			}
+		})
+	}
+	for _, entry := range t.Section("Resources") {
+		for _, v := range readParts(entry, reads) {
+			note(v)
+		}
+	}
+	conditions := t.Section("Conditions")
+	for len(pending) > 0 {
+		c := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		note(conditions[c])
+	}
+	for _, rule := range t.Section("Rules") {
+		mentioned := map[string]bool{}
+		visitAll(rule, func(x any) {
+			if ref, ok := RefTarget(x); ok {
+				mentioned[ref] = true
+			}
+		})
+		if slices.ContainsFunc(slices.Collect(maps.Keys(mentioned)), func(n string) bool { return used[n] }) {
+			maps.Copy(used, mentioned)
+		}
+	}
+	return used
 }
 
 // regionMappingKeys lists the Regions of the mappings that Fn::FindInMap
@@ -232,35 +342,75 @@ func (t *Template) regionMappingKeys() []string {
 	return set(out)
 }
 
-// readers lists the resources whose entry reads what a deployment decides:
-// a Fn::If, a Condition, an input.
-func (t *Template) readers(inputs []input) map[string]bool {
+// readers lists the resources whose entry, in the parts reads reads,
+// reads what a deployment decides: a Fn::If or a Condition of a decided
+// condition, an input; and, for each, all it reads that is decided. Under
+// leaves the others as they are.
+func (t *Template) readers(inputs []input, conditions []string, reads Reads) map[string][]string {
 	decided := map[string]bool{}
 	for _, in := range inputs {
 		decided[in.name] = true
 	}
-	out := map[string]bool{}
-	for id, entry := range t.Section("Resources") {
-		if At(entry, "Condition") != nil {
-			out[id] = true
-			continue
-		}
-		visitAll(entry, func(v any) {
-			name, arg, ok := Intrinsic(v)
+	for _, c := range conditions {
+		decided[c] = true
+	}
+	namesRead := func(v any) []string {
+		var out []string
+		visitAll(v, func(x any) {
+			name, arg, ok := Intrinsic(x)
 			switch {
 			case !ok:
 			case name == "Fn::If":
-				out[id] = true
+				out = append(out, Text(At(arg, "0")))
 			case name == "Ref":
-				out[id] = out[id] || decided[Text(arg)]
+				out = append(out, Text(arg))
 			case name == "Fn::Sub":
 				text, _ := arg.(string)
 				if list, isList := arg.([]any); isList && len(list) > 0 {
 					text, _ = list[0].(string)
 				}
-				out[id] = out[id] || slices.ContainsFunc(SubNames(text), func(n string) bool { return decided[n] })
+				out = append(out, SubNames(text)...)
 			}
 		})
+		return slices.DeleteFunc(out, func(n string) bool { return !decided[n] })
+	}
+	out := map[string][]string{}
+	for id, entry := range t.Section("Resources") {
+		c, _ := At(entry, "Condition").(string)
+		if !decided[c] && len(namesRead(readParts(entry, reads))) == 0 {
+			continue
+		}
+		names := namesRead(entry)
+		if decided[c] {
+			names = append(names, c)
+		}
+		out[id] = set(names)
+	}
+	return out
+}
+
+// readParts lists the values of the parts of a resource entry that reads
+// reads, its Condition as the intrinsic {"Condition": name}.
+func readParts(entry any, reads Reads) []any {
+	e, _ := entry.(map[string]any)
+	typ := Text(e["Type"])
+	var out []any
+	for part, v := range e {
+		switch {
+		case part == "Type":
+		case part == "Properties":
+			properties, _ := v.(map[string]any)
+			for property, pv := range properties {
+				if reads == nil || reads(typ, property) {
+					out = append(out, pv)
+				}
+			}
+		case reads != nil && !reads(typ, part):
+		case part == "Condition":
+			out = append(out, map[string]any{"Condition": v})
+		default:
+			out = append(out, v)
+		}
 	}
 	return out
 }
@@ -411,4 +561,110 @@ func equalsSide(v any, values map[string]string) (string, bool) {
 		return "", false
 	}
 	return Text(v), true
+}
+
+// Without gives the template with the parts of its resources that drop
+// names left out, as if never written: a judgement that must not read them
+// cannot. Positions stay those of the source.
+func (t *Template) Without(drop Reads) *Template {
+	out := *t
+	out.root = maps.Clone(t.root)
+	resources := maps.Clone(t.Section("Resources"))
+	for id, entry := range resources {
+		e, _ := entry.(map[string]any)
+		typ := Text(e["Type"])
+		var kept map[string]any
+		keep := func() {
+			if kept == nil {
+				kept = maps.Clone(e)
+			}
+		}
+		for part := range e {
+			if part != "Type" && part != "Properties" && drop(typ, part) {
+				keep()
+				delete(kept, part)
+			}
+		}
+		properties, _ := e["Properties"].(map[string]any)
+		var keptProperties map[string]any
+		for property := range properties {
+			if drop(typ, property) {
+				if keptProperties == nil {
+					keptProperties = maps.Clone(properties)
+				}
+				delete(keptProperties, property)
+			}
+		}
+		if keptProperties != nil {
+			keep()
+			kept["Properties"] = keptProperties
+		}
+		if kept != nil {
+			resources[id] = kept
+		}
+	}
+	out.root["Resources"] = resources
+	return &out
+}
+
+// Same reports whether the parts of the resources that reads reads are
+// the same values in both templates, such as two that Under makes: a
+// judgement of those parts judges both alike. Under shares what a
+// deployment leaves as it was, so most parts are the very same values,
+// and the rest are compared whole.
+func Same(a, b *Template, reads Reads) bool {
+	ra, rb := a.Section("Resources"), b.Section("Resources")
+	if len(ra) != len(rb) {
+		return false
+	}
+	for id, ea := range ra {
+		eb, ok := rb[id]
+		if !ok {
+			return false
+		}
+		if identical(ea, eb) {
+			continue
+		}
+		ma, _ := ea.(map[string]any)
+		mb, _ := eb.(map[string]any)
+		typ := Text(ma["Type"])
+		if len(ma) != len(mb) || !sameParts(ma, mb, func(part string) bool { return part == "Properties" || reads(typ, part) }) {
+			return false
+		}
+		pa, _ := ma["Properties"].(map[string]any)
+		pb, _ := mb["Properties"].(map[string]any)
+		if len(pa) != len(pb) || !sameParts(pa, pb, func(property string) bool { return reads(typ, property) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameParts compares the parts of two mappings that count, by identity.
+func sameParts(a, b map[string]any, counts func(string) bool) bool {
+	for k, va := range a {
+		vb, ok := b[k]
+		if !ok {
+			return false
+		}
+		if k != "Properties" && counts(k) && !identical(va, vb) {
+			return false
+		}
+	}
+	return true
+}
+
+// identical reports whether two values are the same: the very same mapping
+// or list, as Under shares, or equal ones, as it makes again where a
+// deployment decides one.
+func identical(a, b any) bool {
+	switch a := a.(type) {
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		return ok && (reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() || reflect.DeepEqual(a, b))
+	case []any:
+		b, ok := b.([]any)
+		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || reflect.DeepEqual(a, b))
+	}
+	return a == b
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -11,12 +12,18 @@ import (
 // "Condition=truth" texts, sorted.
 func scenarios(t *testing.T, src, region string) []string {
 	t.Helper()
+	return scenariosReading(t, src, region, nil)
+}
+
+// scenariosReading lists the scenarios of the parts reads reads.
+func scenariosReading(t *testing.T, src, region string, reads Reads) []string {
+	t.Helper()
 	tmpl, err := Parse([]byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []string
-	for _, s := range tmpl.Normalize().Deployments(region).Scenarios {
+	for _, s := range tmpl.Normalize().Deployments(region, reads).Scenarios {
 		var text []string
 		for _, name := range slices.Sorted(maps.Keys(s.Values)) {
 			text = append(text, name+"="+s.Values[name])
@@ -37,7 +44,8 @@ const twoParameters = `"Parameters": {
     "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
     "IsNotProd": {"Fn::Not": [{"Condition": "IsProd"}]},
     "IsOpen": {"Fn::Equals": [{"Ref": "Access"}, "open"]}},
-  "Resources": {"Key": {"Type": "AWS::KMS::Key", "Condition": "IsOpen", "Properties": {}}}`
+  "Resources": {"Key": {"Type": "AWS::KMS::Key", "Condition": "IsOpen", "Properties": {
+    "EnableKeyRotation": {"Fn::If": ["IsProd", true, false]}, "Description": {"Fn::If": ["IsNotProd", "test", "prod"]}}}}`
 
 func TestDeploymentsNeverHoldContradictoryConditions(t *testing.T) {
 	got := scenarios(t, `{`+twoParameters+`}`, "")
@@ -81,5 +89,56 @@ func TestDeploymentsTryEveryRegionTheMappingsNameAndOneTheyDoNot(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// What no judged part reads makes no scenario: a condition no resource
+// names, a property the judgement does not read, and the parameters only
+// they test.
+func TestDeploymentsVaryOnlyWhatIsRead(t *testing.T) {
+	src := `{` + twoParameters + `}`
+	src = strings.Replace(src, `"Condition": "IsOpen", `, "", 1)
+	tests := []struct {
+		name  string
+		reads Reads
+		want  []string
+	}{
+		{"every part", nil, []string{
+			"[Env=dev IsNotProd=true IsProd=false]",
+			"[Env=prod IsNotProd=false IsProd=true]",
+		}},
+		{"the rotation alone", func(_, part string) bool { return part == "EnableKeyRotation" }, []string{
+			"[Env=dev IsProd=false]",
+			"[Env=prod IsProd=true]",
+		}},
+		{"no part of a key: one deployment, nothing decided", func(typ, _ string) bool { return typ != "AWS::KMS::Key" }, []string{"[]"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scenariosReading(t, src, "", tt.reads); !slices.Equal(got, tt.want) {
+				t.Errorf("got %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// The Region is decided where a condition compares it or a mapping is
+// looked up by it; written in a value it stays ${AWS::Region}.
+func TestDeploymentsDecideTheRegionWhereItIsTested(t *testing.T) {
+	const src = `{"Conditions": {"InHome": {"Fn::Equals": [{"Ref": "AWS::Region"}, "us-east-1"]}},
+  "Resources": {"Key": {"Type": "AWS::KMS::Key", "Properties": {
+    "Description": {"Fn::Sub": "a key of ${AWS::Region}"}, "EnableKeyRotation": %s}}}}`
+	for _, tt := range []struct {
+		rotation string
+		want     []string
+	}{
+		{"true", []string{"[]"}},
+		{`{"Fn::If": ["InHome", true, false]}`, []string{"[AWS::Region=" + Unnamed + " InHome=false]", "[AWS::Region=us-east-1 InHome=true]"}},
+	} {
+		got := scenarios(t, fmt.Sprintf(src, tt.rotation), "")
+		slices.Sort(tt.want)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("rotation %s: got %q, want %q", tt.rotation, got, tt.want)
+		}
 	}
 }

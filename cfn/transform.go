@@ -51,17 +51,17 @@ func (t *Template) applyTransforms() {
 func (t *Template) skipInlineTransforms(v any, path []string) {
 	switch v := v.(type) {
 	case map[string]any:
+		if transform, ok := v["Fn::Transform"]; ok {
+			t.skip(append(slices.Clone(path), "Fn::Transform"), fmt.Sprintf("Fn::Transform %s is not applied: what it inserts is not judged", Text(At(transform, "Name"))))
+		}
 		for _, k := range sortedKeys(v) {
-			at := append(slices.Clone(path), k)
-			if k == "Fn::Transform" {
-				t.skip(at, fmt.Sprintf("Fn::Transform %s is not applied: what it inserts is not judged", Text(At(v[k], "Name"))))
-				continue
+			if k != "Fn::Transform" {
+				t.skipInlineTransforms(v[k], append(path, k))
 			}
-			t.skipInlineTransforms(v[k], at)
 		}
 	case []any:
 		for i, e := range v {
-			t.skipInlineTransforms(e, append(slices.Clone(path), strconv.Itoa(i)))
+			t.skipInlineTransforms(e, append(path, strconv.Itoa(i)))
 		}
 	}
 }

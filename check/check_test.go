@@ -247,8 +247,8 @@ func TestEveryTableIsReachedThroughWildcards(t *testing.T) {
 func TestManyConditionsAreNotCombined(t *testing.T) {
 	resources, conditions := map[string]any{}, map[string]any{}
 	for i := range 16 {
-		resources[fmt.Sprintf("Topic%d", i)] = map[string]any{"Type": "AWS::SNS::Topic", "Properties": map[string]any{
-			"TopicName": map[string]any{"Fn::If": []any{fmt.Sprintf("C%d", i), "a", "b"}},
+		resources[fmt.Sprintf("Alias%d", i)] = map[string]any{"Type": "AWS::KMS::Alias", "Properties": map[string]any{
+			"AliasName": map[string]any{"Fn::If": []any{fmt.Sprintf("C%d", i), "alias/a", "alias/b"}}, "TargetKeyId": "k",
 		}}
 		conditions[fmt.Sprintf("C%d", i)] = map[string]any{"Fn::Equals": []any{map[string]any{"Ref": "AWS::AccountId"}, fmt.Sprint(i)}}
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -13,20 +14,25 @@ import (
 // (each branch of its conditions is one).
 type model struct {
 	*cfn.Template
-	env              cfn.Env
-	stackName        string            // Options.StackName
-	deployedTables   map[string]string // Options.Tables
-	keyPolicies      []keyPolicy       // the keys whose policy can be read
-	unreadableKeys   []hit             // the keys whose policy cannot, for CHK001
-	iamPolicies      []iamPolicy
-	resourcePolicies []resourcePolicy
-	tableKeys        []tableKeyPair
+	env            cfn.Env
+	stackName      string            // Options.StackName
+	deployedTables map[string]string // Options.Tables
+	tableKeys      []tableKeyPair
+	// The policies, read when a rule first asks: the posture rules never do.
+	keyPolicies      func() []keyPolicy // the keys whose policy can be read
+	unreadableKeys   func() []hit       // the keys whose policy cannot, for CHK001
+	iamPolicies      func() []iamPolicy
+	resourcePolicies func() []resourcePolicy
 }
 
 func newModel(t *cfn.Template, env cfn.Env) *model {
-	m := &model{Template: t, env: env, iamPolicies: iamPoliciesOf(t), resourcePolicies: resourcePoliciesOf(t), tableKeys: tableKeysOf(t)}
-	m.keyPolicies, m.unreadableKeys = keyPoliciesOf(t)
-	return m
+	keys := sync.OnceValues(func() ([]keyPolicy, []hit) { return keyPoliciesOf(t) })
+	return &model{Template: t, env: env, tableKeys: tableKeysOf(t),
+		keyPolicies:      func() []keyPolicy { readable, _ := keys(); return readable },
+		unreadableKeys:   func() []hit { _, unreadable := keys(); return unreadable },
+		iamPolicies:      sync.OnceValue(func() []iamPolicy { return iamPoliciesOf(t) }),
+		resourcePolicies: sync.OnceValue(func() []resourcePolicy { return resourcePoliciesOf(t) }),
+	}
 }
 
 // statement is a policy statement and its path below its resource's entry.

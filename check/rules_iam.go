@@ -80,7 +80,7 @@ var iamRules = []Rule{
 func iamStatements(match func(*model, statement, cfn.PolicyDocument) (string, bool)) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
-		for _, p := range t.iamPolicies {
+		for _, p := range t.iamPolicies() {
 			statements, err := p.statements()
 			if err != nil {
 				continue // CHK001 says so
@@ -135,7 +135,7 @@ var (
 // identity policy it holds takes a DynamoDB action or a KMS use, or a key
 // policy names it.
 func reachesData(t *model, role cfn.Resource) bool {
-	for _, p := range t.iamPolicies {
+	for _, p := range t.iamPolicies() {
 		statements, _ := p.statements()
 		if !slices.Contains(holdersOf(t.Template, p), role.ID) {
 			continue
@@ -146,7 +146,7 @@ func reachesData(t *model, role cfn.Resource) bool {
 			return true
 		}
 	}
-	return slices.ContainsFunc(t.keyPolicies, func(kp keyPolicy) bool {
+	return slices.ContainsFunc(t.keyPolicies(), func(kp keyPolicy) bool {
 		return slices.ContainsFunc(kp.statements, func(s statement) bool {
 			return slices.ContainsFunc(s.Principals(), func(p cfn.Principal) bool { return p.ID == "${"+role.ID+".Arn}" })
 		})
@@ -158,7 +158,7 @@ func reachesData(t *model, role cfn.Resource) bool {
 // NotAction), or several of a document together.
 func everyDynamoDBAction(t *model, _ Options) []hit {
 	var hits []hit
-	for _, p := range t.iamPolicies {
+	for _, p := range t.iamPolicies() {
 		statements, err := p.statements()
 		if err != nil {
 			continue // CHK001 says so

@@ -16,18 +16,21 @@ var keyRules = []Rule{
 		Fix:      "set EnableKeyRotation: true on the key",
 		Auditors: []string{"checkov CKV_AWS_7", "Control Tower CT.KMS.PR.1", "Security Hub KMS.4"},
 		find:     tableKeysWithoutRotation,
+		posture:  true,
 	},
 	{
 		ID: "KEY002", Title: "rotation period out of range", Severity: Error,
-		Why:  "KMS rejects a rotation period outside its range: the stack does not deploy",
-		Fix:  fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is %d)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays, contract.DefaultRotationPeriodDays),
-		find: keysWithNumberOutside("RotationPeriodInDays", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
+		Why:     "KMS rejects a rotation period outside its range: the stack does not deploy",
+		Fix:     fmt.Sprintf("set RotationPeriodInDays between %d and %d (KMS's default is %d)", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays, contract.DefaultRotationPeriodDays),
+		find:    keysWithNumberOutside("RotationPeriodInDays", contract.MinRotationPeriodDays, contract.MaxRotationPeriodDays),
+		posture: true,
 	},
 	{
 		ID: "KEY003", Title: "pending window out of range", Severity: Error,
-		Why:  "KMS rejects a pending window outside its range: the stack does not deploy",
-		Fix:  fmt.Sprintf("set PendingWindowInDays between %d and %d", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
-		find: keysWithNumberOutside("PendingWindowInDays", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
+		Why:     "KMS rejects a pending window outside its range: the stack does not deploy",
+		Fix:     fmt.Sprintf("set PendingWindowInDays between %d and %d", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
+		find:    keysWithNumberOutside("PendingWindowInDays", contract.MinPendingWindowDays, contract.MaxPendingWindowDays),
+		posture: true,
 	},
 	{
 		ID: "KEY004", Title: "no one this account controls may change the key policy", Severity: Error,
@@ -185,7 +188,7 @@ func (kp keyPolicy) statementPath(d cfn.Decision) []string {
 
 func keysLockedOut(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		var managers []string
 		root, unknown := false, false
@@ -226,7 +229,7 @@ func missing(all, have []string) []string {
 // account no policy names use or manage the key.
 func keysOpenToAnyAccount(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		var g grant
 		ok := false
@@ -304,7 +307,7 @@ func conditionsSaid(s cfn.Statement) string {
 // the account use the key by the key policy alone.
 func keysOpenToTheAccount(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		g, ok := permits(doc, everyoneHere, kmsUseActions, nil, t.env, true)
 		if _, anyone := permits(doc, anyoneElse, kmsUseActions, nil, t.env, true); !ok || anyone {
@@ -328,7 +331,7 @@ func keysOpenToTheAccount(t *model, _ Options) []hit {
 // or delete the key.
 func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.wholeAccount || (c.account != "" && !c.thisAccount(t.env)) {
@@ -366,7 +369,7 @@ func fullUseSaid(doc judgedPolicy, c caller, env cfn.Env) string {
 
 func keysWithoutGrantLimit(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if _, ok := permits(doc, c, []string{"kms:CreateGrant"}, foreignGrant, t.env, false); ok {
@@ -385,7 +388,7 @@ func keysWithoutGrantLimit(t *model, _ Options) []hit {
 func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
-		for _, kp := range t.keyPolicies {
+		for _, kp := range t.keyPolicies() {
 			doc := kp.policy
 			for _, c := range callers(doc.PolicyDocument, t.env) {
 				if !c.named || c.account == "" || c.thisAccount(t.env) {
@@ -427,7 +430,7 @@ func otherAccountUse(kp keyPolicy, doc judgedPolicy, c caller, env cfn.Env, othe
 // key policy names that may use the key other than through a service.
 func keysUsedDirectlyByNamedPrincipals(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
 		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if !c.named || c.wholeAccount || c.byCondition || !c.thisAccount(t.env) {
@@ -450,7 +453,7 @@ func keysUsedDirectlyByNamedPrincipals(t *model, _ Options) []hit {
 // any table.
 func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
 	var hits []hit
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		var tables []string
 		for _, tk := range t.tableKeys {
 			if tk.key.ID == kp.key.ID && !slices.Contains(tables, tk.table.ID) {

@@ -102,7 +102,7 @@ var dynamoDBActions = sync.OnceValue(func() []string {
 func resourcePoliciesGiving(itemAccess bool) func(*model, Options) []hit {
 	return func(t *model, _ Options) []hit {
 		var hits []hit
-		for _, rp := range t.resourcePolicies {
+		for _, rp := range t.resourcePolicies() {
 			if rp.err != nil {
 				continue // CHK001 says so
 			}

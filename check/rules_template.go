@@ -43,13 +43,13 @@ func unjudgedParts(t *model, _ Options) []hit {
 // unreadablePolicies finds the key, IAM and resource policies that cannot be
 // read as policies, which the other rules then cannot judge.
 func unreadablePolicies(m *model) []hit {
-	hits := slices.Clone(m.unreadableKeys)
-	for _, p := range m.iamPolicies {
+	hits := slices.Clone(m.unreadableKeys())
+	for _, p := range m.iamPolicies() {
 		if _, err := p.statements(); err != nil {
 			hits = append(hits, unreadable(p.resource.ID, p.path, err))
 		}
 	}
-	for _, p := range m.resourcePolicies {
+	for _, p := range m.resourcePolicies() {
 		if p.err != nil {
 			hits = append(hits, unreadable(p.table.ID, p.path, p.err))
 		}
@@ -70,13 +70,13 @@ func unknownPolicyValues(t *model) []hit {
 			}
 		}
 	}
-	for _, kp := range t.keyPolicies {
+	for _, kp := range t.keyPolicies() {
 		judge(kp.key.ID, kp.statements)
 	}
-	for _, rp := range t.resourcePolicies {
+	for _, rp := range t.resourcePolicies() {
 		judge(rp.table.ID, rp.statements)
 	}
-	for _, p := range t.iamPolicies {
+	for _, p := range t.iamPolicies() {
 		if statements, err := p.statements(); err == nil {
 			judge(p.resource.ID, statements)
 		}
