@@ -101,7 +101,7 @@ type Weakening struct {
 func Compare(old, new *cfn.Template) Report {
 	var r Report
 	old, new = old.Normalize(), new.Normalize()
-	was, is := old.Deployments(""), new.Deployments("")
+	was, is := old.Deployments("", nil), new.Deployments("", nil)
 	byID := map[string]*ResourceChange{}
 	for _, u := range unjudged(old, new) {
 		byID[u.change.ID] = &u.change
