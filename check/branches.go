@@ -1,8 +1,10 @@
 package check
 
 import (
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -22,25 +24,35 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	posture := slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return !r.posture })
 	policy := slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return r.posture })
-	type judged struct {
-		template *cfn.Template
-		findings []Finding
+	made := make([]*cfn.Template, len(d.Scenarios))
+	findings := make([][]Finding, len(d.Scenarios))
+	inParallel(len(d.Scenarios), func(i int) {
+		made[i] = d.Under(d.Scenarios[i])
+		findings[i] = judge(made[i], posture, opts)
+	})
+	// Each scenario's policies are those of the first that makes the same.
+	var firsts []int
+	policiesOf := make([]int, len(d.Scenarios))
+	for i, u := range made {
+		j := slices.IndexFunc(firsts, func(first int) bool { return cfn.Same(made[first], u, policyParts) })
+		if j < 0 {
+			firsts = append(firsts, i)
+			j = len(firsts) - 1
+		}
+		policiesOf[i] = j
 	}
-	var policies []judged
+	policyFindings := make([][]Finding, len(firsts))
+	inParallel(len(firsts), func(j int) {
+		policyFindings[j] = judge(made[firsts[j]].Without(notPolicyParts), policy, opts)
+	})
 	type seen struct {
 		finding   Finding
 		scenarios []int
 	}
 	var order []string
 	found := map[string]*seen{}
-	for i, s := range d.Scenarios {
-		u := d.Under(s)
-		j := slices.IndexFunc(policies, func(p judged) bool { return cfn.Same(p.template, u, policyParts) })
-		if j < 0 {
-			policies = append(policies, judged{u, judge(u.Without(notPolicyParts), policy, opts)})
-			j = len(policies) - 1
-		}
-		for _, f := range slices.Concat(judge(u, posture, opts), policies[j].findings) {
+	for i := range d.Scenarios {
+		for _, f := range slices.Concat(findings[i], policyFindings[policiesOf[i]]) {
 			key := strings.Join([]string{f.Rule, f.Resource, f.Path, f.Message}, "\x00")
 			if found[key] == nil {
 				found[key] = &seen{finding: f}
@@ -59,4 +71,23 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	sortFindings(out)
 	return out
+}
+
+// inParallel calls f for each index below n, on as many goroutines as Go
+// runs at once, and returns when every call has.
+func inParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
