@@ -21,9 +21,16 @@ func Parse(src []byte) (*Template, error) {
 	if isJSON {
 		src = escapeForYAML(src)
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, err // yaml.v3 errors already say "line N"
+	var doc *yaml.Node
+	split := false
+	if len(src) >= splitAbove {
+		doc, split = parseInPieces(src, parts())
+	}
+	if !split {
+		doc = &yaml.Node{}
+		if err := yaml.Unmarshal(src, doc); err != nil {
+			return nil, err // yaml.v3 errors already say "line N"
+		}
 	}
 	if len(doc.Content) == 0 {
 		return nil, errors.New("line 1: empty template")
@@ -93,8 +100,6 @@ type converter struct {
 	added     int                 // the nodes aliases have added so far
 }
 
-// longForm converts a YAML node into plain values. Scalars become strings,
-// float64, bool or nil, as JSON would give them.
 // firstKeyLine gives the line of the first key of mapping n named key.
 func firstKeyLine(n *yaml.Node, key string) int {
 	for i := 0; i < len(n.Content); i += 2 {
@@ -105,6 +110,8 @@ func firstKeyLine(n *yaml.Node, key string) int {
 	return 0
 }
 
+// longForm converts a YAML node into plain values. Scalars become strings,
+// float64, bool or nil, as JSON would give them.
 func (c *converter) longForm(n *yaml.Node) (any, error) {
 	if c.alias != nil {
 		if c.added++; c.added > maxAliasNodes {

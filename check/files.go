@@ -28,8 +28,8 @@ var skippedDirs = []string{".git", "node_modules", "cdk.out", ".aws-sam"}
 // path - stands for.
 const Stdin = "<stdin>"
 
-// Files judges the templates that paths name and reports on each, in
-// order: a file as given (- for standard input); below a directory, every
+// Files judges the templates that paths name, on every core, and reports
+// on each, in order: a file as given (- for standard input); below a directory, every
 // *.yaml, *.yml, *.json and *.template file that holds a Resources
 // section, in lexical order. In a directory, other files are skipped
 // quietly (a directory holds more than templates), and so are the
@@ -51,16 +51,23 @@ func Files(paths []string, opts Options, exclude ...string) (reports []Report, e
 		}
 		exclude[i] = path.Clean(filepath.ToSlash(glob)) // ./vendor/ as vendor
 	}
-	var errs []error
-	for _, f := range templateFiles(paths, exclude) {
+	files := templateFiles(paths, exclude)
+	reports = make([]Report, len(files))
+	inParallel(len(files), func(i int) {
+		f := files[i]
 		if f.err != nil {
-			reports = append(reports, Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()})
-			errs = append(errs, fmt.Errorf("%s: %w", f.path, f.err))
-			continue
+			reports[i] = Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()}
+			return
 		}
 		fileOpts := opts
 		fileOpts.Size = len(f.src)
-		reports = append(reports, Report{File: f.path, Findings: Run(f.template, fileOpts)})
+		reports[i] = Report{File: f.path, Findings: Run(f.template, fileOpts)}
+	})
+	var errs []error
+	for _, f := range files {
+		if f.err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", f.path, f.err))
+		}
 	}
 	return reports, errors.Join(errs...)
 }
@@ -108,21 +115,30 @@ func (f templateFile) isTemplate() bool { return f.template.Section("Resources")
 // template. A file that cannot be read is kept too, for its error to be
 // reported.
 func templateFiles(paths []string, exclude []string) []templateFile {
-	var out []templateFile
+	// The files to read, in order, are found first; read and parsed on
+	// every core, they are then kept, or not, in order.
+	type candidate struct {
+		path string
+		read func() ([]byte, error)
+		// named: an argument, which must be a template; dirEnd: where the
+		// files of a directory end, err the walk's.
+		named, dirEnd bool
+		err           error
+	}
+	var candidates []candidate
 	for _, p := range paths {
 		if p == "-" {
-			out = append(out, named(readTemplateFile(Stdin, func() ([]byte, error) { return io.ReadAll(os.Stdin) })))
+			candidates = append(candidates, candidate{path: Stdin, read: func() ([]byte, error) { return io.ReadAll(os.Stdin) }, named: true})
 			continue
 		}
 		info, err := os.Stat(p)
 		if err != nil || !info.IsDir() {
-			out = append(out, named(readTemplateFile(p, func() ([]byte, error) { return os.ReadFile(p) })))
+			candidates = append(candidates, candidate{path: p, read: func() ([]byte, error) { return os.ReadFile(p) }, named: true})
 			continue
 		}
-		found := len(out)
 		err = filepath.WalkDir(p, func(file string, d fs.DirEntry, err error) error {
 			if err != nil {
-				out = append(out, templateFile{path: file, err: fmt.Errorf("cannot read: %w", err)})
+				candidates = append(candidates, candidate{path: file, err: fmt.Errorf("cannot read: %w", err)})
 				return nil
 			}
 			if file != p && excluded(p, file, d, exclude) {
@@ -131,20 +147,41 @@ func templateFiles(paths []string, exclude []string) []templateFile {
 				}
 				return nil
 			}
-			if d.IsDir() || !slices.Contains(templateExtensions, strings.ToLower(filepath.Ext(file))) {
-				return nil
-			}
-			f := readTemplateFile(file, func() ([]byte, error) { return os.ReadFile(file) })
-			if f.src == nil || (f.err == nil && f.isTemplate()) || (f.err != nil && resourcesKey.Match(f.src)) {
-				out = append(out, f)
+			if !d.IsDir() && slices.Contains(templateExtensions, strings.ToLower(filepath.Ext(file))) {
+				candidates = append(candidates, candidate{path: file, read: func() ([]byte, error) { return os.ReadFile(file) }})
 			}
 			return nil
 		})
-		if err == nil && len(out) == found {
-			err = errors.New("holds no template (a *.yaml, *.yml, *.json or *.template file with a Resources section)")
+		candidates = append(candidates, candidate{path: p, dirEnd: true, err: err})
+	}
+	read := make([]templateFile, len(candidates))
+	inParallel(len(candidates), func(i int) {
+		if c := candidates[i]; c.read != nil {
+			read[i] = readTemplateFile(c.path, c.read)
 		}
-		if err != nil {
-			out = append(out, templateFile{path: p, err: err})
+	})
+	var out []templateFile
+	found := 0 // templates found in the directory being walked
+	for i, c := range candidates {
+		f := read[i]
+		switch {
+		case c.named:
+			out = append(out, named(f))
+		case c.dirEnd:
+			err := c.err
+			if err == nil && found == 0 {
+				err = errors.New("holds no template (a *.yaml, *.yml, *.json or *.template file with a Resources section)")
+			}
+			if err != nil {
+				out = append(out, templateFile{path: c.path, err: err})
+			}
+			found = 0
+		case c.err != nil:
+			out = append(out, templateFile{path: c.path, err: c.err})
+			found++
+		case f.src == nil || (f.err == nil && f.isTemplate()) || (f.err != nil && resourcesKey.Match(f.src)):
+			out = append(out, f)
+			found++
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package check
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -207,5 +208,39 @@ func TestAFileNotJudgedIsReportedInEveryFormat(t *testing.T) {
 	wantJSON, _ := json.Marshal(want)
 	if !bytes.Equal(gotJSON, wantJSON) {
 		t.Errorf("SARIF invocations\n%s\nwant\n%s", gotJSON, wantJSON)
+	}
+}
+
+// Files are judged on every core, and reported in the order named: each
+// directory's in lexical order, then the next argument's, whatever takes
+// longest to judge.
+func TestReportsComeInTheOrderNamed(t *testing.T) {
+	files := map[string]string{}
+	var want []string
+	for i := range 24 {
+		name := fmt.Sprintf("dir/t%02d.yaml", i)
+		// Every third a large template, which takes longer to judge.
+		files[name] = topic
+		if i%3 == 0 {
+			var large strings.Builder
+			large.WriteString("Resources:\n")
+			for j := range 60 {
+				fmt.Fprintf(&large, "  K%d: {Type: AWS::KMS::Key}\n", j)
+			}
+			files[name] = large.String()
+		}
+		want = append(want, name)
+	}
+	files["named.yaml"] = topic
+	dir := writeTree(t, files)
+	want = append([]string{"named.yaml"}, append(want, "named.yaml")...)
+	for range 2 {
+		reports, err := Files([]string{filepath.Join(dir, "named.yaml"), filepath.Join(dir, "dir"), filepath.Join(dir, "named.yaml")}, Options{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := judged(t, dir, reports); !slices.Equal(got, want) {
+			t.Fatalf("reports for %q\nwant %q", got, want)
+		}
 	}
 }

@@ -1,0 +1,156 @@
+package cfn
+
+import (
+	"bytes"
+	"regexp"
+	"runtime"
+	"slices"
+	"sync"
+
+	"gopkg.in/yaml.v3"
+)
+
+// YAML reads about 15 MB a second, so a template of a few hundred
+// resources takes tens of milliseconds to read, more than gen check then
+// takes to judge it. Its Resources section, most of it, is read in pieces
+// on every core: each piece a run of whole resources, as the lines of a
+// block mapping show them. What cannot be split so plainly (flow style,
+// anchors and aliases, several documents, a piece that does not read
+// alone) is read whole, as before.
+
+// splitAbove is the size from which a template is read in pieces.
+const splitAbove = 64 << 10
+
+var (
+	resourcesLine = regexp.MustCompile(`(?m)^Resources:[ \t]*(#.*)?\r?$`)
+	// anchorOrAlias finds what may be a YAML anchor (&a) or alias (*a),
+	// which may tie a piece to another; text such as kms:* is neither.
+	anchorOrAlias = regexp.MustCompile(`(^|[\s\[{,])[&*][^\s\]},'"]`)
+	documentMark  = regexp.MustCompile(`(?m)^(---|\.\.\.)`)
+)
+
+// parseInPieces reads src, a YAML template, with its Resources section in
+// pieces, parts at most, one on each core; ok is false when src is not
+// one to split, or a piece does not read alone, and must be read whole.
+func parseInPieces(src []byte, parts int) (doc *yaml.Node, ok bool) {
+	pieces, body, ok := resourcePieces(src, parts)
+	if !ok {
+		return nil, false
+	}
+	// The rest of the template, the Resources section's lines left blank
+	// so that every line keeps its number.
+	rest := make([]byte, 0, len(src))
+	rest = append(rest, src[:body[0]]...)
+	rest = append(rest, bytes.Repeat([]byte("\n"), bytes.Count(src[body[0]:body[1]], []byte("\n")))...)
+	rest = append(rest, src[body[1]:]...)
+	read := make([]*yaml.Node, len(pieces)+1)
+	failed := make([]bool, len(pieces)+1)
+	var wg sync.WaitGroup
+	for i := range read {
+		wg.Go(func() {
+			text, line := rest, 0
+			if i > 0 {
+				piece := pieces[i-1]
+				text, line = src[piece[0]:piece[1]], bytes.Count(src[:piece[0]], []byte("\n"))
+			}
+			var n yaml.Node
+			if err := yaml.Unmarshal(text, &n); err != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
+				failed[i] = true
+				return
+			}
+			if line > 0 {
+				shiftLines(&n, line)
+			}
+			read[i] = &n
+		})
+	}
+	wg.Wait()
+	if slices.Contains(failed, true) {
+		return nil, false
+	}
+	root := read[0].Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k, v := root.Content[i], root.Content[i+1]; k.Value == "Resources" && v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			resources := *read[1].Content[0]
+			resources.Content = nil
+			for _, piece := range read[1:] {
+				resources.Content = append(resources.Content, piece.Content[0].Content...)
+			}
+			root.Content[i+1] = &resources
+			return read[0], true
+		}
+	}
+	return nil, false
+}
+
+// resourcePieces finds the Resources section of src, a block mapping of
+// resources each beginning on a line of the same indentation, and splits
+// it into at most parts runs of whole resources of about equal size. body
+// is where the section's entries begin and end.
+func resourcePieces(src []byte, parts int) (pieces [][2]int, body [2]int, ok bool) {
+	if parts < 2 || anchorOrAlias.Match(src) || documentMark.Match(src) {
+		return nil, body, false
+	}
+	at := resourcesLine.FindIndex(src)
+	if at == nil {
+		return nil, body, false
+	}
+	start := at[1] + 1 // the line after "Resources:"
+	if start >= len(src) {
+		return nil, body, false
+	}
+	indent := -1
+	var entries []int // where each resource's first line begins
+	end := len(src)
+	for line := start; line < len(src); {
+		next := bytes.IndexByte(src[line:], '\n')
+		if next < 0 {
+			next = len(src)
+		} else {
+			next += line + 1
+		}
+		text := src[line:next]
+		spaces := len(text) - len(bytes.TrimLeft(text, " "))
+		blank := len(bytes.TrimSpace(text)) == 0 || text[spaces] == '#'
+		switch {
+		case blank:
+		case spaces == 0:
+			end = line // the next section
+		case indent < 0:
+			indent = spaces
+			entries = append(entries, line)
+		case spaces == indent:
+			entries = append(entries, line)
+		case spaces < indent:
+			return nil, body, false // not the plain block mapping this splits
+		}
+		if end == line {
+			break
+		}
+		line = next
+	}
+	if len(entries) < parts {
+		return nil, body, false
+	}
+	body = [2]int{start, end}
+	size := (end - start) / parts
+	from := start
+	for _, e := range entries[1:] {
+		if e-from >= size && len(pieces) < parts-1 {
+			pieces = append(pieces, [2]int{from, e})
+			from = e
+		}
+	}
+	return append(pieces, [2]int{from, end}), body, true
+}
+
+// shiftLines adds lines to the line of every node below n.
+func shiftLines(n *yaml.Node, lines int) {
+	n.Line += lines
+	for _, c := range n.Content {
+		shiftLines(c, lines)
+	}
+}
+
+// parts is how many pieces a template is read in: one for each core.
+func parts() int { return runtime.GOMAXPROCS(0) }

@@ -1,0 +1,84 @@
+package cfn
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Read in pieces, a template is the very tree it is read whole: every
+// node, with its line and column, for every template of the repository.
+func TestPiecesReadAsTheWhole(t *testing.T) {
+	var files []string
+	for _, glob := range []string{"../golden/*.yaml", "../golden/*/*.yaml", "../examples/*.yaml", "../reference/*.yaml",
+		"../check/testdata/*/*.yaml", "../cmd/gen/testdata/adversarial/check/*.yaml", "../cmd/gen/testdata/adversarial/diff/*/*.yaml", "../diff/testdata/*/*.yaml"} {
+		matched, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
+	}
+	if len(files) < 300 {
+		t.Fatalf("found %d templates", len(files))
+	}
+	split := 0
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var whole yaml.Node
+		wholeErr := yaml.Unmarshal(src, &whole)
+		for _, parts := range []int{2, 3, 7} {
+			doc, ok := parseInPieces(src, parts)
+			if !ok {
+				continue
+			}
+			split++
+			if wholeErr != nil {
+				t.Errorf("%s in %d pieces: read, but whole: %v", file, parts, wholeErr)
+				continue
+			}
+			if got, want := tree(doc), tree(&whole); got != want {
+				t.Errorf("%s in %d pieces:\n%s\nwhole:\n%s", file, parts, got, want)
+			}
+		}
+	}
+	if split < len(files) {
+		t.Errorf("%d readings in pieces of %d templates: the test compares too few", split, len(files))
+	}
+}
+
+// tree writes a node and those below it, with their places, comments left out.
+func tree(n *yaml.Node) string {
+	var b strings.Builder
+	var write func(n *yaml.Node, depth int)
+	write = func(n *yaml.Node, depth int) {
+		fmt.Fprintf(&b, "%s%d %s %q %d:%d %d\n", strings.Repeat(" ", depth), n.Kind, n.Tag, n.Value, n.Line, n.Column, n.Style)
+		for _, c := range n.Content {
+			write(c, depth+1)
+		}
+	}
+	write(n, 0)
+	return b.String()
+}
+
+// What cannot be split plainly is read whole.
+func TestWhatCannotBeSplitIsReadWhole(t *testing.T) {
+	const two = "  A: {Type: AWS::SNS::Topic}\n  B: {Type: AWS::SNS::Topic}\n  C: {Type: AWS::SNS::Topic}\n"
+	for name, src := range map[string]string{
+		"flow style":             "Resources: {A: {Type: AWS::SNS::Topic}, B: {Type: AWS::SNS::Topic}}\n",
+		"an anchor and an alias": "Resources:\n  A: &t {Type: AWS::SNS::Topic}\n  B: *t\n  C: *t\n",
+		"two documents":          "Resources:\n" + two + "---\nResources:\n" + two,
+		"a resource less indented than the first": "Resources:\n    A: {Type: AWS::SNS::Topic}\n  B: {Type: AWS::SNS::Topic}\n  C: {Type: AWS::SNS::Topic}\n",
+		"no Resources section":                   "Parameters:\n" + two,
+	} {
+		if _, ok := parseInPieces([]byte(src), 2); ok {
+			t.Errorf("%s: read in pieces", name)
+		}
+	}
+}
