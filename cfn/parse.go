@@ -22,9 +22,10 @@ func Parse(src []byte) (*Template, error) {
 		src = escapeForYAML(src)
 	}
 	var doc *yaml.Node
+	var pieces []*yaml.Node
 	split := false
 	if len(src) >= splitAbove {
-		doc, split = parseInPieces(src, parts())
+		doc, pieces, split = readInPieces(src, parts())
 	}
 	if !split {
 		doc = &yaml.Node{}
@@ -39,11 +40,18 @@ func Parse(src []byte) (*Template, error) {
 	if root.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("line %d: a template is a mapping of sections, got a %s", root.Line, kindName(root))
 	}
-	v, err := (&converter{}).longForm(root)
-	if err != nil {
-		return nil, err
+	var v map[string]any
+	if split {
+		v, split = convertInPieces(root, pieces)
 	}
-	t := &Template{root: v.(map[string]any), node: root}
+	if !split {
+		whole, err := (&converter{}).longForm(root)
+		if err != nil {
+			return nil, err
+		}
+		v = whole.(map[string]any)
+	}
+	t := &Template{root: v, node: root}
 	t.applyTransforms()
 	return t, nil
 }

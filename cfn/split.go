@@ -33,9 +33,16 @@ var (
 // pieces, parts at most, one on each core; ok is false when src is not
 // one to split, or a piece does not read alone, and must be read whole.
 func parseInPieces(src []byte, parts int) (doc *yaml.Node, ok bool) {
+	doc, _, ok = readInPieces(src, parts)
+	return doc, ok
+}
+
+// readInPieces is parseInPieces that also gives the mapping each piece
+// read, of some of the resources.
+func readInPieces(src []byte, parts int) (doc *yaml.Node, resources []*yaml.Node, ok bool) {
 	pieces, body, ok := resourcePieces(src, parts)
 	if !ok {
-		return nil, false
+		return nil, nil, false
 	}
 	// The rest of the template, the Resources section's lines left blank
 	// so that every line keeps its number.
@@ -66,21 +73,68 @@ func parseInPieces(src []byte, parts int) (doc *yaml.Node, ok bool) {
 	}
 	wg.Wait()
 	if slices.Contains(failed, true) {
-		return nil, false
+		return nil, nil, false
 	}
 	root := read[0].Content[0]
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if k, v := root.Content[i], root.Content[i+1]; k.Value == "Resources" && v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
-			resources := *read[1].Content[0]
-			resources.Content = nil
+			all := *read[1].Content[0]
+			all.Content = nil
 			for _, piece := range read[1:] {
-				resources.Content = append(resources.Content, piece.Content[0].Content...)
+				all.Content = append(all.Content, piece.Content[0].Content...)
+				resources = append(resources, piece.Content[0])
 			}
-			root.Content[i+1] = &resources
-			return read[0], true
+			root.Content[i+1] = &all
+			return read[0], resources, true
 		}
 	}
-	return nil, false
+	return nil, nil, false
+}
+
+// convertInPieces converts the top-level mapping of a template read in
+// pieces, each piece of its resources on a core of its own; ok is false
+// when a piece cannot be converted, or two pieces make one resource, for
+// the whole to be converted and the error said where it is.
+func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]any, ok bool) {
+	rest := *root
+	rest.Content = slices.Clone(root.Content)
+	at := -1
+	for i := 0; i+1 < len(rest.Content); i += 2 {
+		if rest.Content[i].Value == "Resources" {
+			at = i + 1
+			rest.Content[at] = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		}
+	}
+	converted := make([]map[string]any, len(pieces)+1)
+	failed := make([]bool, len(pieces)+1)
+	var wg sync.WaitGroup
+	for i := range converted {
+		wg.Go(func() {
+			n := &rest
+			if i > 0 {
+				n = pieces[i-1]
+			}
+			v, err := (&converter{}).longForm(n)
+			converted[i], _ = v.(map[string]any)
+			failed[i] = err != nil
+		})
+	}
+	wg.Wait()
+	if at < 0 || slices.Contains(failed, true) {
+		return nil, false
+	}
+	resources := map[string]any{}
+	for _, piece := range converted[1:] {
+		for id, entry := range piece {
+			if _, twice := resources[id]; twice {
+				return nil, false
+			}
+			resources[id] = entry
+		}
+	}
+	template = converted[0]
+	template["Resources"] = resources
+	return template, true
 }
 
 // resourcePieces finds the Resources section of src, a block mapping of

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestPiecesReadAsTheWhole(t *testing.T) {
 		var whole yaml.Node
 		wholeErr := yaml.Unmarshal(src, &whole)
 		for _, parts := range []int{2, 3, 7} {
-			doc, ok := parseInPieces(src, parts)
+			doc, pieces, ok := readInPieces(src, parts)
 			if !ok {
 				continue
 			}
@@ -45,6 +46,11 @@ func TestPiecesReadAsTheWhole(t *testing.T) {
 			}
 			if got, want := tree(doc), tree(&whole); got != want {
 				t.Errorf("%s in %d pieces:\n%s\nwhole:\n%s", file, parts, got, want)
+			}
+			converted, ok := convertInPieces(doc.Content[0], pieces)
+			want, err := (&converter{}).longForm(whole.Content[0])
+			if ok != (err == nil) || (ok && !reflect.DeepEqual(converted, want)) {
+				t.Errorf("%s in %d pieces converts (%v) otherwise than whole (%v)", file, parts, ok, err)
 			}
 		}
 	}
@@ -80,5 +86,20 @@ func TestWhatCannotBeSplitIsReadWhole(t *testing.T) {
 		if _, ok := parseInPieces([]byte(src), 2); ok {
 			t.Errorf("%s: read in pieces", name)
 		}
+	}
+}
+
+// A resource written twice, one in each piece, is the error it is when
+// the template is read whole.
+func TestAResourceWrittenTwiceInTwoPiecesIsAnError(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("Resources:\n  Twice: {Type: AWS::SNS::Topic}\n")
+	for i := 0; src.Len() < 2*splitAbove; i++ {
+		fmt.Fprintf(&src, "  Topic%d: {Type: AWS::SNS::Topic, Properties: {TopicName: topic-%d}}\n", i, i)
+	}
+	src.WriteString("  Twice: {Type: AWS::SQS::Queue}\n")
+	_, err := Parse([]byte(src.String()))
+	if err == nil || !strings.Contains(err.Error(), `mapping key "Twice" already defined at line 2`) {
+		t.Errorf("Parse: %v", err)
 	}
 }
