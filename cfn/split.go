@@ -2,7 +2,6 @@ package cfn
 
 import (
 	"bytes"
-	"regexp"
 	"runtime"
 	"slices"
 	"sync"
@@ -21,13 +20,36 @@ import (
 // splitAbove is the size from which a template is read in pieces.
 const splitAbove = 64 << 10
 
-var (
-	resourcesLine = regexp.MustCompile(`(?m)^Resources:[ \t]*(#.*)?\r?$`)
-	// anchorOrAlias finds what may be a YAML anchor (&a) or alias (*a),
-	// which may tie a piece to another; text such as kms:* is neither.
-	anchorOrAlias = regexp.MustCompile(`(^|[\s\[{,])[&*][^\s\]},'"]`)
-	documentMark  = regexp.MustCompile(`(?m)^(---|\.\.\.)`)
-)
+// mayHoldAnchors reports whether src may hold a YAML anchor (&a) or alias
+// (*a), which may tie a piece to another: a & or * after a space, a
+// bracket, a brace or a comma, and before a name. Text such as kms:* or
+// 'arn:...:*' holds none.
+func mayHoldAnchors(src []byte) bool {
+	for i := 0; i < len(src); i++ {
+		j := bytes.IndexAny(src[i:], "&*")
+		if j < 0 {
+			return false
+		}
+		i += j
+		before := i == 0 || bytes.IndexByte([]byte(" \t\r\n[{,"), src[i-1]) >= 0
+		after := i+1 < len(src) && bytes.IndexByte([]byte(" \t\r\n]},'\""), src[i+1]) < 0
+		if before && after {
+			return true
+		}
+	}
+	return false
+}
+
+// lineStarting finds the first line of src that begins with prefix.
+func lineStarting(src []byte, prefix string) int {
+	if bytes.HasPrefix(src, []byte(prefix)) {
+		return 0
+	}
+	if i := bytes.Index(src, []byte("\n"+prefix)); i >= 0 {
+		return i + 1
+	}
+	return -1
+}
 
 // parseInPieces reads src, a YAML template, with its Resources section in
 // pieces, parts at most, one on each core; ok is false when src is not
@@ -142,17 +164,22 @@ func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]
 // it into at most parts runs of whole resources of about equal size. body
 // is where the section's entries begin and end.
 func resourcePieces(src []byte, parts int) (pieces [][2]int, body [2]int, ok bool) {
-	if parts < 2 || anchorOrAlias.Match(src) || documentMark.Match(src) {
+	if parts < 2 || lineStarting(src, "---") >= 0 || lineStarting(src, "...") >= 0 || mayHoldAnchors(src) {
 		return nil, body, false
 	}
-	at := resourcesLine.FindIndex(src)
-	if at == nil {
+	at := lineStarting(src, "Resources:")
+	if at < 0 {
 		return nil, body, false
 	}
-	start := at[1] + 1 // the line after "Resources:"
-	if start >= len(src) {
+	eol := bytes.IndexByte(src[at:], '\n')
+	if eol < 0 {
 		return nil, body, false
 	}
+	// Resources: alone on its line, or with a comment after it.
+	if after := bytes.TrimSpace(src[at+len("Resources:") : at+eol]); len(after) > 0 && after[0] != '#' {
+		return nil, body, false
+	}
+	start := at + eol + 1 // the line after "Resources:"
 	indent := -1
 	var entries []int // where each resource's first line begins
 	end := len(src)

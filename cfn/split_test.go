@@ -103,3 +103,22 @@ func TestAResourceWrittenTwiceInTwoPiecesIsAnError(t *testing.T) {
 		t.Errorf("Parse: %v", err)
 	}
 }
+
+func TestMayHoldAnchors(t *testing.T) {
+	for src, want := range map[string]bool{
+		"Action: kms:*":             false,
+		"Resource: '*'":             false,
+		"Resource: \"*\"":           false,
+		"arn:aws:s3:::bucket/*":     false,
+		"Description: a * b":        false,
+		"Action: [kms:Get*, kms:*]": false,
+		"A: &shared {Type: X}":      true,
+		"- *shared":                 true,
+		"B: [*shared]":              true,
+		"C: {x: 1, y: *shared}":     true,
+	} {
+		if got := mayHoldAnchors([]byte(src)); got != want {
+			t.Errorf("mayHoldAnchors(%q) = %v, want %v", src, got, want)
+		}
+	}
+}

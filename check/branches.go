@@ -11,9 +11,9 @@ import (
 
 // judgeScenarios judges the template once for each way a deployment may
 // make it (cfn.Deployments), and names the scenarios in a finding that only
-// some of them give. Scenarios that cannot happen are never judged. The
-// posture rules judge each scenario; the policy rules judge the policies
-// once for each different set a scenario makes (judged.go).
+// some of them give. Scenarios that cannot happen are never judged. Each
+// family of rules judges once for each different set of the parts it reads
+// (judged.go).
 func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	d := t.Deployments(opts.Region, judgedParts)
 	var note []Finding
@@ -22,28 +22,32 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 			"the template's conditions and parameters (%s) have too many combinations to judge each: every one is judged varied on its own from the first values",
 			strings.Join(d.Inputs, ", ")), opts))
 	}
-	posture := slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return !r.posture })
-	policy := slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return r.posture })
 	made := make([]*cfn.Template, len(d.Scenarios))
-	findings := make([][]Finding, len(d.Scenarios))
-	inParallel(len(d.Scenarios), func(i int) {
-		made[i] = d.Under(d.Scenarios[i])
-		findings[i] = judge(made[i], posture, opts)
-	})
-	// Each scenario's policies are those of the first that makes the same.
-	var firsts []int
-	policiesOf := make([]int, len(d.Scenarios))
-	for i, u := range made {
-		j := slices.IndexFunc(firsts, func(first int) bool { return cfn.Same(made[first], u, policyParts) })
-		if j < 0 {
-			firsts = append(firsts, i)
-			j = len(firsts) - 1
-		}
-		policiesOf[i] = j
+	inParallel(len(d.Scenarios), func(i int) { made[i] = d.Under(d.Scenarios[i]) })
+	// A judgement of a family, on the first scenario that makes its parts
+	// so; each scenario takes each family's findings from the judgement of
+	// its parts.
+	type judgement struct {
+		family   family
+		first    int
+		findings []Finding
 	}
-	policyFindings := make([][]Finding, len(firsts))
-	inParallel(len(firsts), func(j int) {
-		policyFindings[j] = judge(made[firsts[j]].Without(notPolicyParts), policy, opts)
+	var judgements []judgement
+	judgedBy := make([][]int, len(d.Scenarios))
+	for _, f := range families {
+		from := len(judgements)
+		for i, u := range made {
+			j := slices.IndexFunc(judgements[from:], func(j judgement) bool { return cfn.Same(made[j.first], u, f.reads) })
+			if j < 0 {
+				judgements = append(judgements, judgement{family: f, first: i})
+				j = len(judgements) - from - 1
+			}
+			judgedBy[i] = append(judgedBy[i], from+j)
+		}
+	}
+	inParallel(len(judgements), func(j int) {
+		f := judgements[j].family
+		judgements[j].findings = judge(made[judgements[j].first].Without(f.ignores), slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return r.family != f }), opts)
 	})
 	type seen struct {
 		finding   Finding
@@ -52,13 +56,15 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	var order []string
 	found := map[string]*seen{}
 	for i := range d.Scenarios {
-		for _, f := range slices.Concat(findings[i], policyFindings[policiesOf[i]]) {
-			key := strings.Join([]string{f.Rule, f.Resource, f.Path, f.Message}, "\x00")
-			if found[key] == nil {
-				found[key] = &seen{finding: f}
-				order = append(order, key)
+		for _, j := range judgedBy[i] {
+			for _, f := range judgements[j].findings {
+				key := strings.Join([]string{f.Rule, f.Resource, f.Path, f.Message}, "\x00")
+				if found[key] == nil {
+					found[key] = &seen{finding: f}
+					order = append(order, key)
+				}
+				found[key].scenarios = append(found[key].scenarios, i)
 			}
-			found[key].scenarios = append(found[key].scenarios, i)
 		}
 	}
 	out := note

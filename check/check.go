@@ -96,9 +96,8 @@ type Rule struct {
 	// Basis lists the AWS documentation the rule's judgement rests on.
 	Basis []string
 	find  func(*model, Options) []hit
-	// posture: the rule reads settings of resources (rotation, recovery,
-	// capacity, retention, runtime), not who may do what. See judged.go.
-	posture bool
+	// family names the parts of a template the rule reads (judged.go).
+	family family
 }
 
 // hit is where a rule found a problem, and what exactly. path leads from

@@ -52,11 +52,41 @@ func judgedParts(resourceType, part string) bool {
 	return part != "Tags" && !unjudgedProperties[resourceType][part]
 }
 
-// postureParts are the parts of a resource that only the posture rules
-// read (Rule.posture): rotation, recovery, capacity, retention, runtime.
-// The policy rules, which do most of the work, judge the template without
-// them, once for each different set of the parts they read: a condition
-// that turns recovery on and off doubles the posture rules' work alone.
+// Rules are judged in families, each on the parts of a template it reads,
+// once for each different set of those parts the scenarios make
+// (cfn.Same): a condition that turns recovery on and off makes the posture
+// rules judge twice, not the policy rules; one that gives a role another
+// managed policy makes the IAM rules judge twice, not the key policy rules.
+// A family judges the template without the parts it does not read
+// (cfn.Template.Without), so its rules cannot read them.
+type family int
+
+const (
+	// policyFamily reads who may do what, wherever it is written: every
+	// judged part but the settings (postureParts).
+	policyFamily family = iota
+	// keyFamily reads the key policies and the tables' resource policies:
+	// the parts of keys, aliases and tables but their settings.
+	keyFamily
+	// postureFamily reads settings, of tables, keys, functions and what
+	// scales tables: rotation, recovery, capacity, retention, runtime.
+	postureFamily
+)
+
+var families = []family{policyFamily, keyFamily, postureFamily}
+
+// familyTypes are the types whose parts a family reads; policyFamily reads
+// every judged type. Every family reads which resources there are.
+var familyTypes = map[family]map[string]bool{
+	keyFamily: setOf("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "AWS::KMS::Alias",
+		"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Serverless::SimpleTable"),
+	postureFamily: setOf("AWS::KMS::Key", "AWS::KMS::ReplicaKey", "AWS::KMS::Alias",
+		"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Serverless::SimpleTable",
+		"AWS::ApplicationAutoScaling::ScalableTarget", "AWS::Lambda::Function", "AWS::Serverless::Function"),
+}
+
+// postureParts are the settings of a resource, which the posture rules
+// read and the others do not.
 var postureParts = map[string]map[string]bool{
 	"AWS::DynamoDB::Table":      setOf("PointInTimeRecoverySpecification", "DeletionProtectionEnabled", "BillingMode", "ProvisionedThroughput", "DeletionPolicy", "UpdateReplacePolicy"),
 	"AWS::KMS::Key":             setOf("EnableKeyRotation", "RotationPeriodInDays", "PendingWindowInDays", "DeletionPolicy", "UpdateReplacePolicy"),
@@ -64,10 +94,19 @@ var postureParts = map[string]map[string]bool{
 	"AWS::Serverless::Function": setOf("Runtime"),
 }
 
-// policyParts are the parts the policy rules read.
-func policyParts(resourceType, part string) bool {
-	return judgedParts(resourceType, part) && !postureParts[resourceType][part]
+// reads tells which parts of a resource the family reads.
+func (f family) reads(resourceType, part string) bool {
+	if !judgedParts(resourceType, part) {
+		return false
+	}
+	switch f {
+	case policyFamily:
+		return !postureParts[resourceType][part]
+	case keyFamily:
+		return familyTypes[f][resourceType] && !postureParts[resourceType][part]
+	}
+	return familyTypes[f][resourceType]
 }
 
-// notPolicyParts are the parts policy rules must not read.
-func notPolicyParts(resourceType, part string) bool { return !policyParts(resourceType, part) }
+// ignores tells which parts the family does not read.
+func (f family) ignores(resourceType, part string) bool { return !f.reads(resourceType, part) }

@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -87,4 +90,51 @@ Resources:
 	if len(d.Scenarios) != 2 || strings.Join(d.Inputs, ",") != "Recovery,Recover" {
 		t.Errorf("%d scenarios of %v; want 2, of Recovery and Recover", len(d.Scenarios), d.Inputs)
 	}
+}
+
+// Each family of rules judges alike with and without the parts it says it
+// does not read, on every template of the repository and every way it
+// deploys: a rule that read more than its family would lose it here.
+func TestFamiliesReadOnlyWhatTheyDeclare(t *testing.T) {
+	var files []string
+	for _, glob := range []string{"../golden/*.yaml", "../examples/*.yaml", "../reference/*.yaml", "testdata/*/*.yaml",
+		"../cmd/gen/testdata/adversarial/check/*.yaml", "../cmd/gen/testdata/adversarial/diff/*/*.yaml"} {
+		matched, err := filepath.Glob(glob)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, matched...)
+	}
+	if len(files) < 300 {
+		t.Fatalf("found %d templates", len(files))
+	}
+	compared := 0
+	for _, file := range files {
+		tmpl, err := cfn.Parse(mustRead(t, file))
+		if err != nil {
+			continue // a template written not to parse
+		}
+		d := tmpl.Normalize().Deployments("", judgedParts)
+		for _, s := range d.Scenarios {
+			u := d.Under(s)
+			for _, f := range families {
+				rules := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil || r.family != f })
+				whole, projected := judge(u, rules, Options{Today: today}), judge(u.Without(f.ignores), rules, Options{Today: today})
+				if !reflect.DeepEqual(whole, projected) {
+					t.Errorf("%s, family %d: judged whole\n%v\nwithout what it does not read\n%v", file, f, whole, projected)
+				}
+				compared++
+			}
+		}
+	}
+	t.Logf("%d judgements compared", compared)
+}
+
+func mustRead(t *testing.T, file string) []byte {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
 }

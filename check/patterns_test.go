@@ -142,6 +142,10 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 			"25:13: error KEY005 Replica: an Allow to the * principal lets principals of any account call kms:Decrypt on the key: it has no condition",
 			"17:7: info KEY008 Replica: " + noGrantLimit,
 		}},
+		{"key-through-alias.yaml", []string{
+			"5:3: error KEY001 Key: encrypts table Customers but EnableKeyRotation is not true: the same key material protects the table forever",
+			"16:13: warning KEY012 Key: encrypts Customers, Orders, and ${Writer.Arn} may use it through DynamoDB for any of them, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)",
+		}},
 		{"json-string-policy.yaml", []string{
 			"11:7: error IAM001 Policy: a policy allows every DynamoDB action",
 			"11:7: error IAM001 Policy: a policy allows every DynamoDB action",

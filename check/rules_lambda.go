@@ -35,7 +35,7 @@ var lambdaRules = []Rule{
 		Fix:      "move to the runtime's successor; a Go writer runs on provided.al2023",
 		Auditors: []string{"checkov CKV_AWS_363", "cfn-lint E2531/E2533"},
 		find:     deprecatedRuntimes,
-		posture:  true,
+		family:   postureFamily,
 	},
 }
 

@@ -18,14 +18,16 @@ var resourceRules = []Rule{
 		Fix: "name the principals in the resource policy and allow them only item reads and writes; hold a * principal to this account with aws:PrincipalAccount",
 		Basis: []string{"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/access-control-resource-based.html",
 			"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html"},
-		find: resourcePoliciesGiving(false),
+		find:   resourcePoliciesGiving(false),
+		family: keyFamily,
 	},
 	{
 		ID: "DDB004", Title: "another account reads or writes a table", Severity: Info,
-		Why:   "a resource policy that lets another account read or write items is how teams share a table; the account is named so a reviewer knows who",
-		Fix:   "nothing to fix if the account is meant to use the table; the key policy must let it use the table's key too",
-		Basis: []string{"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html"},
-		find:  resourcePoliciesGiving(true),
+		Why:    "a resource policy that lets another account read or write items is how teams share a table; the account is named so a reviewer knows who",
+		Fix:    "nothing to fix if the account is meant to use the table; the key policy must let it use the table's key too",
+		Basis:  []string{"https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-cross-account-access.html"},
+		find:   resourcePoliciesGiving(true),
+		family: keyFamily,
 	},
 }
 

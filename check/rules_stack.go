@@ -9,17 +9,17 @@ const stackLevel = "(template)"
 var stackRules = []Rule{
 	{
 		ID: "STK001", Title: "more resources or outputs than a stack holds", Severity: Error,
-		Why:     "CloudFormation refuses a stack of more than 500 resources or 200 outputs",
-		Fix:     "split the tables over several stacks",
-		find:    overStackLimits,
-		posture: true,
+		Why:    "CloudFormation refuses a stack of more than 500 resources or 200 outputs",
+		Fix:    "split the tables over several stacks",
+		find:   overStackLimits,
+		family: postureFamily,
 	},
 	{
 		ID: "STK002", Title: "template too big to deploy inline", Severity: Warning,
-		Why:     "aws cloudformation deploy refuses a template of more than 51,200 bytes unless it goes through S3",
-		Fix:     "deploy with --s3-bucket BUCKET (aws cloudformation deploy), which uploads the template first",
-		find:    bodyTooBig,
-		posture: true,
+		Why:    "aws cloudformation deploy refuses a template of more than 51,200 bytes unless it goes through S3",
+		Fix:    "deploy with --s3-bucket BUCKET (aws cloudformation deploy), which uploads the template first",
+		find:   bodyTooBig,
+		family: postureFamily,
 	},
 }
 
