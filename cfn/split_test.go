@@ -81,7 +81,7 @@ func TestWhatCannotBeSplitIsReadWhole(t *testing.T) {
 		"an anchor and an alias": "Resources:\n  A: &t {Type: AWS::SNS::Topic}\n  B: *t\n  C: *t\n",
 		"two documents":          "Resources:\n" + two + "---\nResources:\n" + two,
 		"a resource less indented than the first": "Resources:\n    A: {Type: AWS::SNS::Topic}\n  B: {Type: AWS::SNS::Topic}\n  C: {Type: AWS::SNS::Topic}\n",
-		"no Resources section":                   "Parameters:\n" + two,
+		"no Resources section":                    "Parameters:\n" + two,
 	} {
 		if _, ok := parseInPieces([]byte(src), 2); ok {
 			t.Errorf("%s: read in pieces", name)
