@@ -33,7 +33,7 @@ func TestDiffExitStatus(t *testing.T) {
 		{"and fails replacement", []string{"-fail-on", "replacement", corpus + "prod-key-schema-retained/old.yaml", corpus + "prod-key-schema-retained/new.yaml"}, exitInput, "replacement: always"},
 		{"any change fails any", []string{"-fail-on", "any", corpus + "function-memory-env/old.yaml", corpus + "function-memory-env/new.yaml"}, exitInput, "MemorySize: 128 → 256"},
 		{"markdown", []string{"-format", "markdown", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput, "| `[~]` | `DynamoDbTable` | AWS::DynamoDB::Table | always | **yes** |"},
-		{"an unknown class", []string{"-fail-on", "data-loss,typos", "a", "b"}, exitUsage, `-fail-on: got "typos", want a comma-separated list of data-loss, emptied, broadening, replacement, weakening, any`},
+		{"an unknown class", []string{"-fail-on", "data-loss,typos", "a", "b"}, exitUsage, `-fail-on: got "typos", want a comma-separated list of data-loss, emptied, broadening, refused, replacement, weakening, any`},
 		{"an unknown format", []string{"-format", "html", "a", "b"}, exitUsage, `-format: got "html", want text, markdown or json`},
 		{"one file", []string{"a"}, exitUsage, "want OLD NEW, or -git REF FILE"},
 		{"a missing file", []string{"missing.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "open missing.yaml"},
