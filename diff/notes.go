@@ -36,8 +36,8 @@ func updateNotes(old, new *cfn.Template, c ResourceChange, o, n cfn.Resource) []
 		notes = append(notes, billingModeNotes(o, n)...)
 		notes = append(notes, replicaNotes(old, new, o, n)...)
 	case keyType:
-		if len(multiRegionRefusals(o, n)) > 0 {
-			notes = append(notes, "UpdateReplacePolicy Retain does not keep this key beside a new one: to change MultiRegion, add a new key with the MultiRegion wanted, move what it encrypts to it, then remove this one")
+		if len(keyRefusals(o, n)) > 0 {
+			notes = append(notes, "UpdateReplacePolicy Retain does not keep this key beside a new one: to change what KMS cannot change on a key, add a new key with the settings wanted, move what it encrypts to it, then remove this one")
 		}
 	}
 	return notes

@@ -47,7 +47,7 @@ func refusals(old, new *cfn.Template, changed map[string]bool, byID map[string]*
 			whys = append(whys, indexRefusals(o, n)...)
 			whys = append(whys, replicaRefusals(o, n)...)
 		case keyType:
-			whys = append(whys, multiRegionRefusals(o, n)...)
+			whys = append(whys, keyRefusals(o, n)...)
 		}
 		for _, why := range whys {
 			out = append(out, Refusal{Resource: id, Why: why})
@@ -74,7 +74,7 @@ func customNameRefusal(c *ResourceChange, n cfn.Resource) string {
 const (
 	tableIndexesPage = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-table.html#cfn-dynamodb-table-globalsecondaryindexes"
 	globalTablePage  = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-dynamodb-globaltable.html"
-	keyMultiRegion   = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html#cfn-kms-key-multiregion"
+	keyPage          = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-kms-key.html"
 )
 
 // indexChangesInPlace are the properties of a global secondary index that
@@ -227,29 +227,40 @@ func witnessesByRegion(r cfn.Resource) map[string]any {
 	return out
 }
 
-// multiRegionRefusals tells of a key whose MultiRegion changes. The
-// AWS::KMS::Key page marks MultiRegion "Update requires: Replacement", and
+// immutableKeyProperties are the properties KMS cannot change on an
+// existing key, with the value a key takes where a template sets none.
+// The AWS::KMS::Key page marks each "Update requires: Replacement", and
 // says in the same entry: "If you change the value of the MultiRegion
-// property on an existing KMS key, the update request fails, regardless of
-// the value of the UpdateReplacePolicy attribute. This prevents you from
-// accidentally deleting a KMS key by changing an immutable property
-// value." (keyMultiRegion); the registry schema in cfn-lint lists it as
-// neither create-only nor conditional. A refusal, then, not a
+// [KeySpec, KeyUsage] property on an existing KMS key, the update request
+// fails, regardless of the value of the UpdateReplacePolicy attribute.
+// This prevents you from accidentally deleting a KMS key by changing an
+// immutable property value." (keyPage); the registry schema in
+// cfn-lint lists none of them as create-only. A refusal, then, not a
 // replacement: the key and what it encrypts stay as they are, and no
 // UpdateReplacePolicy, Retain included, turns the change into a new key
 // beside the kept old one.
-func multiRegionRefusals(o, n cfn.Resource) []string {
-	was, is := o.Prop("MultiRegion"), n.Prop("MultiRegion")
-	undecided := cfn.IsIntrinsic(was) || cfn.IsIntrinsic(is)
-	if equal(was, is) || !undecided && cfn.IsTrue(was) == cfn.IsTrue(is) {
-		return nil
+var immutableKeyProperties = []struct{ name, unset string }{
+	{"KeySpec", "SYMMETRIC_DEFAULT"}, {"KeyUsage", "ENCRYPT_DECRYPT"}, {"MultiRegion", "false"},
+}
+
+// keyRefusals tells of a key whose KeySpec, KeyUsage or MultiRegion
+// changes, or may, as only deployment decides.
+func keyRefusals(o, n cfn.Resource) []string {
+	var out []string
+	for _, p := range immutableKeyProperties {
+		was, is := o.Prop(p.name), n.Prop(p.name)
+		undecided := cfn.IsIntrinsic(was) || cfn.IsIntrinsic(is)
+		if equal(was, is) || !undecided && strings.EqualFold(orDefault(was, p.unset), orDefault(is, p.unset)) {
+			continue
+		}
+		change := "changes"
+		if undecided {
+			change = "may change, as only deployment decides,"
+		}
+		out = append(out, fmt.Sprintf("%s %s (%s → %s): KMS cannot change it on an existing key, and CloudFormation fails the update whatever the UpdateReplacePolicy (%s)",
+			p.name, change, orDefault(was, p.unset), orDefault(is, p.unset), keyPage))
 	}
-	change := "changes"
-	if undecided {
-		change = "may change, as only deployment decides,"
-	}
-	return []string{fmt.Sprintf("MultiRegion %s (%s → %s): KMS cannot change it on an existing key, and CloudFormation fails the update whatever the UpdateReplacePolicy (%s)",
-		change, orDefault(was, "false"), orDefault(is, "false"), keyMultiRegion)}
+	return out
 }
 
 func orDefault(v any, unset string) string {
@@ -262,7 +273,7 @@ func orDefault(v any, unset string) string {
 // inputRefusals tells of a resource that reads an input that changed
 // (a parameter, a mapping, a condition) where a change may be refused: a
 // global secondary index's name, key schema or projection, a replica's
-// Region, a key's MultiRegion. The template reads the same, but the
+// Region, a key's KeySpec, KeyUsage or MultiRegion. The template reads the same, but the
 // deployment may not, so the refusal cannot be ruled out.
 func inputRefusals(r cfn.Resource, changed map[string]bool) []Refusal {
 	var names []string
@@ -274,7 +285,11 @@ func inputRefusals(r cfn.Resource, changed map[string]bool) []Refusal {
 	if len(names) == 0 {
 		return nil
 	}
-	return []Refusal{{Resource: r.ID, Why: reads(names) + ": a global secondary index, a replica or MultiRegion may change as CloudFormation refuses (more than one index or replica created or deleted, an index changed in place, MultiRegion changed)"}}
+	what := "its global secondary indexes or replicas may change as CloudFormation refuses: more than one index or replica created or deleted in one update, or an index changed in place"
+	if cfn.DeployedType(r.Type) == keyType {
+		what = "its KeySpec, KeyUsage or MultiRegion may change, which KMS cannot change on an existing key: CloudFormation fails the update"
+	}
+	return []Refusal{{Resource: r.ID, Why: reads(names) + ": " + what}}
 }
 
 // refusingPlace reports whether a value at path below a resource's
@@ -290,7 +305,7 @@ func refusingPlace(typ string, path []string) bool {
 			return len(path) <= 2 || path[2] == "Region"
 		}
 	case keyType:
-		return len(path) > 0 && path[0] == "MultiRegion"
+		return len(path) > 0 && slices.ContainsFunc(immutableKeyProperties, func(p struct{ name, unset string }) bool { return p.name == path[0] })
 	}
 	return false
 }
