@@ -252,6 +252,14 @@ func codeSafe(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 // WriteJSON writes the report for programs; lists are never null.
 func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r.withLists())
+}
+
+// withLists is the report with an empty list wherever it has none, as
+// programs read it.
+func (r Report) withLists() Report {
 	if r.Resources == nil {
 		r.Resources = []ResourceChange{}
 	}
@@ -264,7 +272,5 @@ func (r Report) WriteJSON(w io.Writer) error {
 	if r.Refused == nil {
 		r.Refused = []Refusal{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return r
 }
