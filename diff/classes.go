@@ -11,6 +11,7 @@ const (
 	ClassDataLoss    = "data-loss"
 	ClassEmptied     = "emptied"
 	ClassBroadening  = "broadening"
+	ClassRefused     = "refused"
 	ClassReplacement = "replacement"
 	ClassWeakening   = "weakening"
 	ClassAny         = "any"
@@ -18,13 +19,13 @@ const (
 
 // Classes lists the classes in the order help texts show them.
 func Classes() []string {
-	return []string{ClassDataLoss, ClassEmptied, ClassBroadening, ClassReplacement, ClassWeakening, ClassAny}
+	return []string{ClassDataLoss, ClassEmptied, ClassBroadening, ClassRefused, ClassReplacement, ClassWeakening, ClassAny}
 }
 
 // DefaultFailOn are the classes a review fails on unless told otherwise:
-// what destroys data, leaves the stack on an empty copy of it, or opens
-// access.
-const DefaultFailOn = ClassDataLoss + "," + ClassEmptied + "," + ClassBroadening
+// what destroys data, leaves the stack on an empty copy of it, opens
+// access, or fails the deployment.
+const DefaultFailOn = ClassDataLoss + "," + ClassEmptied + "," + ClassBroadening + "," + ClassRefused
 
 // ParseClasses reads a comma-separated list of classes, such as
 // "data-loss,broadening".
@@ -51,10 +52,12 @@ func (r Report) Has(class string) bool {
 		return r.Broadening
 	case ClassWeakening:
 		return r.Weakening
+	case ClassRefused:
+		return len(r.Refused) > 0
 	case ClassReplacement:
 		return slices.ContainsFunc(r.Resources, func(c ResourceChange) bool { return c.Replacement != Never })
 	case ClassAny:
-		return len(r.Resources)+len(r.Security)+len(r.Weakenings)+len(r.Sections) > 0
+		return len(r.Resources)+len(r.Security)+len(r.Weakenings)+len(r.Sections)+len(r.Refused) > 0
 	}
 	return false
 }

@@ -72,39 +72,53 @@ func TestCorpusGivesTheReviewInWantJSON(t *testing.T) {
 // first, and the classes a pipeline fails on.
 func TestCorpusVerdicts(t *testing.T) {
 	tests := []struct {
-		name                                     string
-		dataLoss, emptied, broadening, weakening bool
-		summary                                  string
+		name                                              string
+		dataLoss, emptied, broadening, weakening, refused bool
+		summary                                           string
 	}{
-		{"key-schema", true, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"table-name", true, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"table-name-kept-key-schema-changed", true, false, false, false,
-			"DynamoDbTable: replaced, data loss, the update fails; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"rename", true, false, true, false, "DynamoDbTable: renamed to OrdersTable, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+		{"key-schema", true, false, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name", true, false, false, false, false, "DynamoDbTable: replaced, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"table-name-kept-key-schema-changed", true, false, false, false, true,
+			"DynamoDbTable: replaced, data loss, refused; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"rename", true, false, true, false, false, "DynamoDbTable: renamed to OrdersTable, data loss; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
 			"OrdersTable: renamed from DynamoDbTable; security: 1 broadening, 1 narrowing; also changed: Outputs"},
-		{"key-switch", false, false, true, false, "DynamoDbTable: modified; NewTableKmsKey: added; security: 3 broadening"},
-		{"key-removed", true, false, false, true, "DynamoDbTableKmsKey: removed, data loss; DynamoDbTable: modified; DynamoDbTableKmsKeyAlias: removed; " +
+		{"key-switch", false, false, true, false, false, "DynamoDbTable: modified; NewTableKmsKey: added; security: 3 broadening"},
+		{"key-removed", true, false, false, true, false, "DynamoDbTableKmsKey: removed, data loss; DynamoDbTable: modified; DynamoDbTableKmsKeyAlias: removed; " +
 			"security: 3 narrowing; posture: 1 weakening; also changed: Outputs"},
-		{"format-only", false, false, false, false, "no change"},
-		{"reordered", false, false, false, false, "no change"},
-		{"principal-star", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"viaservice-removed", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"condition-widened", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"action-added", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"action-removed", false, false, false, false, "DynamoDbTableKmsKey: modified; security: 1 narrowing"},
-		{"managed-policy-added", false, false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
-		{"trust-broadened", false, false, true, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
-		{"iam-resource-star", false, false, true, false, "DynamoDbWriteFunctionPolicy: modified; security: 1 broadening"},
-		{"rotation-off", false, false, false, true, "DynamoDbTableKmsKey: modified; posture: 1 weakening"},
-		{"sse-aws-managed", false, false, false, true, "DynamoDbTable: modified; posture: 1 weakening"},
-		{"function-memory-env", false, false, false, false, "DynamoDbWriteFunction: modified"},
-		{"function-name", true, false, false, false, "DynamoDbWriteFunctionLogGroup: replaced, data loss; DynamoDbWriteFunction: replaced"},
-		{"prod-key-schema-retained", false, true, false, false, "DynamoDbTable: replaced, emptied; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
-		{"prod-retain-to-delete", false, false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
-		{"prod-recovery-off", false, false, false, true, "DynamoDbTable: modified; posture: 2 weakening"},
-		{"prod-deny-removed", false, false, true, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
-		{"prod-table-removed-retained", false, false, true, false, "DynamoDbTable: removed; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
+		{"format-only", false, false, false, false, false, "no change"},
+		{"reordered", false, false, false, false, false, "no change"},
+		{"principal-star", false, false, true, false, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"viaservice-removed", false, false, true, false, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"condition-widened", false, false, true, false, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-added", false, false, true, false, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"action-removed", false, false, false, false, false, "DynamoDbTableKmsKey: modified; security: 1 narrowing"},
+		{"managed-policy-added", false, false, true, false, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"trust-broadened", false, false, true, false, false, "DynamoDbWriteFunctionRole: modified; security: 1 broadening"},
+		{"iam-resource-star", false, false, true, false, false, "DynamoDbWriteFunctionPolicy: modified; security: 1 broadening"},
+		{"rotation-off", false, false, false, true, false, "DynamoDbTableKmsKey: modified; posture: 1 weakening"},
+		{"sse-aws-managed", false, false, false, true, false, "DynamoDbTable: modified; posture: 1 weakening"},
+		{"function-memory-env", false, false, false, false, false, "DynamoDbWriteFunction: modified"},
+		{"function-name", true, false, false, false, false, "DynamoDbWriteFunctionLogGroup: replaced, data loss; DynamoDbWriteFunction: replaced"},
+		{"prod-key-schema-retained", false, true, false, false, false, "DynamoDbTable: replaced, emptied; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified"},
+		{"prod-retain-to-delete", false, false, false, true, false, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-recovery-off", false, false, false, true, false, "DynamoDbTable: modified; posture: 2 weakening"},
+		{"prod-deny-removed", false, false, true, false, false, "DynamoDbTableKmsKey: modified; security: 1 broadening"},
+		{"prod-table-removed-retained", false, false, true, false, false, "DynamoDbTable: removed; DynamoDbWriteFunction: modified; DynamoDbWriteFunctionPolicy: modified; " +
 			"security: 1 broadening, 1 narrowing; also changed: Outputs"},
+		{"teams-index-renamed", false, false, false, false, true, "OrdersTable: modified, refused; " +
+			"OrdersTableIndexByOrderStatusReadScalableTarget: added; OrdersTableIndexByOrderStatusReadScalingPolicy: added; OrdersTableIndexByOrderStatusWriteScalableTarget: added; OrdersTableIndexByOrderStatusWriteScalingPolicy: added; " +
+			"OrdersTableIndexByStatusReadScalableTarget: removed; OrdersTableIndexByStatusReadScalingPolicy: removed; OrdersTableIndexByStatusWriteScalableTarget: removed; OrdersTableIndexByStatusWriteScalingPolicy: removed"},
+		{"teams-two-indexes-added", false, false, false, false, true, "OrdersTable: modified, refused; " +
+			"OrdersTableIndexByStatusReadScalableTarget: added; OrdersTableIndexByStatusReadScalingPolicy: added; OrdersTableIndexByStatusWriteScalableTarget: added; OrdersTableIndexByStatusWriteScalingPolicy: added; " +
+			"OrdersTableIndexbycouponReadScalableTarget: added; OrdersTableIndexbycouponReadScalingPolicy: added; OrdersTableIndexbycouponWriteScalableTarget: added; OrdersTableIndexbycouponWriteScalingPolicy: added; OrdersWriteFunction: modified"},
+		{"teams-on-demand", false, false, false, false, false, "OrdersTable: modified; " +
+			"OrdersTableIndexByStatusReadScalableTarget: removed; OrdersTableIndexByStatusReadScalingPolicy: removed; OrdersTableIndexByStatusWriteScalableTarget: removed; OrdersTableIndexByStatusWriteScalingPolicy: removed; " +
+			"OrdersTableIndexbycouponReadScalableTarget: removed; OrdersTableIndexbycouponReadScalingPolicy: removed; OrdersTableIndexbycouponWriteScalableTarget: removed; OrdersTableIndexbycouponWriteScalingPolicy: removed; " +
+			"OrdersTableReadScalableTarget: removed; OrdersTableReadScalingPolicy: removed; OrdersTableWriteScalableTarget: removed; OrdersTableWriteScalingPolicy: removed"},
+		{"global-two-replicas-added", false, false, false, true, true, "OrdersTable: modified, refused; posture: 1 weakening; also changed: Parameters"},
+		{"global-replica-added", false, false, false, true, false, "OrdersTable: modified; posture: 1 weakening; also changed: Parameters"},
+		{"global-replica-removed", true, false, false, false, false, "OrdersTable: modified, data loss; also changed: Parameters"},
+		{"global-keys-made-independent", false, false, false, false, true, "OrdersTableKmsKeyAlias: replaced; OrdersTableKmsKey: modified, refused; also changed: Description"},
 	}
 	dirs, err := os.ReadDir("testdata")
 	if err != nil {
@@ -116,9 +130,10 @@ func TestCorpusVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := compareCase(t, tt.name)
-			if r.DataLoss != tt.dataLoss || r.Emptied != tt.emptied || r.Broadening != tt.broadening || r.Weakening != tt.weakening {
-				t.Errorf("dataLoss %v, emptied %v, broadening %v, weakening %v; want %v, %v, %v, %v",
-					r.DataLoss, r.Emptied, r.Broadening, r.Weakening, tt.dataLoss, tt.emptied, tt.broadening, tt.weakening)
+			refused := r.Has(ClassRefused)
+			if r.DataLoss != tt.dataLoss || r.Emptied != tt.emptied || r.Broadening != tt.broadening || r.Weakening != tt.weakening || refused != tt.refused {
+				t.Errorf("dataLoss %v, emptied %v, broadening %v, weakening %v, refused %v; want %v, %v, %v, %v, %v",
+					r.DataLoss, r.Emptied, r.Broadening, r.Weakening, refused, tt.dataLoss, tt.emptied, tt.broadening, tt.weakening, tt.refused)
 			}
 			if got := r.Summary(); got != tt.summary {
 				t.Errorf("summary\n got %q\nwant %q", got, tt.summary)

@@ -76,7 +76,8 @@ func updateReplacePolicy(r cfn.Resource) string {
 
 // dataLoss reports whether a change destroys a stateful resource's data: it
 // is removed, and its DeletionPolicy does not keep it, or replaced, and the
-// new UpdateReplacePolicy does not keep the old one. A conditional
+// new UpdateReplacePolicy does not keep the old one, or it is a global
+// table that loses a replica, whatever its policies. A conditional
 // replacement counts: the reviewer cannot rule it out.
 func dataLoss(c ResourceChange, o, n cfn.Resource, deployments cfn.Deployments) bool {
 	switch typ := cfn.DeployedType(c.Type); {
@@ -84,6 +85,8 @@ func dataLoss(c ResourceChange, o, n cfn.Resource, deployments cfn.Deployments) 
 		return false
 	case c.Change == Remove:
 		return !keeps(deletionPolicy(o), typ)
+	case c.Change == Modify && typ == globalTableType && c.Replacement != Always && replicasRemoved(o, n):
+		return true
 	case c.Change == Modify && c.Replacement != Never:
 		return !keeps(updateReplacePolicy(n), typ)
 	case c.Change == Modify && gainsCondition(o, n, deployments):
@@ -114,8 +117,10 @@ func emptied(c ResourceChange, n cfn.Resource) bool {
 	return stateful[typ] && c.Change == Modify && c.Replacement != Never && keeps(updateReplacePolicy(n), typ)
 }
 
-// consequences says in words what a change does to a resource and its data.
-func consequences(c ResourceChange) []string {
+// consequences says in words what a change does to a resource and its
+// data; o and n are the resource before and after, deployments the new
+// template's.
+func consequences(c ResourceChange, o, n cfn.Resource, deployments cfn.Deployments) []string {
 	var notes []string
 	switch {
 	case c.RenamedTo != "":
@@ -131,7 +136,7 @@ func consequences(c ResourceChange) []string {
 	if c.Replacement == Conditional {
 		may = "may be "
 	}
-	if c.Change == Modify && c.DataLoss && c.Replacement == Never {
+	if c.Change == Modify && c.DataLoss && c.Replacement == Never && gainsCondition(o, n, deployments) {
 		notes = append(notes, "it gains a Condition: a deployment in which the condition is false deletes it and its data")
 	}
 	switch {

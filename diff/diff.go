@@ -26,9 +26,12 @@ type Report struct {
 	DataLoss bool `json:"dataLoss"`
 	// Emptied: a stateful resource is replaced while its old copy is
 	// retained outside the stack, which then points at a new, empty one.
-	Emptied    bool             `json:"emptied"`
-	Broadening bool             `json:"broadening"`
-	Weakening  bool             `json:"weakening"`
+	Emptied    bool `json:"emptied"`
+	Broadening bool `json:"broadening"`
+	Weakening  bool `json:"weakening"`
+	// Refused are the changes CloudFormation will not make: the update
+	// fails and rolls back.
+	Refused    []Refusal        `json:"refused"`
 	Resources  []ResourceChange `json:"resources"`
 	Security   []SecurityChange `json:"security"`
 	Weakenings []Weakening      `json:"weakenings"`
@@ -50,11 +53,8 @@ type ResourceChange struct {
 	Properties []PropertyChange `json:"properties,omitempty"`
 	// RenamedFrom and RenamedTo link a removal and an addition whose bodies
 	// match: a logical id change, which CloudFormation carries out as both.
-	RenamedFrom string `json:"renamedFrom,omitempty"`
-	RenamedTo   string `json:"renamedTo,omitempty"`
-	// UpdateFails is true when the resource must be replaced but keeps a
-	// custom name: CloudFormation cannot create the replacement.
-	UpdateFails bool     `json:"updateFails,omitempty"`
+	RenamedFrom string   `json:"renamedFrom,omitempty"`
+	RenamedTo   string   `json:"renamedTo,omitempty"`
 	Notes       []string `json:"notes,omitempty"`
 }
 
@@ -98,10 +98,20 @@ type Weakening struct {
 }
 
 // Compare reviews the change from template old to template new.
-func Compare(old, new *cfn.Template) Report {
+func Compare(old, new *cfn.Template) Report { return compare(old, new, stackFacts{}) }
+
+// stackFacts is what a review knows beyond the two templates: the Region the
+// stack lives in ("" when any), and the parameters whose value changes
+// outside the template, as a deployment's manifest gives them.
+type stackFacts struct {
+	region     string
+	parameters []string
+}
+
+func compare(old, new *cfn.Template, in stackFacts) Report {
 	var r Report
 	old, new = old.Normalize(), new.Normalize()
-	was, is := old.Deployments("", nil), new.Deployments("", nil)
+	was, is := old.Deployments(in.region, nil), new.Deployments(in.region, nil)
 	byID := map[string]*ResourceChange{}
 	for _, u := range unjudged(old, new) {
 		byID[u.change.ID] = &u.change
@@ -138,19 +148,21 @@ func Compare(old, new *cfn.Template) Report {
 	}
 	r.Security = grantChanges(old, new, r.Security)
 	findRenames(old, new, byID)
-	security, weaker := inputChanges(old, new, changedInputs(old, new), byID)
+	changed := changedInputs(old, new)
+	for _, p := range in.parameters {
+		changed[p] = true
+	}
+	security, weaker := inputChanges(old, new, changed, byID)
 	r.Security, r.Weakenings = append(r.Security, security...), append(r.Weakenings, weaker...)
 	replaceDependants(new, byID)
+	r.Refused = refusals(old, new, changed, byID)
 	for id, c := range byID {
 		o, _ := old.Resource(id)
 		n, _ := new.Resource(id)
 		c.DataLoss = c.DataLoss || dataLoss(*c, o, n, is)
 		c.Emptied = emptied(*c, n)
-		c.Notes = append(c.Notes, consequences(*c)...)
-		if c.Change == Modify && c.Replacement != Never && customNameKept(c, n) {
-			c.UpdateFails = true
-			c.Notes = append(c.Notes, fmt.Sprintf("the update fails: %s sets a custom name, and CloudFormation cannot create the replacement under the same name", nameProperty(n.Type)))
-		}
+		c.Notes = append(c.Notes, consequences(*c, o, n, is)...)
+		c.Notes = append(c.Notes, updateNotes(old, new, *c, o, n)...)
 		r.Resources = append(r.Resources, *c)
 	}
 	slices.SortFunc(r.Resources, byConcern)

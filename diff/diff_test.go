@@ -237,13 +237,24 @@ func TestCompareJudgesEachKindOfChange(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := reportText(t, compareYAML(t, tt.old, tt.new))
-			for _, w := range tt.want {
-				if !strings.Contains(text, w) {
-					t.Errorf("the review does not say %q:\n%s", w, text)
-				}
-			}
+			checkReview(t, reportText(t, compareYAML(t, tt.old, tt.new)), tt.want, nil)
 		})
+	}
+}
+
+// checkReview fails t unless the review's text says each of want and none
+// of not.
+func checkReview(t *testing.T, text string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("the review does not say %q:\n%s", w, text)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(text, w) {
+			t.Errorf("the review says %q:\n%s", w, text)
+		}
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
@@ -14,6 +16,7 @@ import (
 // changes.
 func (r Report) Summary() string {
 	var parts []string
+	refused := r.refusedResources()
 	for _, c := range r.Resources {
 		what := []string{verb(c)}
 		if c.DataLoss {
@@ -22,10 +25,15 @@ func (r Report) Summary() string {
 		if c.Emptied {
 			what = append(what, "emptied")
 		}
-		if c.UpdateFails {
-			what = append(what, "the update fails")
+		if refused[c.ID] {
+			what = append(what, "refused")
 		}
 		parts = append(parts, c.ID+": "+strings.Join(what, ", "))
+	}
+	for _, id := range slices.Sorted(maps.Keys(refused)) {
+		if !slices.ContainsFunc(r.Resources, func(c ResourceChange) bool { return c.ID == id }) {
+			parts = append(parts, id+": refused")
+		}
 	}
 	var security []string
 	for _, kind := range []string{Broadening, Narrowing} {
@@ -76,48 +84,72 @@ func verb(c ResourceChange) string {
 	return "modified"
 }
 
+// refusedResources are the resources with a change CloudFormation refuses.
+func (r Report) refusedResources() map[string]bool {
+	out := map[string]bool{}
+	for _, f := range r.Refused {
+		out[f.Resource] = true
+	}
+	return out
+}
+
 var marks = map[Change]string{Add: "[+]", Remove: "[-]", Modify: "[~]"}
 
-// WriteText writes the report for a terminal: the summary, then each
-// resource with its changed properties, replacements and data loss first,
-// then the security and posture changes.
+// WriteText writes the report for a terminal: the summary, what
+// CloudFormation will refuse, then each resource with its changed
+// properties, replacements and data loss first, then the security and
+// posture changes.
 func (r Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "gen diff: %s\n", r.Summary())
-	for _, c := range r.Resources {
-		fmt.Fprintf(&b, "%s %s (%s): %s\n", marks[c.Change], c.ID, c.Type, strings.Join(c.headline(), ", "))
-		for _, p := range c.Properties {
-			if p.policy {
-				fmt.Fprintf(&b, "    %s: the policy changes (below)\n", p.Path)
-				continue
-			}
-			fmt.Fprintf(&b, "    %s: %s → %s%s\n", p.Path, shorten(p.Old), shorten(p.New), p.aside())
-		}
-		for _, n := range c.Notes {
-			fmt.Fprintf(&b, "    note: %s\n", n)
-		}
-	}
-	for _, s := range r.Security {
-		fmt.Fprintf(&b, "%s %s: %s\n", s.Kind, s.Resource, s.Detail)
-	}
-	for _, wk := range r.Weakenings {
-		fmt.Fprintf(&b, "weakening %s: %s\n", wk.Resource, wk.Detail)
-	}
+	r.writeTextBody(&b, "")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// headline says what happens to the resource, loudest first.
-func (c ResourceChange) headline() []string {
+// writeTextBody writes the report's lines after its summary, each after
+// indent.
+func (r Report) writeTextBody(b *strings.Builder, indent string) {
+	if len(r.Refused) > 0 {
+		fmt.Fprintf(b, "%sREFUSED: CloudFormation will fail this update and roll it back:\n", indent)
+		for _, f := range r.Refused {
+			fmt.Fprintf(b, "%s  refused %s: %s\n", indent, f.Resource, f.Why)
+		}
+	}
+	refused := r.refusedResources()
+	for _, c := range r.Resources {
+		fmt.Fprintf(b, "%s%s %s (%s): %s\n", indent, marks[c.Change], c.ID, c.Type, strings.Join(c.headline(refused[c.ID]), ", "))
+		for _, p := range c.Properties {
+			if p.policy {
+				fmt.Fprintf(b, "%s    %s: the policy changes (below)\n", indent, p.Path)
+				continue
+			}
+			fmt.Fprintf(b, "%s    %s: %s → %s%s\n", indent, p.Path, shorten(p.Old), shorten(p.New), p.aside())
+		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(b, "%s    note: %s\n", indent, n)
+		}
+	}
+	for _, s := range r.Security {
+		fmt.Fprintf(b, "%s%s %s: %s\n", indent, s.Kind, s.Resource, s.Detail)
+	}
+	for _, wk := range r.Weakenings {
+		fmt.Fprintf(b, "%sweakening %s: %s\n", indent, wk.Resource, wk.Detail)
+	}
+}
+
+// headline says what happens to the resource, loudest first; refused when
+// CloudFormation refuses a change of it.
+func (c ResourceChange) headline(refused bool) []string {
 	var out []string
+	if refused {
+		out = append(out, "REFUSED")
+	}
 	if c.DataLoss {
 		out = append(out, "DATA LOSS")
 	}
 	if c.Emptied {
 		out = append(out, "EMPTIED")
-	}
-	if c.UpdateFails {
-		out = append(out, "UPDATE FAILS")
 	}
 	out = append(out, verb(c))
 	if c.Change == Modify && c.Replacement != Never {
@@ -157,10 +189,25 @@ func shorten(v any) string {
 }
 
 // WriteMarkdown writes the report for a pull request comment: the summary,
-// a table of the resources, and the details collapsed.
+// what CloudFormation will refuse, a table of the resources, and the
+// details collapsed.
 func (r Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**gen diff**: %s\n", r.Summary())
+	r.writeMarkdownBody(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMarkdownBody writes the report's Markdown after its summary.
+func (r Report) writeMarkdownBody(b *strings.Builder) {
+	if len(r.Refused) > 0 {
+		b.WriteString("\n**Refused**: CloudFormation will fail this update and roll it back:\n\n")
+		for _, f := range r.Refused {
+			fmt.Fprintf(b, "- `%s`: %s\n", f.Resource, f.Why)
+		}
+	}
+	refused := r.refusedResources()
 	if len(r.Resources) > 0 {
 		b.WriteString("\n| | resource | type | replacement | data loss |\n|---|---|---|---|---|\n")
 		for _, c := range r.Resources {
@@ -171,42 +218,48 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			case c.Emptied:
 				loss = "**emptied**: the old copy is retained, the stack points at a new, empty one"
 			}
-			fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", marks[c.Change], c.ID, c.Type, c.Replacement, loss)
+			fmt.Fprintf(b, "| `%s` | `%s` | %s | %s | %s |\n", marks[c.Change], c.ID, c.Type, c.Replacement, loss)
 		}
 	}
 	if len(r.Resources)+len(r.Security)+len(r.Weakenings) == 0 {
-		_, err := io.WriteString(w, b.String())
-		return err
+		return
 	}
-	b.WriteString("\n<details><summary>Details</summary>\n\n")
+	var details strings.Builder
 	for _, c := range r.Resources {
-		fmt.Fprintf(&b, "**`%s`** (%s): %s\n\n", c.ID, c.Type, strings.Join(c.headline(), ", "))
+		fmt.Fprintf(&details, "**`%s`** (%s): %s\n\n", c.ID, c.Type, strings.Join(c.headline(refused[c.ID]), ", "))
 		for _, p := range c.Properties {
 			if p.policy {
-				fmt.Fprintf(&b, "- `%s`: the policy changes (below)\n", p.Path)
+				fmt.Fprintf(&details, "- `%s`: the policy changes (below)\n", p.Path)
 				continue
 			}
-			fmt.Fprintf(&b, "- `%s`: `%s` → `%s`%s\n", p.Path, codeSafe(shorten(p.Old)), codeSafe(shorten(p.New)), p.aside())
+			fmt.Fprintf(&details, "- `%s`: `%s` → `%s`%s\n", p.Path, codeSafe(shorten(p.Old)), codeSafe(shorten(p.New)), p.aside())
 		}
 		for _, n := range c.Notes {
-			fmt.Fprintf(&b, "- %s\n", n)
+			fmt.Fprintf(&details, "- %s\n", n)
 		}
-		b.WriteString("\n")
+		details.WriteString("\n")
 	}
 	for _, s := range r.Security {
-		fmt.Fprintf(&b, "- %s `%s`: %s\n", s.Kind, s.Resource, s.Detail)
+		fmt.Fprintf(&details, "- %s `%s`: %s\n", s.Kind, s.Resource, s.Detail)
 	}
 	for _, wk := range r.Weakenings {
-		fmt.Fprintf(&b, "- weakening `%s`: %s\n", wk.Resource, wk.Detail)
+		fmt.Fprintf(&details, "- weakening `%s`: %s\n", wk.Resource, wk.Detail)
 	}
-	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n\n</details>\n")
-	return err
+	fmt.Fprintf(b, "\n<details><summary>Details</summary>\n\n%s\n\n</details>\n", strings.TrimRight(details.String(), "\n"))
 }
 
 func codeSafe(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 // WriteJSON writes the report for programs; lists are never null.
 func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r.withLists())
+}
+
+// withLists is the report with an empty list wherever it has none, as
+// programs read it.
+func (r Report) withLists() Report {
 	if r.Resources == nil {
 		r.Resources = []ResourceChange{}
 	}
@@ -216,7 +269,8 @@ func (r Report) WriteJSON(w io.Writer) error {
 	if r.Weakenings == nil {
 		r.Weakenings = []Weakening{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	if r.Refused == nil {
+		r.Refused = []Refusal{}
+	}
+	return r
 }

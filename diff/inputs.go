@@ -103,15 +103,18 @@ var postureProperties = []string{
 	"EnableKeyRotation", "RotationPeriodInDays", "Enabled",
 }
 
-// inputChanges tells of each resource of new that reads a changed input
-// where it matters, though the resource reads the same: in a policy or an
-// access setting (taken as broader), in a property whose change replaces a
-// stateful resource or in its Condition (possible data loss), or in what a
-// table or key's posture hangs on (possibly weaker).
+// inputChanges tells of each resource of both templates that reads a
+// changed input where it matters, though the resource reads the same: in a
+// policy or an access setting (taken as broader), in a property whose
+// change replaces a stateful resource or in its Condition (possible data
+// loss), or in what a table or key's posture hangs on (possibly weaker).
 func inputChanges(old, new *cfn.Template, changed map[string]bool, byID map[string]*ResourceChange) ([]SecurityChange, []Weakening) {
 	var security []SecurityChange
 	var weaker []Weakening
 	for _, r := range new.Resources() {
+		if _, inOld := old.Resource(r.ID); !inOld {
+			continue // an added resource is judged whole, as new
+		}
 		var access, posture, replacing, removing []string
 		replacement := Never
 		for _, in := range references(nil, r.Entry) {

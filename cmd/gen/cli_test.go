@@ -16,7 +16,7 @@ func TestUsageListsEveryCommand(t *testing.T) {
 		for _, line := range []string{
 			"Usage: gen [flags]                       write the stack's SAM template from a configuration\n",
 			"       gen check FILE|DIR|-...           judge the encryption posture of templates",
-			"       gen diff OLD NEW | -git REF FILE  review a change between two templates",
+			"       gen diff OLD NEW | -git REF FILE  review a change between two templates or two deployments",
 			"       gen cost                          estimate the keys' monthly KMS bill for a configuration\n",
 			"       gen help [COMMAND]                show this usage, or a command's\n",
 			"       gen version                       print gen's module version and VCS revision\n",

@@ -9,13 +9,23 @@ import (
 	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/deployment"
 	"github.com/dynamodb-sse-cmk/stack/diff"
 )
 
-var diffWriters = map[string]func(diff.Report, io.Writer) error{
-	"text":     diff.Report.WriteText,
-	"markdown": diff.Report.WriteMarkdown,
-	"json":     diff.Report.WriteJSON,
+// review is what gen diff writes and judges: the review of two templates
+// (diff.Report) or of two deployments (diff.DeploymentReport).
+type review interface {
+	WriteText(io.Writer) error
+	WriteMarkdown(io.Writer) error
+	WriteJSON(io.Writer) error
+	Has(class string) bool
+}
+
+var diffWriters = map[string]func(review, io.Writer) error{
+	"text":     review.WriteText,
+	"markdown": review.WriteMarkdown,
+	"json":     review.WriteJSON,
 }
 
 func runDiff(args []string, stdout, stderr io.Writer) int {
@@ -41,28 +51,22 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen diff: -git: got %q; a revision never begins with -\n", *gitRef)
 		return exitUsage
 	}
-	var old, new *cfn.Template
+	var report review
 	switch {
 	case *gitRef != "" && len(files) == 1:
-		file := files[0]
-		old, err = readTemplate(*gitRef+":"+file, func() ([]byte, error) { return gitShow(*gitRef, file) })
-		if err == nil {
-			new, err = readTemplate(file, func() ([]byte, error) { return os.ReadFile(file) })
-		}
+		report, err = compareTemplates(*gitRef+":"+files[0], files[0], func() ([]byte, error) { return gitShow(*gitRef, files[0]) })
+	case *gitRef == "" && len(files) == 2 && (isDir(files[0]) || isDir(files[1])):
+		report, err = compareDeployments(files[0], files[1])
 	case *gitRef == "" && len(files) == 2:
-		old, err = readTemplate(files[0], func() ([]byte, error) { return os.ReadFile(files[0]) })
-		if err == nil {
-			new, err = readTemplate(files[1], func() ([]byte, error) { return os.ReadFile(files[1]) })
-		}
+		report, err = compareTemplates(files[0], files[1], func() ([]byte, error) { return os.ReadFile(files[0]) })
 	default:
-		fmt.Fprintln(stderr, "gen diff: want OLD NEW, or -git REF FILE")
+		fmt.Fprintln(stderr, "gen diff: want OLD NEW (two templates, or two deployment directories), or -git REF FILE")
 		return exitUsage
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "gen diff: %v\n", err)
 		return exitUsage
 	}
-	report := diff.Compare(old, new)
 	if err := write(report, stdout); err != nil {
 		fmt.Fprintf(stderr, "gen diff: %v\n", err)
 		return exitInput
@@ -78,6 +82,44 @@ func runDiff(args []string, stdout, stderr io.Writer) int {
 		return exitInput
 	}
 	return exitOK
+}
+
+// compareTemplates reviews the change from the template readOld gives,
+// named old, to the template in file new.
+func compareTemplates(old, new string, readOld func() ([]byte, error)) (review, error) {
+	was, err := readTemplate(old, readOld)
+	if err != nil {
+		return nil, err
+	}
+	is, err := readTemplate(new, func() ([]byte, error) { return os.ReadFile(new) })
+	if err != nil {
+		return nil, err
+	}
+	return diff.Compare(was, is), nil
+}
+
+// compareDeployments reviews the change from the deployment in directory
+// old to the one in directory new, each a stacks.json and its templates.
+func compareDeployments(old, new string) (review, error) {
+	for _, dir := range []string{old, new} {
+		if !isDir(dir) {
+			return nil, fmt.Errorf("%s is not a directory: OLD and NEW are two templates, or two deployment directories, each holding a %s and the templates it names", dir, deployment.Manifest)
+		}
+	}
+	was, err := deployment.Load(old)
+	if err != nil {
+		return nil, err
+	}
+	is, err := deployment.Load(new)
+	if err != nil {
+		return nil, err
+	}
+	return diff.CompareDeployments(was, is), nil
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // readTemplate reads a template with read and parses it; errors name it.

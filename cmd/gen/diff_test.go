@@ -14,7 +14,11 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/template"
 )
 
-const corpus = "../../diff/testdata/"
+const (
+	corpus      = "../../diff/testdata/"
+	deployments = "testdata/deployments/"
+	global      = "../../golden/global"
+)
 
 func TestDiffExitStatus(t *testing.T) {
 	tests := []struct {
@@ -33,9 +37,32 @@ func TestDiffExitStatus(t *testing.T) {
 		{"and fails replacement", []string{"-fail-on", "replacement", corpus + "prod-key-schema-retained/old.yaml", corpus + "prod-key-schema-retained/new.yaml"}, exitInput, "replacement: always"},
 		{"any change fails any", []string{"-fail-on", "any", corpus + "function-memory-env/old.yaml", corpus + "function-memory-env/new.yaml"}, exitInput, "MemorySize: 128 → 256"},
 		{"markdown", []string{"-format", "markdown", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput, "| `[~]` | `DynamoDbTable` | AWS::DynamoDB::Table | always | **yes** |"},
-		{"an unknown class", []string{"-fail-on", "data-loss,typos", "a", "b"}, exitUsage, `-fail-on: got "typos", want a comma-separated list of data-loss, emptied, broadening, replacement, weakening, any`},
+		{"an unknown class", []string{"-fail-on", "data-loss,typos", "a", "b"}, exitUsage, `-fail-on: got "typos", want a comma-separated list of data-loss, emptied, broadening, refused, replacement, weakening, any`},
 		{"an unknown format", []string{"-format", "html", "a", "b"}, exitUsage, `-format: got "html", want text, markdown or json`},
-		{"one file", []string{"a"}, exitUsage, "want OLD NEW, or -git REF FILE"},
+		{"one file", []string{"a"}, exitUsage, "want OLD NEW (two templates, or two deployment directories), or -git REF FILE"},
+		{"a refused change fails by default", []string{corpus + "teams-index-renamed/old.yaml", corpus + "teams-index-renamed/new.yaml"}, exitInput,
+			"REFUSED: CloudFormation will fail this update and roll it back:\n  refused OrdersTable: global secondary index ByOrderStatus created and global secondary index ByStatus deleted in one update"},
+		{"and passes when refused is not asked for", []string{"-fail-on", "data-loss,emptied,broadening", corpus + "teams-index-renamed/old.yaml", corpus + "teams-index-renamed/new.yaml"}, exitOK, "OrdersTable: modified, refused"},
+		{"refused alone", []string{"-fail-on", "refused", corpus + "global-keys-made-independent/old.yaml", corpus + "global-keys-made-independent/new.yaml"}, exitInput,
+			"gen diff: exit 1: the change has refused (-fail-on refused)\n"},
+		{"a refused change in markdown", []string{"-format", "markdown", corpus + "global-two-replicas-added/old.yaml", corpus + "global-two-replicas-added/new.yaml"}, exitInput,
+			"**Refused**: CloudFormation will fail this update and roll it back:\n\n- `OrdersTable`: replicas ap-southeast-2, eu-west-1 added in one update"},
+		{"a deployment compared with itself", []string{global, global}, exitOK, "gen diff: deployment of 4 stacks: 4 unchanged\nstack orders-global-keys-us-east-1 (us-east-1), unchanged: no change\n"},
+		{"a deployment gaining two replicas and their key stacks", []string{deployments + "global-us-east-1", global}, exitInput,
+			"stack orders-global-keys-eu-west-1 (eu-west-1), added: OrdersTableKmsKey: added; OrdersTableKmsKeyAlias: added; security: 2 broadening"},
+		{"the refusal names its stack", []string{deployments + "global-us-east-1", global}, exitInput,
+			"stack orders-global (us-east-1), changed: OrdersTable: modified, refused; posture: 1 weakening; also changed: Parameters\n" +
+				"  parameters whose value stacks.json changes: OrdersKeyArnApSoutheast2, OrdersKeyArnEuWest1\n  REFUSED: CloudFormation will fail this update and roll it back:\n    refused OrdersTable: replicas ap-southeast-2, eu-west-1 added in one update"},
+		{"the exit line names the classes of every stack", []string{deployments + "global-us-east-1", global}, exitInput,
+			"gen diff: exit 1: the change has broadening and refused (-fail-on data-loss,emptied,broadening,refused)\n"},
+		{"-fail-on applies to the union of the stacks", []string{"-fail-on", "data-loss", deployments + "global-us-east-1", global}, exitOK, "deployment of 4 stacks: 2 added, 1 changed, 1 unchanged; refused: orders-global"},
+		{"a deployment losing two stacks", []string{global, deployments + "global-us-east-1"}, exitInput,
+			"stack orders-global-keys-eu-west-1 (eu-west-1), removed: OrdersTableKmsKey: removed, data loss"},
+		{"a deployment in markdown", []string{"-format", "markdown", deployments + "global-us-east-1", global}, exitInput,
+			"\n### stack orders-global (us-east-1), changed\n\nOrdersTable: modified, refused; posture: 1 weakening; also changed: Parameters\n"},
+		{"a directory without stacks.json", []string{"testdata/adversarial", global}, exitUsage, "gen diff: testdata/adversarial: no stacks.json: not a deployment's directory"},
+		{"a deployment and a template", []string{global, corpus + "key-schema/new.yaml"}, exitUsage,
+			"gen diff: ../../diff/testdata/key-schema/new.yaml is not a directory: OLD and NEW are two templates, or two deployment directories, each holding a stacks.json and the templates it names\n"},
 		{"a missing file", []string{"missing.yaml", corpus + "key-schema/new.yaml"}, exitUsage, "open missing.yaml"},
 		{"the exit-1 line names the classes", []string{"-fail-on", "replacement,broadening,data-loss", corpus + "key-schema/old.yaml", corpus + "key-schema/new.yaml"}, exitInput,
 			"gen diff: exit 1: the change has replacement and data-loss (-fail-on replacement,broadening,data-loss)\n"},
@@ -74,6 +101,59 @@ func TestDiffWritesTheJSONShape(t *testing.T) {
 	table := report.Resources[0]
 	if !report.DataLoss || table.ID != "DynamoDbTable" || table.Change != "modify" || table.Replacement != "always" || !table.DataLoss {
 		t.Errorf("got %+v", report)
+	}
+}
+
+// Every list of the JSON review is a list, never null, refused among them.
+func TestDiffWritesEmptyListsAsLists(t *testing.T) {
+	var stdout bytes.Buffer
+	run([]string{"diff", "-format", "json", corpus + "format-only/old.yaml", corpus + "format-only/new.json"}, &stdout, &bytes.Buffer{})
+	var report map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("%v:\n%s", err, &stdout)
+	}
+	for _, list := range []string{"refused", "resources", "security", "weakenings"} {
+		if l, ok := report[list].([]any); !ok || len(l) != 0 {
+			t.Errorf("%s: got %#v, want []", list, report[list])
+		}
+	}
+}
+
+// A deployment's review is a review per stack, each naming its stack, its
+// Region and what happens to it, in the new deployment's order, then the
+// stacks only the old one has.
+func TestDiffWritesTheDeploymentJSONShape(t *testing.T) {
+	var stdout bytes.Buffer
+	run([]string{"diff", "-format", "json", global, deployments + "global-us-east-1"}, &stdout, &bytes.Buffer{})
+	var report struct {
+		Stacks []struct {
+			Stack, Region, Change string
+			Parameters            []string
+			DataLoss              bool
+			Refused               []struct{ Resource, Why string }
+			Resources             []struct{ ID string }
+		}
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatalf("%v:\n%s", err, &stdout)
+	}
+	var got []string
+	for _, s := range report.Stacks {
+		got = append(got, fmt.Sprintf("%s %s %s data loss %v refused %d", s.Stack, s.Region, s.Change, s.DataLoss, len(s.Refused)))
+	}
+	want := []string{
+		"orders-global-keys-us-east-1 us-east-1 modify data loss false refused 0",
+		"orders-global us-east-1 modify data loss true refused 1",
+		"orders-global-keys-eu-west-1 eu-west-1 remove data loss true refused 0",
+		"orders-global-keys-ap-southeast-2 ap-southeast-2 remove data loss true refused 0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	tables := report.Stacks[1]
+	if tables.Refused[0].Resource != "OrdersTable" || !strings.HasPrefix(tables.Refused[0].Why, "replicas ap-southeast-2, eu-west-1 removed in one update") ||
+		strings.Join(tables.Parameters, ",") != "OrdersKeyArnApSoutheast2,OrdersKeyArnEuWest1" {
+		t.Errorf("orders-global: %+v", tables)
 	}
 }
 

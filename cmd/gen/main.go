@@ -8,6 +8,7 @@
 //	gen [-config FILE] [-profile default|production|seed] [-key-access writer|iam|account] [-o sam.yaml | -o - | -o DIR] [-format yaml|json]
 //	gen check [-profile default|production|seed] [-format text|json|sarif] [-show-suppressed] [-exclude GLOB]... FILE|DIR|-...
 //	gen diff [-format text|markdown|json] [-fail-on LIST] OLD NEW
+//	gen diff [-format text|markdown|json] [-fail-on LIST] OLD_DIR NEW_DIR
 //	gen diff [-format text|markdown|json] [-fail-on LIST] -git REF FILE
 //	gen cost [-config FILE] [-warm-writers N]
 //	gen help [COMMAND]
@@ -59,7 +60,7 @@ type subcommand struct {
 func commands() []subcommand {
 	return []subcommand{
 		{"check", "FILE|DIR|-...", "judge the encryption posture of templates: files, directories, - for standard input", runCheck},
-		{"diff", "OLD NEW | -git REF FILE", "review a change between two templates: replacement, data loss, broadening, weakening", runDiff},
+		{"diff", "OLD NEW | -git REF FILE", "review a change between two templates or two deployments: replacement, data loss, broadening, weakening, refused", runDiff},
 		{"cost", "", "estimate the keys' monthly KMS bill for a configuration", runCost},
 		{"help", "[COMMAND]", "show this usage, or a command's", runHelp},
 		{"version", "", "print gen's module version and VCS revision", runVersion},
