@@ -123,7 +123,8 @@ func (n normalizer) entry(id string, entry any) madeEntry {
 type removedValue struct{}
 
 // value normalises v, written at path in a resource of type typ; below
-// counts the steps from the entry (Resources, id, Properties, ...).
+// counts the steps from the entry (Resources, id, Properties, ...). path
+// is a stack the walk shares: whoever keeps it copies it.
 func (n normalizer) value(v any, path []string, typ string, depth int) (any, bool) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -134,7 +135,7 @@ func (n normalizer) value(v any, path []string, typ string, depth int) (any, boo
 		}
 		var out map[string]any
 		for k, was := range v {
-			e, removed := n.value(was, append(slices.Clip(path), k), typ, depth+1)
+			e, removed := n.value(was, append(path, k), typ, depth+1)
 			if !removed && same(e, was) {
 				continue
 			}
@@ -154,7 +155,7 @@ func (n normalizer) value(v any, path []string, typ string, depth int) (any, boo
 	case []any:
 		var out []any
 		for i, e := range v {
-			got, removed := n.value(e, append(slices.Clip(path), strconv.Itoa(i)), typ, depth+1)
+			got, removed := n.value(e, append(path, strconv.Itoa(i)), typ, depth+1)
 			if out == nil && (removed || !same(got, e)) {
 				out = slices.Clone(v[:i])
 			}
@@ -201,7 +202,7 @@ func sameMap(a, b map[string]any) bool {
 
 func (n normalizer) intrinsic(v map[string]any, name string, arg any, path []string, typ string, depth int) any {
 	// The arguments first: what they read may be decided.
-	at := append(slices.Clip(path), name)
+	at := append(path, name)
 	switch name {
 	case "Ref":
 		ref, _ := arg.(string)
@@ -288,7 +289,7 @@ func (n normalizer) undecidedIf(v map[string]any, args []any, at []string, typ s
 	out := []any{args[0], args[1], args[2]}
 	changed := false
 	for i := 1; i <= 2; i++ {
-		got, removed := n.value(args[i], append(slices.Clip(at), strconv.Itoa(i)), typ, depth)
+		got, removed := n.value(args[i], append(at, strconv.Itoa(i)), typ, depth)
 		if removed {
 			got = map[string]any{"Ref": "AWS::NoValue"}
 		}
