@@ -194,14 +194,16 @@ type grant struct {
 // and the same read once for evaluation.
 type judgedPolicy struct {
 	cfn.PolicyDocument
-	compiled *cfn.Compiled
+	compiled func() *cfn.Compiled // when first asked: not every rule asks
 }
 
-func judgeable(doc cfn.PolicyDocument) judgedPolicy { return judgedPolicy{doc, doc.Compile()} }
+func judgeable(doc cfn.PolicyDocument) judgedPolicy {
+	return judgedPolicy{doc, sync.OnceValue(doc.Compile)}
+}
 
 func permits(p judgedPolicy, c caller, actions []string, context map[string][]string, env cfn.Env, viaPolicy bool) (grant, bool) {
 	for _, a := range actions {
-		_, d, ok := p.compiled.Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
+		_, d, ok := p.compiled().Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
 		if ok {
 			return grant{a, d}, true
 		}
