@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 )
 
 // Normalize gives the template as the tools judge it: every value its
@@ -75,22 +77,38 @@ func (n normalizer) template() *Template {
 	out.root = maps.Clone(n.t.root)
 	resources := n.t.Section("Resources")
 	made := make(map[string]any, len(resources))
+	var ids []string
 	for id, entry := range resources {
 		if _, decides := n.reads[id]; n.reads != nil && !decides {
 			made[id] = entry
-			continue
+		} else {
+			ids = append(ids, id)
 		}
-		e := n.entry(id, entry)
+	}
+	entries := make([]madeEntry, len(ids))
+	normalise := func(i int) { entries[i] = n.entry(ids[i], resources[ids[i]]) }
+	if len(ids) < inParallelFrom {
+		for i := range ids {
+			normalise(i)
+		}
+	} else {
+		parallel.For(len(ids), normalise)
+	}
+	for i, e := range entries {
 		for at, from := range e.origins {
 			out.origin(strings.Split(at, pathSeparator), from)
 		}
 		if !e.removed {
-			made[id] = e.entry
+			made[ids[i]] = e.entry
 		}
 	}
 	out.root["Resources"] = made
 	return &out
 }
+
+// inParallelFrom is how many resource entries it takes to normalise them
+// on every core.
+const inParallelFrom = 64
 
 // entry normalises one resource entry, or gives it as a scenario that
 // decided it alike made it.
@@ -114,7 +132,9 @@ func (n normalizer) entry(id string, entry any) madeEntry {
 		e.entry, e.removed = n.value(entry, []string{"Resources", id}, typ, 0)
 	}
 	if n.made != nil {
-		n.made.Store(key, e)
+		// Two scenarios may make it at once: both take the first made.
+		made, _ := n.made.LoadOrStore(key, e)
+		return made.(madeEntry)
 	}
 	return e
 }

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"runtime"
 	"slices"
-	"sync"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 )
 
 // YAML reads about 15 MB a second, so a template of a few hundred
@@ -74,26 +75,22 @@ func readInPieces(src []byte, parts int) (doc *yaml.Node, resources []*yaml.Node
 	rest = append(rest, src[body[1]:]...)
 	read := make([]*yaml.Node, len(pieces)+1)
 	failed := make([]bool, len(pieces)+1)
-	var wg sync.WaitGroup
-	for i := range read {
-		wg.Go(func() {
-			text, line := rest, 0
-			if i > 0 {
-				piece := pieces[i-1]
-				text, line = src[piece[0]:piece[1]], bytes.Count(src[:piece[0]], []byte("\n"))
-			}
-			var n yaml.Node
-			if err := yaml.Unmarshal(text, &n); err != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
-				failed[i] = true
-				return
-			}
-			if line > 0 {
-				shiftLines(&n, line)
-			}
-			read[i] = &n
-		})
-	}
-	wg.Wait()
+	parallel.For(len(read), func(i int) {
+		text, line := rest, 0
+		if i > 0 {
+			piece := pieces[i-1]
+			text, line = src[piece[0]:piece[1]], bytes.Count(src[:piece[0]], []byte("\n"))
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal(text, &n); err != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
+			failed[i] = true
+			return
+		}
+		if line > 0 {
+			shiftLines(&n, line)
+		}
+		read[i] = &n
+	})
 	if slices.Contains(failed, true) {
 		return nil, nil, false
 	}
@@ -129,19 +126,15 @@ func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]
 	}
 	converted := make([]map[string]any, len(pieces)+1)
 	failed := make([]bool, len(pieces)+1)
-	var wg sync.WaitGroup
-	for i := range converted {
-		wg.Go(func() {
-			n := &rest
-			if i > 0 {
-				n = pieces[i-1]
-			}
-			v, err := (&converter{}).longForm(n)
-			converted[i], _ = v.(map[string]any)
-			failed[i] = err != nil
-		})
-	}
-	wg.Wait()
+	parallel.For(len(converted), func(i int) {
+		n := &rest
+		if i > 0 {
+			n = pieces[i-1]
+		}
+		v, err := (&converter{}).longForm(n)
+		converted[i], _ = v.(map[string]any)
+		failed[i] = err != nil
+	})
 	if at < 0 || slices.Contains(failed, true) {
 		return nil, false
 	}

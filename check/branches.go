@@ -1,12 +1,11 @@
 package check
 
 import (
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 )
 
 // judgeScenarios judges the template once for each way a deployment may
@@ -23,7 +22,7 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 			strings.Join(d.Inputs, ", ")), opts))
 	}
 	made := make([]*cfn.Template, len(d.Scenarios))
-	inParallel(len(d.Scenarios), func(i int) { made[i] = d.Under(d.Scenarios[i]) })
+	parallel.For(len(d.Scenarios), func(i int) { made[i] = d.Under(d.Scenarios[i]) })
 	// A judgement of a family, on the first scenario that makes its parts
 	// so; each scenario takes each family's findings from the judgement of
 	// its parts.
@@ -45,7 +44,7 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 			judgedBy[i] = append(judgedBy[i], from+j)
 		}
 	}
-	inParallel(len(judgements), func(j int) {
+	parallel.For(len(judgements), func(j int) {
 		f := judgements[j].family
 		judgements[j].findings = judge(made[judgements[j].first].Without(f.ignores), slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return r.family != f }), opts)
 	})
@@ -77,23 +76,4 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	sortFindings(out)
 	return out
-}
-
-// inParallel calls f for each index below n, on as many goroutines as Go
-// runs at once, and returns when every call has.
-func inParallel(n int, f func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 )
 
 // templateExtensions are the file names a directory is searched for.
@@ -53,7 +54,7 @@ func Files(paths []string, opts Options, exclude ...string) (reports []Report, e
 	}
 	files := templateFiles(paths, exclude)
 	reports = make([]Report, len(files))
-	inParallel(len(files), func(i int) {
+	parallel.For(len(files), func(i int) {
 		f := files[i]
 		if f.err != nil {
 			reports[i] = Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()}
@@ -155,7 +156,7 @@ func templateFiles(paths []string, exclude []string) []templateFile {
 		candidates = append(candidates, candidate{path: p, dirEnd: true, err: err})
 	}
 	read := make([]templateFile, len(candidates))
-	inParallel(len(candidates), func(i int) {
+	parallel.For(len(candidates), func(i int) {
 		if c := candidates[i]; c.read != nil {
 			read[i] = readTemplateFile(c.path, c.read)
 		}
