@@ -622,7 +622,7 @@ func Same(a, b *Template, reads Reads) bool {
 		if !ok {
 			return false
 		}
-		if identical(ea, eb) {
+		if sameObject(ea, eb) {
 			continue
 		}
 		ma, _ := ea.(map[string]any)
@@ -652,6 +652,13 @@ func sameParts(a, b map[string]any, counts func(string) bool) bool {
 		}
 	}
 	return true
+}
+
+// sameObject reports whether two values are the very same mapping.
+func sameObject(a, b any) bool {
+	ma, okA := a.(map[string]any)
+	mb, okB := b.(map[string]any)
+	return okA && okB && reflect.ValueOf(ma).UnsafePointer() == reflect.ValueOf(mb).UnsafePointer()
 }
 
 // identical reports whether two values are the same: the very same mapping

@@ -49,6 +49,20 @@ func (t *Template) applyTransforms() {
 // skipInlineTransforms says where a Fn::Transform stands among the
 // resources: what it inserts, a whole resource or a property, is not known.
 func (t *Template) skipInlineTransforms(v any, path []string) {
+	found := false
+	visitAll(v, func(x any) {
+		if m, ok := x.(map[string]any); ok && !found {
+			_, found = m["Fn::Transform"]
+		}
+	})
+	if found {
+		t.sayInlineTransforms(v, path)
+	}
+}
+
+// sayInlineTransforms says where each Fn::Transform stands, in the order
+// of their paths.
+func (t *Template) sayInlineTransforms(v any, path []string) {
 	switch v := v.(type) {
 	case map[string]any:
 		if transform, ok := v["Fn::Transform"]; ok {
@@ -56,12 +70,12 @@ func (t *Template) skipInlineTransforms(v any, path []string) {
 		}
 		for _, k := range sortedKeys(v) {
 			if k != "Fn::Transform" {
-				t.skipInlineTransforms(v[k], append(path, k))
+				t.sayInlineTransforms(v[k], append(path, k))
 			}
 		}
 	case []any:
 		for i, e := range v {
-			t.skipInlineTransforms(e, append(path, strconv.Itoa(i)))
+			t.sayInlineTransforms(e, append(path, strconv.Itoa(i)))
 		}
 	}
 }
