@@ -31,7 +31,8 @@ const Stdin = "<stdin>"
 // Files judges the templates that paths name and reports on each, in
 // order: a file as given (- for standard input); below a directory, every
 // *.yaml, *.yml, *.json and *.template file that holds a Resources
-// section, in lexical order. In a directory, other files are skipped
+// section, in lexical order; a deployment's directory, one that holds a
+// stacks.json, as Deployment judges it, then any other template below it. In a directory, other files are skipped
 // quietly (a directory holds more than templates), and so are the
 // directories in skippedDirs and every file or directory whose name, or
 // path below the directory walked, or path as walked, matches one of the
@@ -52,15 +53,23 @@ func Files(paths []string, opts Options, exclude ...string) (reports []Report, e
 		exclude[i] = path.Clean(filepath.ToSlash(glob)) // ./vendor/ as vendor
 	}
 	var errs []error
-	for _, f := range templateFiles(paths, exclude) {
-		if f.err != nil {
-			reports = append(reports, Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()})
-			errs = append(errs, fmt.Errorf("%s: %w", f.path, f.err))
-			continue
+	for _, p := range paths {
+		files := templateFiles([]string{p}, exclude)
+		if isDeploymentDir(p) {
+			var judged []Report
+			judged, files = deploymentReports(p, opts, files)
+			reports = append(reports, judged...)
 		}
-		fileOpts := opts
-		fileOpts.Size = len(f.src)
-		reports = append(reports, Report{File: f.path, Findings: Run(f.template, fileOpts)})
+		for _, f := range files {
+			if f.err != nil {
+				reports = append(reports, Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()})
+				errs = append(errs, fmt.Errorf("%s: %w", f.path, f.err))
+				continue
+			}
+			fileOpts := opts
+			fileOpts.Size = len(f.src)
+			reports = append(reports, Report{File: f.path, Findings: Run(f.template, fileOpts)})
+		}
 	}
 	return reports, errors.Join(errs...)
 }
