@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // The calls verify makes, one interface per service, so tests can answer
@@ -139,9 +141,10 @@ func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.S
 // unverifiedTypes give access to a table or key, or hold one, and verify
 // does not compare them with the template: a stack whose template makes one
 // is not proven, so each fails rather than pass unseen.
-var unverifiedTypes = []string{
-	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User", "AWS::KMS::ReplicaKey",
-}
+var unverifiedTypes = []string{"AWS::CloudFormation::Stack", "AWS::IAM::Group", "AWS::IAM::User"}
+
+// tableOrKeyTypes are what a stack verify checks makes: a table, or a key.
+var tableOrKeyTypes = []string{"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::KMS::Key", "AWS::KMS::ReplicaKey"}
 
 // job is one check of a deployed stack: it asks the services what it needs
 // and says what it found, in lines.
@@ -200,10 +203,23 @@ func (v Verifier) jobs(s *stack) []job {
 			one(func(ctx context.Context) Line { return v.deletionProtection(ctx, s, table) }),
 			one(func(ctx context.Context) Line { return v.pointInTimeRecovery(ctx, s, table) }))
 	}
+	for _, table := range s.ofType["AWS::DynamoDB::GlobalTable"] {
+		out = append(out, func(ctx context.Context) []Line { return v.globalTable(ctx, s, table) })
+	}
 	for _, key := range s.ofType["AWS::KMS::Key"] {
 		out = append(out,
 			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
 			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
+			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
+			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
+		if cfn.IsTrue(s.resource(key).Prop("MultiRegion")) {
+			out = append(out, one(func(ctx context.Context) Line { return v.primaryKey(ctx, s, key) }))
+		}
+	}
+	for _, key := range s.ofType["AWS::KMS::ReplicaKey"] {
+		out = append(out,
+			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
+			one(func(ctx context.Context) Line { return v.replicaOf(ctx, s, key) }),
 			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
 			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
 	}
