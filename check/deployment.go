@@ -94,6 +94,12 @@ func Deployment(d *deployment.Dir, opts Options) []Report {
 	return reports
 }
 
+// DeploymentRule reports whether rule id is one only a whole deployment
+// shows (Deployment).
+func DeploymentRule(id string) bool {
+	return slices.ContainsFunc(deploymentRules, func(r Rule) bool { return r.ID == id })
+}
+
 // isDeploymentDir reports whether path is a directory that holds a
 // deployment's manifest.
 func isDeploymentDir(path string) bool {
@@ -135,9 +141,8 @@ func templateSize(d *deployment.Dir, s deployment.Stack) int {
 
 // deploymentJudge holds what judging a deployment finds, by stack.
 type deploymentJudge struct {
-	d    *deployment.Dir
-	opts Options
-	env  cfn.Env
+	d   *deployment.Dir
+	env cfn.Env
 	// normalized is each stack's template normalised; deployed the same
 	// as its Region makes it, where that is one scenario.
 	normalized, deployed map[string]*cfn.Template
@@ -159,7 +164,7 @@ type ruleHit struct {
 }
 
 func newDeploymentJudge(d *deployment.Dir, opts Options) *deploymentJudge {
-	j := &deploymentJudge{d: d, opts: opts, env: cfn.Env{Accounts: opts.Accounts, Now: opts.Today},
+	j := &deploymentJudge{d: d, env: cfn.Env{Accounts: opts.Accounts, Now: opts.Today},
 		normalized: map[string]*cfn.Template{}, deployed: map[string]*cfn.Template{},
 		found: map[string][]ruleHit{}, rotated: map[string]*keyUses{}, proven: map[string]map[string]bool{}, told: map[string]bool{}}
 	for _, s := range d.Stacks {
@@ -191,8 +196,9 @@ func (j *deploymentJudge) once(key string) bool {
 	return true
 }
 
-// ruleByID finds a rule of the template rules that the deployment also
-// finds, where only the deployment shows it.
+// ruleByID finds a rule of a template that a deployment may also find
+// where only the deployment shows it (SSE002: the AWS managed key given in
+// stacks.json).
 func ruleByID(id string) Rule {
 	i := slices.IndexFunc(Rules(), func(r Rule) bool { return r.ID == id })
 	return Rules()[i]

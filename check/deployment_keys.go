@@ -152,7 +152,7 @@ func (j *deploymentJudge) judgeKey(at tableAt, rk *replicaKeyOf) {
 	} else {
 		j.judgeKeyPolicy(at, k, rk.region)
 	}
-	rk.primary = j.judgeRotation(at, k)
+	rk.primary, rk.known = j.judgeRotation(at, k)
 }
 
 // dynamoDBKeyUse are the calls DynamoDB makes with a table's key, for the
@@ -184,11 +184,14 @@ func (j *deploymentJudge) judgeKeyPolicy(at tableAt, k deployedKey, region strin
 					missing = append(missing, a)
 				}
 			}
+			if len(missing) == 0 {
+				return // this principal may do all DynamoDB needs
+			}
 			if lacks == nil || len(missing) < len(lacks) {
 				lacks = missing
 			}
 		}
-		if len(lacks) > 0 {
+		if lacks != nil {
 			j.add(k.stack.Name, keyClosedToDynamoDB, hitf(k.key.ID, pointable(k.key, keyPolicyPath),
 				"encrypts %s, but lets no principal of the account call %s through DynamoDB in %s (kms:ViaService dynamodb.%s.amazonaws.com), by itself or through IAM: the replica cannot be created, or becomes inaccessible",
 				at.said(), strings.Join(lacks, ", "), region, region))
@@ -228,34 +231,35 @@ func inRegion(doc cfn.PolicyDocument, region string) cfn.PolicyDocument {
 }
 
 // judgeRotation notes what a key that encrypts a table from another stack,
-// or a replica key's primary, encrypts, for rotationHits; it gives the
-// multi-Region primary key the key is or replicates, "" for a
-// single-Region key.
-func (j *deploymentJudge) judgeRotation(at tableAt, k deployedKey) string {
+// or a replica key's primary, encrypts, for judgeRotations; it gives the
+// multi-Region primary key the key is or replicates, "" for a single-Region
+// key, and false for a replica key whose primary it cannot follow (DEP005
+// says so).
+func (j *deploymentJudge) judgeRotation(at tableAt, k deployedKey) (string, bool) {
 	if k.key.Type == "AWS::KMS::Key" {
 		if k.stack.Name != at.stack.Name { // else KEY001 judges it
 			j.encrypts(k, at.said())
 		}
 		if cfn.IsTrue(k.key.Prop("MultiRegion")) {
-			return k.String()
+			return k.String(), true
 		}
-		return ""
+		return "", true
 	}
 	primaryPath := pointable(k.key, []string{"Properties", "PrimaryKeyArn"})
 	src, err := j.d.Follow(k.stack.Name, k.key.Prop("PrimaryKeyArn"))
 	switch {
 	case err != nil:
 		j.add(k.stack.Name, keyNotFollowed, hitf(k.key.ID, primaryPath, "encrypts %s, but its PrimaryKeyArn cannot be followed through the deployment: %v: its rotation, its primary's, is not judged", at.said(), err))
-		return "an unknown primary of " + k.String()
+		return "", false
 	case src.Resource == "":
 		j.add(k.stack.Name, keyNotFollowed, hitf(k.key.ID, primaryPath, "encrypts %s, but its PrimaryKeyArn is %s, a key outside the deployment: its rotation, its primary's, is not judged", at.said(), src.Literal))
-		return src.Literal[strings.LastIndex(src.Literal, "/")+1:]
+		return src.Literal[strings.LastIndex(src.Literal, "/")+1:], true // related multi-Region keys share their key id
 	}
 	from, _ := j.d.Stack(src.Stack)
 	primary, ok := keyOf(j.deployed[from.Name], src.Resource)
 	if !ok {
 		j.add(k.stack.Name, keyNotFollowed, hitf(k.key.ID, primaryPath, "encrypts %s, but its PrimaryKeyArn leads to %s of %s, which is not a KMS key: its rotation, its primary's, is not judged", at.said(), src.Resource, from))
-		return "an unknown primary of " + k.String()
+		return "", false
 	}
 	p := deployedKey{from, j.deployed[from.Name], primary}
 	if !cfn.IsTrue(primary.Prop("MultiRegion")) {
@@ -264,7 +268,7 @@ func (j *deploymentJudge) judgeRotation(at tableAt, k deployedKey) string {
 		j.add(k.stack.Name, mixedKeyKinds, h)
 	}
 	j.encrypts(p, fmt.Sprintf("through its replica %s, %s", k, at.said()))
-	return p.String()
+	return p.String(), true
 }
 
 // encrypts notes that key k, whose rotation a deployment judges, encrypts

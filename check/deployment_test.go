@@ -10,9 +10,8 @@ import (
 	"github.com/dynamodb-sse-cmk/stack/deployment"
 )
 
-// deploymentWide are the rules only a whole deployment shows: their tests
-// are here, each tampering with a golden deployment, not in testdata/rules.
-var deploymentWide = map[string]bool{"DEP001": true, "DEP002": true, "DEP003": true, "DEP004": true, "DEP005": true}
+// The rules only a whole deployment shows (DeploymentRule) are tested
+// here, each by tampering with a golden deployment, not in testdata/rules.
 
 // The golden deployments, one per key model.
 const (
@@ -98,6 +97,11 @@ func TestSoundVariantsOfADeploymentRaiseNothing(t *testing.T) {
 		{"a replica key's policy denying use but through DynamoDB of its own Region, written ${AWS::Region}", multiRegion, []edit{{"keys-eu-west-1.yaml",
 			"          - Sid: DynamoDBDescribesKey\n",
 			"          - Sid: OnlyThroughDynamoDBHere\n            Effect: Deny\n            Principal: '*'\n            Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:CreateGrant']\n            Resource: '*'\n            Condition:\n              StringNotEquals:\n                kms:ViaService: !Sub dynamodb.${AWS::Region}.amazonaws.com\n          - Sid: DynamoDBDescribesKey\n"}}},
+		{"a replica key's policy letting a named role, not the account, use it through DynamoDB of its Region", independent, []edit{{"keys-eu-west-1.yaml",
+			"            Action: kms:*\n",
+			"            Action: ['kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*', 'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion']\n"}, {"keys-eu-west-1.yaml",
+			"          - Sid: DynamoDBDescribesKey\n",
+			"          - Sid: DeployerUsesKeyThroughDynamoDB\n            Effect: Allow\n            Principal:\n              AWS: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:role/deployer\n            Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant']\n            Resource: '*'\n            Condition:\n              StringEquals:\n                kms:ViaService: !Sub dynamodb.${AWS::Region}.amazonaws.com\n          - Sid: DynamoDBDescribesKey\n"}}},
 		{"a replica's key given in stacks.json as the ARN of a key of its Region", independent, []edit{{"stacks.json",
 			`"OrdersKeyArnEuWest1": {
           "stack": "orders-independent-keys-eu-west-1",

@@ -32,11 +32,12 @@ const Stdin = "<stdin>"
 // order: a file as given (- for standard input); below a directory, every
 // *.yaml, *.yml, *.json and *.template file that holds a Resources
 // section, in lexical order; a deployment's directory, one that holds a
-// stacks.json, as Deployment judges it, then any other template below it. In a directory, other files are skipped
-// quietly (a directory holds more than templates), and so are the
-// directories in skippedDirs and every file or directory whose name, or
-// path below the directory walked, or path as walked, matches one of the
-// exclude globs (path.Match syntax, such as vendor or tests/*.yaml).
+// stacks.json, as Deployment judges it, then any other template below it.
+// In a directory, other files are skipped quietly (a directory holds more
+// than templates), and so are the directories in skippedDirs and every
+// file or directory whose name, or path below the directory walked, or
+// path as walked, matches one of the exclude globs (path.Match syntax,
+// such as vendor or tests/*.yaml).
 //
 // A path that cannot be judged does not stop the others: its report has
 // an Error and no findings, and err joins those errors. It is a file that
