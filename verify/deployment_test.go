@@ -253,6 +253,13 @@ func TestATamperedDeploymentOfGlobalTablesFails(t *testing.T) {
 			"FAIL orders-global-keys-us-east-1 key OrdersTableKmsKey: not the primary of key OrdersTableKmsKey of stack orders-global-keys-eu-west-1 (" + mrkARN("eu-west-1") + "), which the deployment makes its replicas: they do not share its key material or rotation",
 			"FAIL orders-global-keys-eu-west-1 key OrdersTableKmsKey: a replica of arn:aws:kms:us-west-2:123456789012:key/mrk-0000abcd12ab34cd56ef1234567890ab, not of the primary key the template names, " + mrkARN("us-east-1"),
 		}},
+		{"the primary key made single-Region, as moto makes it", func(a *awsServer) {
+			m := a.keys["us-east-1"][mrk].metadata
+			m["MultiRegion"] = false
+			delete(m, "MultiRegionConfiguration")
+		}, false, []string{
+			"FAIL orders-global-keys-us-east-1 key OrdersTableKmsKey: the template makes it a multi-Region primary key; it is a single-Region key",
+		}},
 		{"a key disabled in a replica's Region", func(a *awsServer) { a.keys["ap-southeast-2"][mrk].metadata["KeyState"] = "Disabled" }, false, []string{
 			"FAIL orders-global-keys-ap-southeast-2 key OrdersTableKmsKey: state is Disabled, not Enabled: its tables become inaccessible",
 		}},

@@ -180,16 +180,26 @@ func (v Verifier) replicaOf(ctx context.Context, s *stack, key string) Line {
 	return Line{Pass, subject, fmt.Sprintf("a replica of the primary key %s, whose rotation it shares", got)}
 }
 
-// primaryKey checks that a key the template makes multi-Region is a
-// multi-Region primary key and, in a deployment, that each replica key of
-// the deployment that names it as primary is one of its replicas.
+// primaryKey checks a key whose template sets MultiRegion: a key it makes
+// multi-Region must be a multi-Region primary key and, in a deployment,
+// the primary of each replica key of the deployment that names it; one it
+// makes single-Region must be single-Region.
 func (v Verifier) primaryKey(ctx context.Context, s *stack, key string) Line {
 	subject := "key " + key
+	multi, err := s.flag(s.resource(key).Prop("MultiRegion"))
+	if err != nil {
+		return unresolved(subject, "the template's MultiRegion", err)
+	}
 	config, err := v.multiRegion(ctx, s, key)
 	if err != nil {
 		return v.unanswered(subject, "multi-Region primary", err)
 	}
-	if config.MultiRegionKeyType != kmstypes.MultiRegionKeyTypePrimary {
+	switch {
+	case !multi && config.MultiRegionKeyType != "":
+		return Line{Fail, subject, fmt.Sprintf("a multi-Region %s key; the template makes it single-Region", config.MultiRegionKeyType)}
+	case !multi:
+		return Line{Pass, subject, "a single-Region key, as the template makes it"}
+	case config.MultiRegionKeyType != kmstypes.MultiRegionKeyTypePrimary:
 		return Line{Fail, subject, fmt.Sprintf("the template makes it a multi-Region primary key; it is a %s key", orSingleRegion(config.MultiRegionKeyType))}
 	}
 	var replicas []string

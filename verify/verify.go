@@ -14,8 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-
-	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
 
 // The calls verify makes, one interface per service, so tests can answer
@@ -143,7 +141,8 @@ func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.S
 // is not proven, so each fails rather than pass unseen.
 var unverifiedTypes = []string{"AWS::CloudFormation::Stack", "AWS::IAM::Group", "AWS::IAM::User"}
 
-// tableOrKeyTypes are what a stack verify checks makes: a table, or a key.
+// tableOrKeyTypes are the types verify checks a stack for: its template
+// must make a table or a key.
 var tableOrKeyTypes = []string{"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::KMS::Key", "AWS::KMS::ReplicaKey"}
 
 // job is one check of a deployed stack: it asks the services what it needs
@@ -212,7 +211,7 @@ func (v Verifier) jobs(s *stack) []job {
 			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
 			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
 			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
-		if cfn.IsTrue(s.resource(key).Prop("MultiRegion")) {
+		if s.resource(key).Prop("MultiRegion") != nil {
 			out = append(out, one(func(ctx context.Context) Line { return v.primaryKey(ctx, s, key) }))
 		}
 	}
