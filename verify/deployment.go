@@ -39,46 +39,29 @@ type fleet struct {
 func Deployment(ctx context.Context, d *deployment.Dir, in func(region string) Verifier, progress func(done, total int)) []Line {
 	f := &fleet{dir: &deployment.Dir{Deployment: d.Deployment, Templates: maps.Clone(d.Templates)}, stacks: map[string]*stack{}, in: in}
 	unread := f.read(ctx)
-	type task struct {
-		stack string
-		run   job
-	}
-	var tasks []task
+	var (
+		jobs  []job
+		owner []string // the stack of each job, by which its lines are named
+	)
 	for _, s := range d.Stacks {
 		if st, ok := f.stacks[s.Name]; ok {
-			for _, j := range in(s.Region).jobs(st) {
-				tasks = append(tasks, task{s.Name, j})
+			for _, j := range append(in(s.Region).jobs(st), func(ctx context.Context) []Line { return f.parameters(ctx, s) }) {
+				jobs, owner = append(jobs, j), append(owner, s.Name)
 			}
-			tasks = append(tasks, task{s.Name, func(ctx context.Context) []Line { return f.parameters(ctx, s) }})
 		}
 	}
-	tasks = append(tasks, task{"deployment", func(context.Context) []Line { return f.posture() }})
-	results := make([][]Line, len(tasks))
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
-	)
-	for i, t := range tasks {
-		wg.Go(func() {
-			results[i] = t.run(ctx)
-			for k := range results[i] {
-				results[i][k].Subject = t.stack + " " + results[i][k].Subject
-			}
-			if progress != nil {
-				mu.Lock()
-				done++
-				progress(done, len(tasks))
-				mu.Unlock()
-			}
-		})
+	jobs, owner = append(jobs, func(context.Context) []Line { return f.posture() }), append(owner, "deployment")
+	results := runAll(ctx, jobs, progress)
+	for i := range results {
+		for k := range results[i] {
+			results[i][k].Subject = owner[i] + " " + results[i][k].Subject
+		}
 	}
-	wg.Wait()
 	var lines []Line
 	for _, s := range d.Stacks {
 		lines = append(lines, unread[s.Name]...)
-		for i, t := range tasks {
-			if t.stack == s.Name {
+		for i := range results {
+			if owner[i] == s.Name {
 				lines = append(lines, results[i]...)
 			}
 		}

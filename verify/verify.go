@@ -158,7 +158,12 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs := v.jobs(s)
+	return slices.Concat(runAll(ctx, v.jobs(s), v.Progress)...), nil
+}
+
+// runAll runs jobs at once and gives each one's lines, in the jobs' order;
+// progress, when set, hears after each job how many are done.
+func runAll(ctx context.Context, jobs []job, progress func(done, total int)) [][]Line {
 	results := make([][]Line, len(jobs))
 	var (
 		wg   sync.WaitGroup
@@ -168,16 +173,16 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	for i, j := range jobs {
 		wg.Go(func() {
 			results[i] = j(ctx)
-			if v.Progress != nil {
+			if progress != nil {
 				mu.Lock()
 				done++
-				v.Progress(done, len(jobs))
+				progress(done, len(jobs))
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	return slices.Concat(results...), nil
+	return results
 }
 
 // jobs lists the stack's checks in the order their lines are printed.
@@ -205,22 +210,21 @@ func (v Verifier) jobs(s *stack) []job {
 	for _, table := range s.ofType["AWS::DynamoDB::GlobalTable"] {
 		out = append(out, func(ctx context.Context) []Line { return v.globalTable(ctx, s, table) })
 	}
-	for _, key := range s.ofType["AWS::KMS::Key"] {
+	for _, key := range slices.Concat(s.ofType["AWS::KMS::Key"], s.ofType["AWS::KMS::ReplicaKey"]) {
+		// A replica key rotates as its primary does: what it replicates
+		// is checked in its rotation's place.
+		rotation := func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }
+		if s.resource(key).Type == "AWS::KMS::ReplicaKey" {
+			rotation = func(ctx context.Context) Line { return v.replicaOf(ctx, s, key) }
+		}
 		out = append(out,
 			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
-			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
+			one(rotation),
 			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
 			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
 		if s.resource(key).Prop("MultiRegion") != nil {
 			out = append(out, one(func(ctx context.Context) Line { return v.primaryKey(ctx, s, key) }))
 		}
-	}
-	for _, key := range s.ofType["AWS::KMS::ReplicaKey"] {
-		out = append(out,
-			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
-			one(func(ctx context.Context) Line { return v.replicaOf(ctx, s, key) }),
-			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
-			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
 	}
 	for _, role := range s.ofType["AWS::IAM::Role"] {
 		out = append(out,
