@@ -167,15 +167,15 @@ func (v Verifier) replicaOf(ctx context.Context, s *stack, key string) Line {
 	if err != nil {
 		return v.unanswered(subject, "the key it replicates", err)
 	}
-	got := ""
+	got := "no primary key"
 	if config.PrimaryKey != nil {
 		got = aws.ToString(config.PrimaryKey.Arn)
 	}
 	switch {
 	case config.MultiRegionKeyType != kmstypes.MultiRegionKeyTypeReplica:
-		return Line{Fail, subject, fmt.Sprintf("a multi-Region %s key, not a replica key", config.MultiRegionKeyType)}
+		return Line{Fail, subject, fmt.Sprintf("a %s key, not a replica key", orSingleRegion(config.MultiRegionKeyType))}
 	case got != cfn.Text(primary):
-		return Line{Fail, subject, fmt.Sprintf("a replica of %s, not of the primary key the template names, %s", orNone(got), cfn.Text(primary))}
+		return Line{Fail, subject, fmt.Sprintf("a replica of %s, not of the primary key the template names, %s", got, cfn.Text(primary))}
 	}
 	return Line{Pass, subject, fmt.Sprintf("a replica of the primary key %s, whose rotation it shares", got)}
 }
