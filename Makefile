@@ -133,8 +133,10 @@ delete-all:
 # The deployed stack against its template: key policies, roles, SSE, rotation, data protection,
 # who can reach each function and what it runs. EMULATOR=1 when the endpoint is moto: what it cannot
 # answer is then N/A, not FAIL. CODE=FILE: the writer's zip, where the packaged one cannot be read.
+# DIR=a deployment's directory: every stack of DIR/stacks.json, each in its own Region, and what the
+# deployment promises across them (each replica's key, the multi-Region keys, the parameters' wiring).
 verify:
-	$(GO) run ./cmd/verify -stack $(STACK) $(if $(REGION),-region $(REGION)) $(if $(EMULATOR),-emulator) $(if $(CODE),-code $(CODE))
+	$(GO) run ./cmd/verify $(if $(DIR),-manifest $(DIR)/stacks.json,-stack $(STACK) $(if $(REGION),-region $(REGION))) $(if $(EMULATOR),-emulator) $(if $(CODE),-code $(CODE))
 
 writer:
 	@scripts/writer-name $(STACK)

@@ -115,18 +115,23 @@ type hit struct {
 
 // Rules lists every rule, in the order the rule table documents them.
 func Rules() []Rule {
-	return slices.Concat(tableRules, resourceRules, keyRules, iamRules, lambdaRules, stackRules, templateRules)
+	return slices.Concat(tableRules, resourceRules, keyRules, iamRules, lambdaRules, stackRules, deploymentRules, templateRules)
 }
 
 // Run judges t by every rule, as normalised (cfn.Template.Normalize), in
 // each way a deployment may make it. Findings come sorted by resource, rule
 // and position, so the same template always gives the same report.
 func Run(t *cfn.Template, opts Options) []Finding {
-	t = t.Normalize()
-	judged := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil }) // the suppression rules judge suppressions, below
+	return run(t.Normalize(), opts, nil)
+}
+
+// run judges a normalised template; more are its findings judged
+// elsewhere (a deployment's), which its suppressions apply to too.
+func run(t *cfn.Template, opts Options, more []Finding) []Finding {
+	judged := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil }) // the suppression and deployment rules judge elsewhere
 	findings := judgeScenarios(t, judged, opts)
 	findings = append(findings, skippedParts(t)...)
-	return suppress(t, findings)
+	return suppress(t, append(findings, more...))
 }
 
 // KeyPolicy judges a key policy by the key rules (KEY004 to KEY008) on its

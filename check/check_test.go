@@ -91,7 +91,7 @@ func TestEachRuleTemplateYieldsExactlyItsFinding(t *testing.T) {
 		})
 	}
 	for _, r := range Rules() {
-		if !covered[r.ID] && !stackSized[r.ID] {
+		if !covered[r.ID] && !stackSized[r.ID] && !DeploymentRule(r.ID) {
 			t.Errorf("rule %s has no template under testdata/rules", r.ID)
 		}
 	}

@@ -16,4 +16,9 @@
 // policies, the managed policies a role attaches beyond the few
 // awsManagedPolicies holds, and a statement's Resource only deployment
 // gives, which IAM003 takes for any key but IAM002 not for every table.
+//
+// A deployment of several stacks (a directory with a stacks.json) is judged
+// whole by [Deployment]: each template in its stack's Region, then what only
+// the whole shows (the DEP rules), each table's key followed through the
+// deployment's parameters to the stack that makes it.
 package check

@@ -32,11 +32,13 @@ const Stdin = "<stdin>"
 // Files judges the templates that paths name, on every core, and reports
 // on each, in order: a file as given (- for standard input); below a directory, every
 // *.yaml, *.yml, *.json and *.template file that holds a Resources
-// section, in lexical order. In a directory, other files are skipped
-// quietly (a directory holds more than templates), and so are the
-// directories in skippedDirs and every file or directory whose name, or
-// path below the directory walked, or path as walked, matches one of the
-// exclude globs (path.Match syntax, such as vendor or tests/*.yaml).
+// section, in lexical order; a deployment's directory, one that holds a
+// stacks.json, as Deployment judges it, then any other template below it.
+// In a directory, other files are skipped quietly (a directory holds more
+// than templates), and so are the directories in skippedDirs and every
+// file or directory whose name, or path below the directory walked, or
+// path as walked, matches one of the exclude globs (path.Match syntax,
+// such as vendor or tests/*.yaml).
 //
 // A path that cannot be judged does not stop the others: its report has
 // an Error and no findings, and err joins those errors. It is a file that
@@ -52,23 +54,43 @@ func Files(paths []string, opts Options, exclude ...string) (reports []Report, e
 		}
 		exclude[i] = path.Clean(filepath.ToSlash(glob)) // ./vendor/ as vendor
 	}
-	files := templateFiles(paths, exclude)
-	reports = make([]Report, len(files))
+	// Each path's files are found, and a deployment judged, on its own;
+	// then every file is judged, on every core, and reported in order.
+	type found struct {
+		deployment []Report
+		files      []templateFile
+	}
+	byPath := make([]found, len(paths))
+	parallel.For(len(paths), func(i int) {
+		byPath[i].files = templateFiles(paths[i:i+1], exclude)
+		if isDeploymentDir(paths[i]) {
+			byPath[i].deployment, byPath[i].files = deploymentReports(paths[i], opts, byPath[i].files)
+		}
+	})
+	var files []templateFile
+	var errs []error
+	for _, f := range byPath {
+		for _, file := range f.files {
+			if file.err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", file.path, file.err))
+			}
+		}
+		files = append(files, f.files...)
+	}
+	judged := make([]Report, len(files))
 	parallel.For(len(files), func(i int) {
 		f := files[i]
 		if f.err != nil {
-			reports[i] = Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()}
+			judged[i] = Report{File: f.path, Findings: []Finding{}, Error: f.err.Error()}
 			return
 		}
 		fileOpts := opts
 		fileOpts.Size = len(f.src)
-		reports[i] = Report{File: f.path, Findings: Run(f.template, fileOpts)}
+		judged[i] = Report{File: f.path, Findings: Run(f.template, fileOpts)}
 	})
-	var errs []error
-	for _, f := range files {
-		if f.err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", f.path, f.err))
-		}
+	for _, f := range byPath {
+		reports = append(reports, f.deployment...)
+		reports, judged = append(reports, judged[:len(f.files)]...), judged[len(f.files):]
 	}
 	return reports, errors.Join(errs...)
 }

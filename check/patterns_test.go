@@ -26,6 +26,8 @@ func TestTemplatesPeopleWrite(t *testing.T) {
 		{"global-table.yaml", []string{
 			"29:3: error KEY001 Key: encrypts table ManagedReplica but EnableKeyRotation is not true: the same key material protects the table forever",
 			"26:11: error SSE002 ManagedReplica: replica 2 (us-east-1): SSE is on without KMSMasterKeyId: DynamoDB uses the AWS managed key aws/dynamodb, " + awsManaged,
+			"49:26: error SSE001 SSEOff: SSEEnabled is not true: " + owned,
+			"55:13: error SSE003 SSEOff: KMSMasterKeyId is set but SSEType is not set, not KMS",
 			"3:3: error SSE001 Unencrypted: no SSESpecification: " + owned,
 		}},
 		{"simple-table.yaml", []string{

@@ -48,6 +48,10 @@ type Stack struct {
 	Capabilities []string `json:"capabilities"`
 }
 
+// String names the stack and its template file, as messages do: stack
+// app-keys-eu-west-1 (keys-eu-west-1.yaml).
+func (s Stack) String() string { return fmt.Sprintf("stack %s (%s)", s.Name, s.Template) }
+
 // Value is a parameter's value: a literal, or an output of an earlier
 // stack. In the file, a string or {"stack": NAME, "output": NAME}.
 type Value struct {

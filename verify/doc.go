@@ -20,6 +20,12 @@
 // endpoint cannot answer (moto, for one), the check says so rather than
 // pass.
 //
+// A deployment of several stacks (Deployment, verify -manifest) is verified
+// each stack in its own Region, and across them: each global table's
+// replicas ACTIVE on the key of their Region's stack, replica keys replicas
+// of their multi-Region primary, each parameter the output stacks.json
+// wires to it, and gen check's deployment rules on the deployed templates.
+//
 // The checks run at once, each service's requests bounded, and their lines
 // come in one order whatever the services' timing.
 package verify

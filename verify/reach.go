@@ -489,8 +489,13 @@ func (v Verifier) functionsOutside(ctx context.Context, s *stack, role string) L
 		return v.unanswered(subject, "functions that run as it", err)
 	}
 	ours := map[string]bool{}
-	for _, fn := range s.ofType["AWS::Lambda::Function"] {
-		ours[s.physical[fn]] = true
+	for _, o := range s.deploymentStacks() {
+		if o.region() != s.region() {
+			continue
+		}
+		for _, fn := range o.ofType["AWS::Lambda::Function"] {
+			ours[o.physical[fn]] = true
+		}
 	}
 	var outside []string
 	for _, c := range all {

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -10,7 +11,8 @@ import (
 // holds, so a resource it lacks would pass unseen. moto lists each resource
 // its CloudFormation skips with no logical or physical id: with -emulator
 // such a resource is not verifiable, and what was made in its place through
-// the service's API is compared where verify can find it by its own id.
+// the service's API is compared where verify can find it by its own id;
+// but a global table or replica key fails (replicaTypes).
 func (v Verifier) deployment(s *stack) []Line {
 	ids := map[string]bool{}
 	for id := range s.template.Section("Resources") {
@@ -58,6 +60,8 @@ func (v Verifier) deployment(s *stack) []Line {
 		}
 		typ := s.resource(id).Type
 		switch {
+		case v.Emulator && (listed || explained) && slices.Contains(replicaTypes, typ):
+			lines = append(lines, Line{Fail, subject, fmt.Sprintf("%s, which the template makes, is not in the stack: moto's CloudFormation skips the type, as the stack's listing shows, and nothing made in its place holds a replica or its key: it is not deployed", typ)})
 		case listed && v.Emulator:
 			lines = append(lines, Line{NotVerifiable, subject, fmt.Sprintf("%s not verifiable on this emulator: the stack lists it with no physical id (status %s), as moto's CloudFormation lists a type it skips; %s", typ, status, s.inPlaceOf(id))})
 		case listed:
@@ -77,6 +81,11 @@ func (v Verifier) deployment(s *stack) []Line {
 	}
 	return lines
 }
+
+// replicaTypes are what a global table's replicas and their keys rest on,
+// which moto 5.2.1's CloudFormation skips: nothing made through the
+// emulator's API stands in for one, so on the emulator a skipped one fails.
+var replicaTypes = []string{"AWS::DynamoDB::GlobalTable", "AWS::KMS::ReplicaKey"}
 
 // makes reports whether the stack makes a resource of its template: it
 // does unless the resource's Condition is false for the stack.

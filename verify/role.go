@@ -126,12 +126,12 @@ func allowed(p cfn.PolicyDocument) string {
 // AWS::IAM::RolePolicy that names it.
 func (s *stack) promisedInlinePolicies(role string) (map[string]cfn.PolicyDocument, error) {
 	out := map[string]cfn.PolicyDocument{}
-	add := func(name, doc any) error {
-		n, err := s.resolve(name)
+	add := func(from *stack, name, doc any) error {
+		n, err := from.resolve(name)
 		if err != nil {
 			return err
 		}
-		p, err := s.promisedPolicy(doc)
+		p, err := from.promisedPolicy(doc)
 		if err != nil {
 			return fmt.Errorf("policy %s: %w", cfn.Text(n), err)
 		}
@@ -140,32 +140,69 @@ func (s *stack) promisedInlinePolicies(role string) (map[string]cfn.PolicyDocume
 	}
 	own, _ := s.resource(role).Prop("Policies").([]any)
 	for _, p := range own {
-		if err := add(cfn.At(p, "PolicyName"), cfn.At(p, "PolicyDocument")); err != nil {
+		if err := add(s, cfn.At(p, "PolicyName"), cfn.At(p, "PolicyDocument")); err != nil {
 			return nil, err
 		}
 	}
-	for _, r := range s.template.Resources("AWS::IAM::Policy", "AWS::IAM::RolePolicy") {
-		if !s.namesRole(r, role) {
-			continue
-		}
-		if err := add(r.Prop("PolicyName"), r.Prop("PolicyDocument")); err != nil {
-			return nil, err
+	for _, from := range s.deploymentStacks() {
+		for _, r := range from.template.Resources("AWS::IAM::Policy", "AWS::IAM::RolePolicy") {
+			if names, err := from.namesRole(r, role, s); err != nil || !names {
+				if err != nil {
+					return nil, fmt.Errorf("whether policy %s names the role: %w", r.ID, err)
+				}
+				continue
+			}
+			if err := add(from, r.Prop("PolicyName"), r.Prop("PolicyDocument")); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil
 }
 
+// deploymentStacks is the stack, then, verifying a deployment, the others
+// of it that were read: a role may be given policies, and run functions,
+// of another stack of the deployment.
+func (s *stack) deploymentStacks() []*stack {
+	out := []*stack{s}
+	if s.fleet == nil {
+		return out
+	}
+	for _, ds := range s.fleet.dir.Stacks {
+		if o, ok := s.fleet.stacks[ds.Name]; ok && o != s {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // namesRole reports whether a policy resource of the template attaches to
-// role: by Ref, or by the role's physical name.
-func (s *stack) namesRole(r cfn.Resource, role string) bool {
+// role of stack owner: by Ref, in the role's own stack, or by the role's
+// physical name, as another stack's template gives it (a parameter).
+func (s *stack) namesRole(r cfn.Resource, role string, owner *stack) (bool, error) {
 	targets := []any{r.Prop("RoleName")}
 	if roles, ok := r.Prop("Roles").([]any); ok {
 		targets = roles
 	}
-	return slices.ContainsFunc(targets, func(t any) bool {
-		id, isRef := cfn.RefTarget(t)
-		return (isRef && id == role) || cfn.Text(t) == s.physical[role]
-	})
+	for _, t := range targets {
+		if id, isRef := cfn.RefTarget(t); isRef && s == owner && id == role {
+			return true, nil
+		}
+		if s == owner {
+			if cfn.Text(t) == owner.physical[role] {
+				return true, nil
+			}
+			continue
+		}
+		name, err := s.resolve(t)
+		if err != nil {
+			return false, err
+		}
+		if cfn.Text(name) == owner.physical[role] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (v Verifier) deployedInlinePolicies(ctx context.Context, role string) (map[string]cfn.PolicyDocument, error) {
@@ -276,7 +313,7 @@ func (s *stack) promisedManagedPolicies(role string) ([]string, error) {
 	}
 	out := cfn.Texts(arns)
 	for _, r := range s.template.Resources("AWS::IAM::ManagedPolicy") {
-		if s.namesRole(r, role) {
+		if names, _ := s.namesRole(r, role, s); names {
 			out = append(out, s.physical[r.ID])
 		}
 	}

@@ -40,6 +40,11 @@ type stack struct {
 	// scaling gives, once, the auto scaling the template makes.
 	scaling func() scaling
 	asked   asked
+	// outputs are the stack's outputs, as DescribeStacks gives them.
+	outputs map[string]string
+	// fleet is the deployment the stack is verified in (verify
+	// -manifest), nil for a stack verified alone.
+	fleet *fleet
 }
 
 // asked holds the services' answers about the stack's resources, by
@@ -191,8 +196,12 @@ func (v Verifier) read(ctx context.Context, name string) (*stack, error) {
 	for _, ids := range s.ofType {
 		slices.Sort(ids)
 	}
-	if len(s.ofType["AWS::DynamoDB::Table"]) == 0 {
-		return nil, fmt.Errorf("stack %q has no DynamoDB table", name)
+	if len(parsed.Resources(tableOrKeyTypes...)) == 0 {
+		return nil, fmt.Errorf("stack %q: its template makes no DynamoDB table and no KMS key", name)
+	}
+	s.outputs = map[string]string{}
+	for _, o := range described.Stacks[0].Outputs {
+		s.outputs[aws.ToString(o.OutputKey)] = aws.ToString(o.OutputValue)
 	}
 	parameters := map[string]string{}
 	for _, p := range described.Stacks[0].Parameters {
@@ -252,13 +261,13 @@ func (v Verifier) attribute(ctx context.Context, s *stack, typ, physical, attrib
 			return "", fmt.Errorf("GetRole: %w", err)
 		}
 		return aws.ToString(out.Role.Arn), nil
-	case "AWS::KMS::Key.Arn":
+	case "AWS::KMS::Key.Arn", "AWS::KMS::ReplicaKey.Arn":
 		out, err := v.describeKey(ctx, s, physical)
 		if err != nil || out.KeyMetadata == nil {
 			return "", fmt.Errorf("DescribeKey: %w", err)
 		}
 		return aws.ToString(out.KeyMetadata.Arn), nil
-	case "AWS::DynamoDB::Table.Arn", "AWS::DynamoDB::Table.StreamArn":
+	case "AWS::DynamoDB::Table.Arn", "AWS::DynamoDB::Table.StreamArn", "AWS::DynamoDB::GlobalTable.Arn", "AWS::DynamoDB::GlobalTable.StreamArn":
 		out, err := v.describeTable(ctx, s, physical)
 		if err != nil || out.Table == nil {
 			return "", fmt.Errorf("DescribeTable: %w", err)

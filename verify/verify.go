@@ -139,9 +139,11 @@ func (l Line) String() string { return fmt.Sprintf("%-4s %s: %s", l.Outcome, l.S
 // unverifiedTypes give access to a table or key, or hold one, and verify
 // does not compare them with the template: a stack whose template makes one
 // is not proven, so each fails rather than pass unseen.
-var unverifiedTypes = []string{
-	"AWS::CloudFormation::Stack", "AWS::DynamoDB::GlobalTable", "AWS::IAM::Group", "AWS::IAM::User", "AWS::KMS::ReplicaKey",
-}
+var unverifiedTypes = []string{"AWS::CloudFormation::Stack", "AWS::IAM::Group", "AWS::IAM::User"}
+
+// tableOrKeyTypes are the types verify checks a stack for: its template
+// must make a table or a key.
+var tableOrKeyTypes = []string{"AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::KMS::Key", "AWS::KMS::ReplicaKey"}
 
 // job is one check of a deployed stack: it asks the services what it needs
 // and says what it found, in lines.
@@ -156,7 +158,12 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	if err != nil {
 		return nil, err
 	}
-	jobs := v.jobs(s)
+	return slices.Concat(runAll(ctx, v.jobs(s), v.Progress)...), nil
+}
+
+// runAll runs jobs at once and gives each one's lines, in the jobs' order;
+// progress, when set, hears after each job how many are done.
+func runAll(ctx context.Context, jobs []job, progress func(done, total int)) [][]Line {
 	results := make([][]Line, len(jobs))
 	var (
 		wg   sync.WaitGroup
@@ -166,16 +173,16 @@ func (v Verifier) Stack(ctx context.Context, name string) ([]Line, error) {
 	for i, j := range jobs {
 		wg.Go(func() {
 			results[i] = j(ctx)
-			if v.Progress != nil {
+			if progress != nil {
 				mu.Lock()
 				done++
-				v.Progress(done, len(jobs))
+				progress(done, len(jobs))
 				mu.Unlock()
 			}
 		})
 	}
 	wg.Wait()
-	return slices.Concat(results...), nil
+	return results
 }
 
 // jobs lists the stack's checks in the order their lines are printed.
@@ -200,12 +207,24 @@ func (v Verifier) jobs(s *stack) []job {
 			one(func(ctx context.Context) Line { return v.deletionProtection(ctx, s, table) }),
 			one(func(ctx context.Context) Line { return v.pointInTimeRecovery(ctx, s, table) }))
 	}
-	for _, key := range s.ofType["AWS::KMS::Key"] {
+	for _, table := range s.ofType["AWS::DynamoDB::GlobalTable"] {
+		out = append(out, func(ctx context.Context) []Line { return v.globalTable(ctx, s, table) })
+	}
+	for _, key := range slices.Concat(s.ofType["AWS::KMS::Key"], s.ofType["AWS::KMS::ReplicaKey"]) {
+		// A replica key rotates as its primary does: what it replicates
+		// is checked in its rotation's place.
+		rotation := func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }
+		if s.resource(key).Type == "AWS::KMS::ReplicaKey" {
+			rotation = func(ctx context.Context) Line { return v.replicaOf(ctx, s, key) }
+		}
 		out = append(out,
 			one(func(ctx context.Context) Line { return v.keyState(ctx, s, key) }),
-			one(func(ctx context.Context) Line { return v.keyRotation(ctx, s, key) }),
+			one(rotation),
 			func(ctx context.Context) []Line { return v.keyPolicy(ctx, s, key) },
 			one(func(ctx context.Context) Line { return v.keyGrants(ctx, s, key) }))
+		if s.resource(key).Prop("MultiRegion") != nil {
+			out = append(out, one(func(ctx context.Context) Line { return v.primaryKey(ctx, s, key) }))
+		}
 	}
 	for _, role := range s.ofType["AWS::IAM::Role"] {
 		out = append(out,

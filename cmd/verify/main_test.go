@@ -14,8 +14,12 @@ func TestVerifyRefusesBadUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no stack", nil, "verify: want -stack NAME and no arguments"},
-		{"a stray argument", []string{"-stack", "s", "extra"}, "verify: want -stack NAME and no arguments"},
+		{"no stack", nil, "verify: want -stack NAME or -manifest DIR/stacks.json, and no arguments"},
+		{"a stray argument", []string{"-stack", "s", "extra"}, "verify: want -stack NAME or -manifest DIR/stacks.json, and no arguments"},
+		{"a stack and a manifest", []string{"-stack", "s", "-manifest", "d/stacks.json"}, "verify: want -stack NAME or -manifest DIR/stacks.json, and no arguments"},
+		{"a Region for a manifest", []string{"-manifest", "d/stacks.json", "-region", "eu-west-1"}, "verify: -region: with -manifest, each stack is verified in the Region stacks.json gives it"},
+		{"a manifest that is not stacks.json", []string{"-manifest", "../../golden/global"}, "verify: -manifest ../../golden/global: want the path of a deployment's stacks.json (gen -o DIR writes DIR/stacks.json)"},
+		{"a manifest that cannot be read", []string{"-manifest", "no-such/stacks.json"}, "verify: no-such: no stacks.json: not a deployment's directory"},
 		{"an unknown flag", []string{"-stack", "s", "-verbose"}, "flag provided but not defined: -verbose"},
 		{"a local package that cannot be read", []string{"-stack", "s", "-code", "no-such.zip"}, "verify: -code: open no-such.zip: no such file or directory"},
 	}
