@@ -87,15 +87,15 @@ func holdersOf(t *cfn.Template, p iamPolicy) []string {
 	case "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy":
 		var out []string
 		for _, property := range []string{"Roles", "Users", "Groups"} {
-			out = append(out, principalNames(r.Prop(property))...)
+			out = append(out, holderIDs(t, r.Prop(property))...)
 		}
 		return out
 	case "AWS::IAM::RolePolicy":
-		return principalNames(r.Prop("RoleName"))
+		return holderIDs(t, r.Prop("RoleName"))
 	case "AWS::IAM::UserPolicy":
-		return principalNames(r.Prop("UserName"))
+		return holderIDs(t, r.Prop("UserName"))
 	case "AWS::IAM::GroupPolicy":
-		return principalNames(r.Prop("GroupName"))
+		return holderIDs(t, r.Prop("GroupName"))
 	case "AWS::Serverless::Connector":
 		id, _ := cfn.At(r.Prop("Source"), "Id").(string)
 		if source, ok := t.Resource(id); ok && RoleOf(source) != "" {
@@ -143,18 +143,35 @@ func principalNames(v any) []string {
 	return out
 }
 
+// holderIDs reads roles, users or groups as a policy names them: by a
+// reference, or by name, a role of the template that gives itself that
+// RoleName being that role; the logical id of each, or the name of one the
+// template does not make.
+func holderIDs(t *cfn.Template, v any) []string {
+	names := principalNames(v)
+	for i, name := range names {
+		for _, h := range t.Resources("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group") {
+			property := map[string]string{"AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName"}[h.Type]
+			if given := h.Prop(property); given != nil && cfn.Text(given) == name {
+				names[i] = h.ID
+			}
+		}
+	}
+	return names
+}
+
 // groupsOf gives the groups each user of the template is in: its Groups,
 // and each AWS::IAM::UserToGroupAddition that names it.
 func groupsOf(t *cfn.Template) map[string][]string {
 	out := map[string][]string{}
 	for _, u := range t.Resources("AWS::IAM::User") {
 		if u.Prop("Groups") != nil {
-			out[u.ID] = append(out[u.ID], principalNames(u.Prop("Groups"))...)
+			out[u.ID] = append(out[u.ID], holderIDs(t, u.Prop("Groups"))...)
 		}
 	}
 	for _, a := range t.Resources("AWS::IAM::UserToGroupAddition") {
-		for _, group := range principalNames(a.Prop("GroupName")) {
-			for _, user := range principalNames(a.Prop("Users")) {
+		for _, group := range holderIDs(t, a.Prop("GroupName")) {
+			for _, user := range holderIDs(t, a.Prop("Users")) {
 				if !slices.Contains(out[user], group) {
 					out[user] = append(out[user], group)
 				}

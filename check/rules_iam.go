@@ -104,10 +104,19 @@ func iamStatements(match func(*model, statement, cfn.PolicyDocument) (string, bo
 // they hold, or a key policy that names them.
 func openRoles(t *model, _ Options) []hit {
 	var hits []hit
-	for _, r := range t.Resources("AWS::IAM::Role") {
+	for _, r := range t.Resources("AWS::IAM::Role", "AWS::Serverless::Function") {
+		// A SAM function without a Role gets one that trusts whom its
+		// AssumeRolePolicyDocument says (lambda.amazonaws.com unless set).
+		role := r
+		if r.Type == "AWS::Serverless::Function" {
+			if r.Prop("Role") != nil || r.Prop("AssumeRolePolicyDocument") == nil {
+				continue
+			}
+			role = cfn.Resource{ID: RoleOf(r), Type: "AWS::IAM::Role"}
+		}
 		path := []string{"Properties", "AssumeRolePolicyDocument"}
 		statements, err := statementsAt(r, path)
-		if err != nil || !reachesData(t, r) {
+		if err != nil || !reachesData(t, role) {
 			continue
 		}
 		trust := judgeable(documentOf(statements))

@@ -146,7 +146,7 @@ func compare(old, new *cfn.Template, in stackFacts) Report {
 			r.Weakenings = append(r.Weakenings, weakenings(old, new, o, n)...)
 		}
 	}
-	r.Security = grantChanges(old, new, r.Security)
+	r.Security = grantChanges(old, new, was, is, r.Security)
 	findRenames(old, new, byID)
 	changed := changedInputs(old, new)
 	for _, p := range in.parameters {

@@ -16,18 +16,45 @@ import (
 // AWS::IAM::RolePolicy of the same role) is no broadening; a holder given
 // more where no policy it holds grew (a connector added, a user added to a
 // group, a function switched to another role) is one.
-func grantChanges(old, new *cfn.Template, security []SecurityChange) []SecurityChange {
-	was, is := check.GrantsOf(old), check.GrantsOf(new)
-	broadened := map[string][]string{}
-	for _, h := range unionKeys(was.ByHolder, is.ByHolder) {
-		if details := grantGrowth(was.ByHolder[h], is.ByHolder[h]); len(details) > 0 {
-			broadened[h] = details
+//
+// Where a policy has a part only deployment decides (Fn::If), each holder
+// is weighed as each deployment makes the two templates, and a growth only
+// some deployments make names them.
+func grantChanges(old, new *cfn.Template, was, is cfn.Deployments, security []SecurityChange) []SecurityChange {
+	type grants struct{ was, is check.Grants }
+	var made []grants
+	if !hasIf(old.Section("Resources")) && !hasIf(new.Section("Resources")) {
+		made = []grants{{check.GrantsOf(old), check.GrantsOf(new)}}
+	} else {
+		for _, s := range is.Scenarios {
+			made = append(made, grants{check.GrantsOf(was.Under(s)), check.GrantsOf(is.Under(s))})
 		}
+	}
+	broadened := map[string][]string{}
+	in := map[string][]int{} // the deployments that give a holder's growth
+	for i, g := range made {
+		for _, h := range unionKeys(g.was.ByHolder, g.is.ByHolder) {
+			for _, d := range grantGrowth(g.was.ByHolder[h], g.is.ByHolder[h]) {
+				key := h + "\x00" + d
+				if in[key] == nil {
+					broadened[h] = append(broadened[h], d)
+				}
+				in[key] = append(in[key], i)
+			}
+		}
+	}
+	holdersOf := func(resource string) []string {
+		var out []string
+		for _, g := range made {
+			out = append(out, g.is.Holders[resource]...)
+			out = append(out, g.was.Holders[resource]...)
+		}
+		return out
 	}
 	explained := map[string]bool{}
 	var out []SecurityChange
 	for _, s := range security {
-		holders := append(slices.Clone(is.Holders[s.Resource]), was.Holders[s.Resource]...)
+		holders := holdersOf(s.Resource)
 		if s.Kind == Broadening && s.identity && len(holders) > 0 && !slices.ContainsFunc(holders, func(h string) bool { return broadened[h] != nil }) {
 			continue // moved: its holders are given no more
 		}
@@ -41,11 +68,23 @@ func grantChanges(old, new *cfn.Template, security []SecurityChange) []SecurityC
 			continue
 		}
 		for _, d := range broadened[h] {
-			out = append(out, SecurityChange{Resource: h, Kind: Broadening, Detail: "what it is given grows, wherever the template writes it: " + d})
+			detail := "what it is given grows, wherever the template writes it: " + d
+			if len(made) > 1 {
+				if when := is.Describe(in[h+"\x00"+d]); when != "" {
+					detail += " " + when
+				}
+			}
+			out = append(out, SecurityChange{Resource: h, Kind: Broadening, Detail: detail})
 		}
 	}
 	for _, fn := range new.Resources("AWS::Serverless::Function", "AWS::Lambda::Function", "AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine") {
-		out = append(out, roleSwitch(old, fn, was, is)...)
+		for _, g := range made {
+			for _, c := range roleSwitch(old, fn, g.was, g.is) {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
 	}
 	return append(out, keySwitches(old, new)...)
 }
