@@ -26,7 +26,7 @@ import (
 //
 // Expectations on one line separated by " | " are alternatives; a "# note:"
 // says where the verdict differs from the reviewer's, and on what AWS
-// source. Two rounds of cases, by two reviewers, share the directory.
+// source. Three rounds of cases, by three reviewers, share the directory.
 func TestCheckHoldsAgainstInputWrittenToFoolIt(t *testing.T) {
 	files, err := filepath.Glob("testdata/adversarial/check/*.yaml")
 	if err != nil || len(files) == 0 {
