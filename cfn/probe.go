@@ -186,8 +186,9 @@ func (p rules) tryContexts(r Request, keys []string, candidates map[string][]str
 		r.Decides[k] = true
 	}
 	index := make([]int, len(keys))
+	r.Context = make(map[string]string, len(keys))
 	for {
-		r.Context = map[string]string{}
+		clear(r.Context)
 		for i, k := range keys {
 			if v := candidates[k][index[i]]; v != Absent {
 				r.Context[k] = v
@@ -285,8 +286,9 @@ func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
 		r.Decides[k] = true
 	}
 	index := make([]int, len(keys))
+	r.Context = make(map[string]string, len(keys))
 	for {
-		r.Context = map[string]string{}
+		clear(r.Context)
 		for i, k := range keys {
 			if v := candidates[k][index[i]]; v != Absent {
 				r.Context[k] = v
@@ -294,6 +296,7 @@ func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
 		}
 		if da := a.decide(r, env, true); da.Allowed {
 			if db := b.decide(r, env, false); !db.Allowed || (db.ThroughAccount && !da.ThroughAccount) {
+				r.Context = maps.Clone(r.Context)
 				return r, true
 			}
 		}

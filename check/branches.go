@@ -13,7 +13,7 @@ import (
 // some of them give. Scenarios that cannot happen are never judged. Each
 // family of rules judges once for each different set of the parts it reads
 // (judged.go).
-func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
+func judgeScenarios(t *cfn.Template, opts Options) []Finding {
 	d := t.Deployments(opts.Region, judgedParts)
 	var note []Finding
 	if !d.Complete {
@@ -33,6 +33,7 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	var judgements []judgement
 	judgedBy := make([][]int, len(d.Scenarios))
+	rulesOf := rulesByFamily()
 	for _, f := range families {
 		from := len(judgements)
 		for i, u := range made {
@@ -46,7 +47,7 @@ func judgeScenarios(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	parallel.For(len(judgements), func(j int) {
 		f := judgements[j].family
-		judgements[j].findings = judge(made[judgements[j].first].Without(f.ignores), slices.DeleteFunc(slices.Clone(rules), func(r Rule) bool { return r.family != f }), opts)
+		judgements[j].findings = judge(made[judgements[j].first].Without(f.ignores), rulesOf[f], opts)
 	})
 	type seen struct {
 		finding   Finding

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awslabs/goformation/v7/cloudformation"
@@ -118,6 +119,18 @@ func Rules() []Rule {
 	return slices.Concat(tableRules, resourceRules, keyRules, iamRules, lambdaRules, stackRules, deploymentRules, templateRules)
 }
 
+// rulesByFamily are the rules that judge a template, by family; the
+// suppression and deployment rules judge elsewhere.
+var rulesByFamily = sync.OnceValue(func() map[family][]Rule {
+	out := map[family][]Rule{}
+	for _, r := range Rules() {
+		if r.find != nil {
+			out[r.family] = append(out[r.family], r)
+		}
+	}
+	return out
+})
+
 // Run judges t by every rule, as normalised (cfn.Template.Normalize), in
 // each way a deployment may make it. Findings come sorted by resource, rule
 // and position, so the same template always gives the same report.
@@ -128,8 +141,7 @@ func Run(t *cfn.Template, opts Options) []Finding {
 // run judges a normalised template; more are its findings judged
 // elsewhere (a deployment's), which its suppressions apply to too.
 func run(t *cfn.Template, opts Options, more []Finding) []Finding {
-	judged := slices.DeleteFunc(Rules(), func(r Rule) bool { return r.find == nil }) // the suppression and deployment rules judge elsewhere
-	findings := judgeScenarios(t, judged, opts)
+	findings := judgeScenarios(t, opts)
 	findings = append(findings, skippedParts(t)...)
 	return suppress(t, append(findings, more...))
 }

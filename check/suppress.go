@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 )
@@ -58,6 +59,15 @@ func suppressionsIn(metadata any, resource string) []written {
 	return out
 }
 
+// ruleIDs are the ids of every rule.
+var ruleIDs = sync.OnceValue(func() map[string]bool {
+	ids := map[string]bool{}
+	for _, r := range Rules() {
+		ids[r.ID] = true
+	}
+	return ids
+})
+
 // suppress marks the findings the template accepts with a reason, and adds
 // a finding for each suppression that gives no reason (it suppresses
 // nothing) or names a gen check rule that does not exist.
@@ -66,10 +76,7 @@ func suppress(t *cfn.Template, findings []Finding) []Finding {
 	for _, r := range t.Resources() {
 		all = append(all, suppressionsIn(r.Entry["Metadata"], r.ID)...)
 	}
-	rules := map[string]bool{}
-	for _, r := range Rules() {
-		rules[r.ID] = true
-	}
+	rules := ruleIDs()
 	var accepted []written
 	for _, s := range all {
 		switch {
