@@ -1,6 +1,7 @@
 package cfn
 
 import (
+	"iter"
 	"maps"
 	"net/netip"
 	"regexp"
@@ -181,31 +182,51 @@ func (p rules) tryContexts(r Request, keys []string, candidates map[string][]str
 			return Decision{Statement: -1}, false
 		}
 	}
-	r.Decides = map[string]bool{}
-	for _, k := range keys {
-		r.Decides[k] = true
-	}
-	index := make([]int, len(keys))
-	r.Context = make(map[string]string, len(keys))
-	for {
-		clear(r.Context)
-		for i, k := range keys {
-			if v := candidates[k][index[i]]; v != Absent {
-				r.Context[k] = v
-			}
-		}
+	r.Decides = decided(keys)
+	for r.Context = range contexts(keys, candidates) {
 		if d := p.decide(r, env, true); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
 			return d, true
 		}
-		i := len(keys) - 1
-		for ; i >= 0; i-- {
-			if index[i]++; index[i] < len(candidates[keys[i]]) {
-				break
+	}
+	return Decision{Statement: -1}, false
+}
+
+// decided gives the keys a request decides, as Request.Decides holds them.
+func decided(keys []string) map[string]bool {
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out
+}
+
+// contexts yields every combination of the candidate values of keys, in
+// order, as the context of a request, Absent left out. It yields one map
+// over and over: whoever keeps one copies it.
+func contexts(keys []string, candidates map[string][]string) iter.Seq[map[string]string] {
+	return func(yield func(map[string]string) bool) {
+		index := make([]int, len(keys))
+		context := make(map[string]string, len(keys))
+		for {
+			clear(context)
+			for i, k := range keys {
+				if v := candidates[k][index[i]]; v != Absent {
+					context[k] = v
+				}
 			}
-			index[i] = 0
-		}
-		if i < 0 {
-			return Decision{Statement: -1}, false
+			if !yield(context) {
+				return
+			}
+			i := len(keys) - 1
+			for ; i >= 0; i-- {
+				if index[i]++; index[i] < len(candidates[keys[i]]) {
+					break
+				}
+				index[i] = 0
+			}
+			if i < 0 {
+				return
+			}
 		}
 	}
 }
@@ -281,36 +302,16 @@ func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
 			return r, true // past what can be tried: the safe side
 		}
 	}
-	r.Decides = map[string]bool{}
-	for _, k := range keys {
-		r.Decides[k] = true
-	}
-	index := make([]int, len(keys))
-	r.Context = make(map[string]string, len(keys))
-	for {
-		clear(r.Context)
-		for i, k := range keys {
-			if v := candidates[k][index[i]]; v != Absent {
-				r.Context[k] = v
-			}
-		}
+	r.Decides = decided(keys)
+	for r.Context = range contexts(keys, candidates) {
 		if da := a.decide(r, env, true); da.Allowed {
 			if db := b.decide(r, env, false); !db.Allowed || (db.ThroughAccount && !da.ThroughAccount) {
 				r.Context = maps.Clone(r.Context)
 				return r, true
 			}
 		}
-		i := len(keys) - 1
-		for ; i >= 0; i-- {
-			if index[i]++; index[i] < len(candidates[keys[i]]) {
-				break
-			}
-			index[i] = 0
-		}
-		if i < 0 {
-			return Request{}, false
-		}
 	}
+	return Request{}, false
 }
 
 // UnnamedAccount is an account id no template names: the account of a
