@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,6 +29,7 @@ type lambdaAPI struct {
 	aliases   []string                  // each pointing at $LATEST
 	functions [][]map[string]any        // ListFunctions' pages, the writer's $LATEST first
 	mappings  [][]map[string]any        // ListEventSourceMappings' pages
+	mu        sync.Mutex                // verify asks concurrently
 	asked     map[string]map[string]int // the qualifiers each operation was asked about
 }
 
@@ -69,6 +71,8 @@ func (l *lambdaAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *lambdaAPI) note(operation, qualifier string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.asked[operation] == nil {
 		l.asked[operation] = map[string]int{}
 	}
@@ -119,10 +123,10 @@ func TestWhoCanReachTheWriterAsLambdasAPIAnswers(t *testing.T) {
 	const writer = "function DynamoDbWriteFunction: "
 	tests := []struct {
 		name string
-		api  lambdaAPI
+		api  *lambdaAPI
 		want []string
 	}{
-		{"the writer as deployed, its Region in two pages", lambdaAPI{
+		{"the writer as deployed, its Region in two pages", &lambdaAPI{
 			functions: [][]map[string]any{{latest}, {functionConfiguration("other", "$LATEST", "arn:aws:iam::123456789012:role/other", "b3RoZXI=")}},
 			mappings:  [][]map[string]any{{}, {}},
 		}, []string{
@@ -132,7 +136,7 @@ func TestWhoCanReachTheWriterAsLambdasAPIAnswers(t *testing.T) {
 			"PASS " + writer + "no function URL on it, as the template makes none",
 			"PASS " + writer + "event source mappings as the template makes them: none",
 		}},
-		{"every way in, on the second pages", lambdaAPI{
+		{"every way in, on the second pages", &lambdaAPI{
 			policies: map[string]string{"": `{"Version":"2012-10-17","Id":"default","Statement":[{"Sid":"open","Effect":"Allow","Principal":"*","Action":"lambda:InvokeFunction","Resource":"` + writerARN + `"}]}`},
 			urls:     map[string]string{"live": "NONE"},
 			aliases:  []string{"live"},
@@ -154,7 +158,7 @@ func TestWhoCanReachTheWriterAsLambdasAPIAnswers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			api := tt.api
 			api.config, api.asked = latest, map[string]map[string]int{}
-			server := httptest.NewServer(&api)
+			server := httptest.NewServer(api)
 			defer server.Close()
 			v := Verifier{CloudFormation: d, DynamoDB: d, KMS: d, IAM: d, S3: d, AutoScaling: d,
 				Lambda: lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: &server.URL, Credentials: aws.AnonymousCredentials{}})}
