@@ -3,6 +3,7 @@ package cfn
 import (
 	_ "embed"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -212,6 +213,9 @@ func same(a, b any) bool {
 
 func sameMap(a, b map[string]any) bool {
 	// A map normalising leaves as it was is given back as the same map.
+	if reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() {
+		return true
+	}
 	for k, v := range a {
 		if w, ok := b[k]; !ok || !same(v, w) {
 			return false

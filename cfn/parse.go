@@ -28,9 +28,8 @@ func Parse(src []byte) (*Template, error) {
 		doc, pieces, split = readInPieces(src, parts())
 	}
 	if !split {
-		doc = &yaml.Node{}
-		if err := yaml.Unmarshal(src, doc); err != nil {
-			return nil, err // yaml.v3 errors already say "line N"
+		if doc, err = readYAML(src); err != nil {
+			return nil, err
 		}
 	}
 	if len(doc.Content) == 0 {
@@ -54,6 +53,18 @@ func Parse(src []byte) (*Template, error) {
 	t := &Template{root: v, node: root}
 	t.applyTransforms()
 	return t, nil
+}
+
+// readYAML reads src plainly if it can, with yaml.v3 if not.
+func readYAML(src []byte) (*yaml.Node, error) {
+	if doc, ok := readPlain(src); ok {
+		return doc, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, err // yaml.v3 errors already say "line N"
+	}
+	return &doc, nil
 }
 
 // checkJSON tells whether src is JSON, and refuses JSON that is not valid:

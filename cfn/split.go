@@ -81,15 +81,15 @@ func readInPieces(src []byte, parts int) (doc *yaml.Node, resources []*yaml.Node
 			piece := pieces[i-1]
 			text, line = src[piece[0]:piece[1]], bytes.Count(src[:piece[0]], []byte("\n"))
 		}
-		var n yaml.Node
-		if err := yaml.Unmarshal(text, &n); err != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
+		n, err := readYAML(text)
+		if err != nil || len(n.Content) != 1 || n.Content[0].Kind != yaml.MappingNode {
 			failed[i] = true
 			return
 		}
 		if line > 0 {
-			shiftLines(&n, line)
+			shiftLines(n, line)
 		}
-		read[i] = &n
+		read[i] = n
 	})
 	if slices.Contains(failed, true) {
 		return nil, nil, false

@@ -12,6 +12,7 @@ import (
 	"github.com/awslabs/goformation/v7/cloudformation"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 	"github.com/dynamodb-sse-cmk/stack/render"
 )
 
@@ -163,12 +164,13 @@ func judge(t *cfn.Template, rules []Rule, opts Options) []Finding {
 	}
 	m := newModel(t, cfn.Env{Accounts: opts.Accounts, Now: opts.Today})
 	m.stackName, m.deployedTables = opts.StackName, opts.Tables
-	var out []Finding
-	for _, r := range rules {
-		for _, h := range r.find(m, opts) {
-			out = append(out, r.finding(t, h, opts))
+	found := make([][]Finding, len(rules))
+	parallel.For(len(rules), func(i int) {
+		for _, h := range rules[i].find(m, opts) {
+			found[i] = append(found[i], rules[i].finding(t, h, opts))
 		}
-	}
+	})
+	out := slices.Concat(found...)
 	sortFindings(out)
 	return out
 }

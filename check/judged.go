@@ -73,7 +73,9 @@ const (
 	postureFamily
 )
 
-var families = []family{policyFamily, keyFamily, postureFamily}
+// families are in the order their judgements start: the key family's one
+// judgement takes longest, and the cores are busiest when it starts first.
+var families = []family{keyFamily, policyFamily, postureFamily}
 
 // familyTypes are the types whose parts a family reads; policyFamily reads
 // every judged type. Every family reads which resources there are.
