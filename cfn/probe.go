@@ -92,7 +92,13 @@ func (c *Compiled) Permits(pr Probe, env Env) (Request, Decision, bool) {
 // values to try for each: the keys tested by the statements that may
 // apply to it, other than those that follow from the principal.
 func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
-	candidates := map[string][]string{}
+	var candidates map[string][]string // made when a key is to vary: most requests vary none
+	add := func(key string, values ...string) {
+		if candidates == nil {
+			candidates = map[string][]string{}
+		}
+		candidates[key] = append(candidates[key], values...)
+	}
 	given := func(key string) ([]string, bool) {
 		if values, ok := pr.Context[key]; ok {
 			return values, true
@@ -106,7 +112,7 @@ func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string]
 	}
 	for key, values := range pr.Context {
 		if !strings.HasSuffix(key, "/") && !strings.HasSuffix(key, ":") {
-			candidates[key] = values
+			add(key, values...)
 		}
 	}
 	for _, s := range p {
@@ -116,13 +122,15 @@ func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string]
 		}
 		for _, t := range s.tests {
 			if values, ok := given(t.key); ok {
-				candidates[t.key] = values
+				if candidates[t.key] == nil {
+					add(t.key, values...)
+				}
 				continue
 			}
 			if principalKeys[t.key] || !(pr.DecideAll || pathKey(t.key)) {
 				continue
 			}
-			candidates[t.key] = append(candidates[t.key], valuesFor(t.op, t.values)...)
+			add(t.key, valuesFor(t.op, t.values)...)
 		}
 	}
 	keys := slices.Sorted(maps.Keys(candidates))
@@ -181,6 +189,12 @@ func (p rules) tryContexts(r Request, keys []string, candidates map[string][]str
 			}
 			return Decision{Statement: -1}, false
 		}
+	}
+	if len(keys) == 0 {
+		if d := p.decide(r, env, true); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
+			return d, true
+		}
+		return Decision{Statement: -1}, false
 	}
 	r.Decides = decided(keys)
 	for r.Context = range contexts(keys, candidates) {
