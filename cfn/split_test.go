@@ -3,7 +3,6 @@ package cfn
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -14,18 +13,7 @@ import (
 // Read in pieces, a template is the very tree it is read whole: every
 // node, with its line and column, for every template of the repository.
 func TestPiecesReadAsTheWhole(t *testing.T) {
-	var files []string
-	for _, glob := range []string{"../golden/*.yaml", "../golden/*/*.yaml", "../examples/*.yaml", "../reference/*.yaml",
-		"../check/testdata/*/*.yaml", "../cmd/gen/testdata/adversarial/check/*.yaml", "../cmd/gen/testdata/adversarial/diff/*/*.yaml", "../diff/testdata/*/*.yaml"} {
-		matched, err := filepath.Glob(glob)
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, matched...)
-	}
-	if len(files) < 300 {
-		t.Fatalf("found %d templates", len(files))
-	}
+	files := templateFiles(t)
 	split := 0
 	for _, file := range files {
 		src, err := os.ReadFile(file)
