@@ -397,8 +397,8 @@ func (r *plainReader) plain(flow bool) *yaml.Node {
 	return n
 }
 
-// quoted reads a quoted scalar that ends on its line: single-quoted, ”
-// standing for ', or double-quoted without escapes.
+// quoted reads a quoted scalar that ends on its line: single-quoted, two
+// single quotes standing for one, or double-quoted without escapes.
 func (r *plainReader) quoted() *yaml.Node {
 	quote := r.at()
 	start := r.pos
@@ -406,7 +406,7 @@ func (r *plainReader) quoted() *yaml.Node {
 	if quote == '"' {
 		n.Style = yaml.DoubleQuotedStyle
 	}
-	var value []byte // only when '' stands for '
+	var value []byte // made at the first quote written twice
 	for r.pos++; ; r.pos++ {
 		switch c := r.at(); {
 		case c == '\n' || (c == '\\' && quote == '"'):
