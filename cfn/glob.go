@@ -74,6 +74,11 @@ func Covers(p, q string) bool {
 		pr, qr := patterns(p, q)
 		return glob(pr, qr)
 	}
+	return coversByWalk(p, q)
+}
+
+// coversByWalk is Covers for any two patterns, by walking both.
+func coversByWalk(p, q string) bool {
 	return walk(p, q, func(p, q []rune, at func(i, j int) bool, i, j int) bool {
 		switch {
 		case i == len(p):

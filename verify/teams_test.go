@@ -356,12 +356,7 @@ func TestEveryTamperingWithTeamsTablesFailsNamingIt(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := teams(t)
 			tt.tamper(d)
-			var failed []Line
-			for _, l := range run(t, d, false) {
-				if l.Outcome != Pass {
-					failed = append(failed, l)
-				}
-			}
+			failed := notPassing(run(t, d, false))
 			assertLines(t, failed, tt.want)
 		})
 	}
@@ -401,12 +396,7 @@ func TestAutoScalingThatCannotBeListedNeverPasses(t *testing.T) {
 	for _, emulator := range []bool{false, true} {
 		d := teams(t)
 		d.scalingErr = denied
-		var got []Line
-		for _, l := range run(t, d, emulator) {
-			if l.Outcome != Pass {
-				got = append(got, l)
-			}
-		}
+		got := notPassing(run(t, d, emulator))
 		question := "auto scaling: DescribeScalableTargets: api error AccessDeniedException: not authorized to perform: application-autoscaling:DescribeScalableTargets"
 		outcome := "FAIL"
 		if emulator {
@@ -456,12 +446,7 @@ func TestAutoScalingVerifyDoesNotCompareFails(t *testing.T) {
 		stackResource("ProvisionedConcurrency", "function:orders:live|lambda:function:ProvisionedConcurrency|lambda", "AWS::ApplicationAutoScaling::ScalableTarget"),
 		stackResource("ProvisionedConcurrencyPolicy", "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:2:resource/lambda/function:orders:live:policyName/utilization", "AWS::ApplicationAutoScaling::ScalingPolicy"),
 		stackResource("OrdersTableWriteStepPolicy", "arn:aws:autoscaling:us-east-1:123456789012:scalingPolicy:3:resource/dynamodb/table/"+orders+":policyName/steps", "AWS::ApplicationAutoScaling::ScalingPolicy"))
-	var got []Line
-	for _, l := range run(t, d, false) {
-		if l.Outcome != Pass {
-			got = append(got, l)
-		}
-	}
+	got := notPassing(run(t, d, false))
 	const notCompared = ": verify does not compare it, so the stack is not proven"
 	assertLines(t, got, []string{
 		`FAIL resource OrdersTableWriteStepPolicy: AWS::ApplicationAutoScaling::ScalingPolicy PolicyType "StepScaling": verify compares target-tracking policies only` + notCompared,
@@ -649,12 +634,7 @@ func TestAResourceTheStackDoesNotHoldNeverPassesAsDeployed(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := teams(t)
 			tt.change(d)
-			var got []Line
-			for _, l := range run(t, d, tt.emulator) {
-				if l.Outcome != Pass {
-					got = append(got, l)
-				}
-			}
+			got := notPassing(run(t, d, tt.emulator))
 			assertLines(t, got, tt.want)
 		})
 	}
