@@ -120,14 +120,7 @@ type actionsTaken struct {
 // takenActions gives the known actions of service that the statement
 // takes in.
 func takenActions(s Statement, service string) actionsTaken {
-	r := rule{notAction: s.NotAction != nil}
-	patterns := Texts(s.Action)
-	if r.notAction {
-		patterns = Texts(s.NotAction)
-	}
-	for _, a := range patterns {
-		r.actions = append(r.actions, strings.ToLower(a))
-	}
+	r := actionRule(s)
 	key := fmt.Sprint(service, r.notAction, r.actions)
 	if known, ok := taken.Load(key); ok {
 		return known.(actionsTaken)

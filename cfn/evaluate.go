@@ -34,7 +34,6 @@ type Request struct {
 	// follow from the principal (kms:CallerAccount, aws:PrincipalAccount,
 	// aws:PrincipalArn) are always decided.
 	Decides map[string]bool
-	now     time.Time // Env.Now, for the keys of the time
 }
 
 // Env is what evaluation knows of the account a template is deployed to.
@@ -210,20 +209,28 @@ func (p PolicyDocument) rules() rules {
 	return out
 }
 
-func compile(s Statement) rule {
-	r := rule{effect: s.Effect, holder: s.Principal == nil && s.NotPrincipal == nil, notPrincipal: s.NotPrincipal != nil,
-		notAction: s.NotAction != nil, notResource: s.NotResource != nil, anyResource: s.Resource == nil && s.NotResource == nil}
-	if r.notPrincipal {
-		r.principals = entries(s.NotPrincipals())
-	} else {
-		r.principals = entries(s.Principals())
-	}
+// actionRule is the part of a statement's rule that says which actions it
+// takes: its Action, or its NotAction, in lower case.
+func actionRule(s Statement) rule {
+	r := rule{notAction: s.NotAction != nil}
 	actions := s.Action
 	if r.notAction {
 		actions = s.NotAction
 	}
 	for _, a := range Texts(actions) {
 		r.actions = append(r.actions, strings.ToLower(a))
+	}
+	return r
+}
+
+func compile(s Statement) rule {
+	r := actionRule(s)
+	r.effect, r.holder, r.notPrincipal = s.Effect, s.Principal == nil && s.NotPrincipal == nil, s.NotPrincipal != nil
+	r.notResource, r.anyResource = s.NotResource != nil, s.Resource == nil && s.NotResource == nil
+	if r.notPrincipal {
+		r.principals = entries(s.NotPrincipals())
+	} else {
+		r.principals = entries(s.Principals())
 	}
 	if r.notResource {
 		r.resources = Texts(s.NotResource)
@@ -243,7 +250,6 @@ func compile(s Statement) rule {
 // Allow applies where it may, a Deny where it must); else whether it must
 // be (an Allow where it must, a Deny where it may).
 func (p rules) decide(r Request, env Env, may bool) Decision {
-	r.now = env.Now
 	d := Decision{Statement: -1}
 	for i, s := range p {
 		if s.effect != Deny {
@@ -361,8 +367,9 @@ func matchText(pattern, text string, env Env, may bool) bool {
 var principalKeys = map[string]bool{"kms:calleraccount": true, "aws:principalaccount": true, "aws:principalarn": true}
 
 // contextValue gives the value a request has for a condition key: present,
-// absent, or free (the request does not decide it).
-func (r Request) contextValue(key string) (value string, present, free bool) {
+// absent, or free (the request does not decide it); the keys of the time
+// take now, where it is known.
+func (r Request) contextValue(key string, now time.Time) (value string, present, free bool) {
 	if principalKeys[key] {
 		switch key {
 		case "aws:principalarn":
@@ -375,7 +382,7 @@ func (r Request) contextValue(key string) (value string, present, free bool) {
 	if a, known := LookupAction(r.Action); known && !a.Carries(key) {
 		return "", false, false // absent from every request of the action
 	}
-	if now := r.now; !now.IsZero() {
+	if !now.IsZero() {
 		switch key {
 		case "aws:currenttime":
 			return now.UTC().Format(time.RFC3339), true, false
@@ -403,7 +410,7 @@ func (s rule) conditionsHold(r Request, env Env, may bool) bool {
 // ForAnyValue fails, Null true passes, a negated operator passes, any
 // other fails. A test with no values never holds (IAM refuses it).
 func (o operator) holds(key string, values []string, r Request, env Env, may bool) bool {
-	value, present, free := r.contextValue(key)
+	value, present, free := r.contextValue(key, env.Now)
 	switch {
 	case free || len(values) == 0:
 		// A test with no values is one IAM leaves unclear: like a free

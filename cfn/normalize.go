@@ -96,9 +96,10 @@ func (n normalizer) template() *Template {
 		parallel.For(len(ids), normalise)
 	}
 	for i, e := range entries {
-		for at, from := range e.origins {
-			out.origin(strings.Split(at, pathSeparator), from)
+		if len(e.origins) > 0 && out.origins == nil {
+			out.origins = map[string][]string{}
 		}
+		maps.Copy(out.origins, e.origins)
 		if !e.removed {
 			made[ids[i]] = e.entry
 		}

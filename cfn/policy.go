@@ -186,9 +186,10 @@ func (s Statement) NotActions() []string { return foldSet(Texts(s.NotAction)) }
 // action cover kms:*; of any other, by the patterns, its Action covering
 // pattern or its NotAction leaving it all in.
 func (s Statement) CoversAction(pattern string) bool {
-	if service := serviceOf(pattern); len(matchingActions(service, pattern)) > 0 {
+	service := serviceOf(pattern)
+	if known := matchingActions(service, pattern); len(known) > 0 {
 		taken := takenActions(s, service).names
-		return !slices.ContainsFunc(matchingActions(service, pattern), func(a Action) bool { return !taken[a.Name] })
+		return !slices.ContainsFunc(known, func(a Action) bool { return !taken[a.Name] })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionsOverlap(x, pattern) })
@@ -199,9 +200,10 @@ func (s Statement) CoversAction(pattern string) bool {
 // TouchesAction reports whether the statement takes in some action that
 // pattern matches: a known action, for a service whose actions are known.
 func (s Statement) TouchesAction(pattern string) bool {
-	if service := serviceOf(pattern); len(matchingActions(service, pattern)) > 0 {
+	service := serviceOf(pattern)
+	if known := matchingActions(service, pattern); len(known) > 0 {
 		taken := takenActions(s, service).names
-		return slices.ContainsFunc(matchingActions(service, pattern), func(a Action) bool { return taken[a.Name] })
+		return slices.ContainsFunc(known, func(a Action) bool { return taken[a.Name] })
 	}
 	if s.NotAction != nil {
 		return !slices.ContainsFunc(s.NotActions(), func(x string) bool { return actionCovers(x, pattern) })
@@ -211,18 +213,12 @@ func (s Statement) TouchesAction(pattern string) bool {
 
 // TakesAction reports whether the statement takes in one action, such as
 // kms:Decrypt.
-func (s Statement) TakesAction(action string) bool { return compile(s).actionApplies(action, true) }
+func (s Statement) TakesAction(action string) bool { return actionRule(s).actionApplies(action, true) }
 
 // ActionsTaken lists the known actions of a service (dynamodb, kms) that
 // the statement takes in.
 func (s Statement) ActionsTaken(service string) []Action {
 	return slices.Clone(takenActions(s, service).list)
-}
-
-// TakesResource reports whether the statement may apply to a resource,
-// such as a table's ARN, by its Resource or NotResource.
-func (s Statement) TakesResource(arn string) bool {
-	return compile(s).resourceApplies(arn, Env{}, true)
 }
 
 func serviceOf(action string) string {

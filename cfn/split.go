@@ -52,16 +52,10 @@ func lineStarting(src []byte, prefix string) int {
 	return -1
 }
 
-// parseInPieces reads src, a YAML template, with its Resources section in
-// pieces, parts at most, one on each core; ok is false when src is not
-// one to split, or a piece does not read alone, and must be read whole.
-func parseInPieces(src []byte, parts int) (doc *yaml.Node, ok bool) {
-	doc, _, ok = readInPieces(src, parts)
-	return doc, ok
-}
-
-// readInPieces is parseInPieces that also gives the mapping each piece
-// read, of some of the resources.
+// readInPieces reads src, a YAML template, with its Resources section in
+// pieces, parts at most, one on each core, and gives the mapping each
+// piece read, of some of the resources; ok is false when src is not one to
+// split, or a piece does not read alone, and must be read whole.
 func readInPieces(src []byte, parts int) (doc *yaml.Node, resources []*yaml.Node, ok bool) {
 	pieces, body, ok := resourcePieces(src, parts)
 	if !ok {

@@ -71,7 +71,7 @@ func TestWhatCannotBeSplitIsReadWhole(t *testing.T) {
 		"a resource less indented than the first": "Resources:\n    A: {Type: AWS::SNS::Topic}\n  B: {Type: AWS::SNS::Topic}\n  C: {Type: AWS::SNS::Topic}\n",
 		"no Resources section":                    "Parameters:\n" + two,
 	} {
-		if _, ok := parseInPieces([]byte(src), 2); ok {
+		if _, _, ok := readInPieces([]byte(src), 2); ok {
 			t.Errorf("%s: read in pieces", name)
 		}
 	}

@@ -212,11 +212,11 @@ func permits(p judgedPolicy, c caller, actions []string, context map[string][]st
 }
 
 // allowedActions lists the actions of a set the policy allows the caller
-// in some context, as AWS names them.
-func allowedActions(p judgedPolicy, c caller, actions []string, env cfn.Env) []string {
+// in some context (in context, where it gives one), as AWS names them.
+func allowedActions(p judgedPolicy, c caller, actions []string, context map[string][]string, env cfn.Env) []string {
 	var out []string
 	for _, a := range actions {
-		if _, ok := permits(p, c, []string{a}, nil, env, false); ok {
+		if _, ok := permits(p, c, []string{a}, context, env, false); ok {
 			out = append(out, a)
 		}
 	}

@@ -180,9 +180,7 @@ func newDeploymentJudge(d *deployment.Dir, opts Options) *deploymentJudge {
 
 // add records a hit in the template of stack, once.
 func (j *deploymentJudge) add(stack string, r Rule, h hit) {
-	key := strings.Join(append([]string{stack, r.ID, h.resource, h.message}, h.path...), "\x00")
-	if !j.told[key] {
-		j.told[key] = true
+	if j.once(strings.Join(append([]string{stack, r.ID, h.resource, h.message}, h.path...), "\x00")) {
 		j.found[stack] = append(j.found[stack], ruleHit{r, h})
 	}
 }

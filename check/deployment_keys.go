@@ -166,36 +166,29 @@ func (j *deploymentJudge) judgeKeyPolicy(at tableAt, k deployedKey, region strin
 	if !j.once(strings.Join([]string{"policy", k.stack.Name, k.key.ID, region}, "\x00")) {
 		return
 	}
-	readable, _ := keyPoliciesOf(k.t)
-	for _, kp := range readable {
-		if kp.key.ID != k.key.ID {
-			continue // a policy that cannot be read is a CHK001 in its own template
+	kp, err := keyPolicyOf(k.key)
+	if err != nil {
+		return // a policy that cannot be read is a CHK001 in its own template
+	}
+	doc := judgeable(inRegion(kp.document(), k.stack.Region))
+	through := map[string][]string{"kms:viaservice": {"dynamodb." + region + ".amazonaws.com"}, "kms:grantisforawsresource": {"true"}}
+	var lacks []string
+	for _, c := range callers(doc.PolicyDocument, j.env) {
+		if !c.thisAccount(j.env) {
+			continue
 		}
-		doc := judgeable(inRegion(kp.document(), k.stack.Region))
-		through := map[string][]string{"kms:viaservice": {"dynamodb." + region + ".amazonaws.com"}, "kms:grantisforawsresource": {"true"}}
-		var lacks []string
-		for _, c := range callers(doc.PolicyDocument, j.env) {
-			if !c.thisAccount(j.env) {
-				continue
-			}
-			var missing []string
-			for _, a := range dynamoDBKeyUse {
-				if _, ok := permits(doc, c, []string{a}, through, j.env, false); !ok {
-					missing = append(missing, a)
-				}
-			}
-			if len(missing) == 0 {
-				return // this principal may do all DynamoDB needs
-			}
-			if lacks == nil || len(missing) < len(lacks) {
-				lacks = missing
-			}
+		lacking := missing(dynamoDBKeyUse, allowedActions(doc, c, dynamoDBKeyUse, through, j.env))
+		if len(lacking) == 0 {
+			return // this principal may do all DynamoDB needs
 		}
-		if lacks != nil {
-			j.add(k.stack.Name, keyClosedToDynamoDB, hitf(k.key.ID, pointable(k.key, keyPolicyPath),
-				"encrypts %s, but lets no principal of the account call %s through DynamoDB in %s (kms:ViaService dynamodb.%s.amazonaws.com), by itself or through IAM: the replica cannot be created, or becomes inaccessible",
-				at.said(), strings.Join(lacks, ", "), region, region))
+		if lacks == nil || len(lacking) < len(lacks) {
+			lacks = lacking
 		}
+	}
+	if lacks != nil {
+		j.add(k.stack.Name, keyClosedToDynamoDB, hitf(k.key.ID, pointable(k.key, keyPolicyPath),
+			"encrypts %s, but lets no principal of the account call %s through DynamoDB in %s (kms:ViaService dynamodb.%s.amazonaws.com), by itself or through IAM: the replica cannot be created, or becomes inaccessible",
+			at.said(), strings.Join(lacks, ", "), region, region))
 	}
 }
 

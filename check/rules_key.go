@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
@@ -134,22 +135,29 @@ type keyPolicy struct {
 // whose policy cannot be read is left to CHK001, with why.
 func keyPoliciesOf(t *cfn.Template) (readable []keyPolicy, unreadableKeys []hit) {
 	for _, k := range t.Resources(keyTypes...) {
-		if k.Prop("KeyPolicy") == nil {
-			kp := keyPolicy{key: k}
-			kp.policy = judgeable(kp.document())
-			readable = append(readable, kp)
-			continue
-		}
-		statements, err := statementsAt(k, keyPolicyPath)
+		kp, err := keyPolicyOf(k)
 		if err != nil {
 			unreadableKeys = append(unreadableKeys, unreadable(k.ID, keyPolicyPath, err))
 			continue
 		}
-		kp := keyPolicy{key: k, statements: statements, explicit: true}
-		kp.policy = judgeable(kp.document())
 		readable = append(readable, kp)
 	}
 	return readable, unreadableKeys
+}
+
+// keyPolicyOf reads the policy of key k: the one it gives, or KMS's
+// default where it gives none.
+func keyPolicyOf(k cfn.Resource) (keyPolicy, error) {
+	kp := keyPolicy{key: k}
+	if k.Prop("KeyPolicy") != nil {
+		statements, err := statementsAt(k, keyPolicyPath)
+		if err != nil {
+			return kp, err
+		}
+		kp.statements, kp.explicit = statements, true
+	}
+	kp.policy = judgeable(kp.document())
+	return kp, nil
 }
 
 func tableKeysWithoutRotation(t *model, _ Options) []hit {
@@ -220,7 +228,7 @@ func keysLockedOut(t *model, _ Options) []hit {
 			h.info = true
 			hits = append(hits, h)
 		default:
-			if lacks := missing(keyActions(), allowedActions(doc, everyoneHere, keyActions(), t.env)); len(lacks) > 0 {
+			if lacks := missing(keyActions(), allowedActions(doc, everyoneHere, keyActions(), nil, t.env)); len(lacks) > 0 {
 				h := hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the account root may change the key policy but is not allowed %s: it can still grant itself these", strings.Join(lacks, ", "))
 				h.info = true
 				hits = append(hits, h)
@@ -369,7 +377,7 @@ func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 
 // fullUseSaid names what a caller may do, as kms:* when it is every action.
 func fullUseSaid(doc judgedPolicy, c caller, env cfn.Env) string {
-	allowed := allowedActions(doc, c, keyActions(), env)
+	allowed := allowedActions(doc, c, keyActions(), nil, env)
 	if len(allowed) == len(keyActions()) {
 		return "every KMS action, as kms:* gives"
 	}
@@ -399,11 +407,12 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 		var hits []hit
 		for _, kp := range t.keyPolicies() {
 			doc := kp.policy
+			other := sync.OnceValue(func() map[string][]string { return t.otherTables(doc.PolicyDocument) })
 			for _, c := range callers(doc.PolicyDocument, t.env) {
 				if !c.named || c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
-				h, isHeld, ok := otherAccountUse(kp, doc, c, t.env, t.otherTables(doc.PolicyDocument))
+				h, isHeld, ok := otherAccountUse(kp, doc, c, t.env, other())
 				if ok && isHeld == held {
 					hits = append(hits, h)
 				}
@@ -473,11 +482,12 @@ func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
 			continue
 		}
 		doc := kp.policy
+		other := t.otherTables(doc.PolicyDocument)
 		for _, c := range callers(doc.PolicyDocument, t.env) {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue // KEY009 judges other accounts
 			}
-			if g, ok := permits(doc, c, kmsUseActions, t.otherTables(doc.PolicyDocument), t.env, true); ok {
+			if g, ok := permits(doc, c, kmsUseActions, other, t.env, true); ok {
 				hits = append(hits, hit{resource: kp.key.ID, path: kp.statementPath(g.Decision), message: fmt.Sprintf(
 					"encrypts %s, and %s may use it through DynamoDB for any of them, not only its own (no kms:EncryptionContext:aws:dynamodb:tableName condition)",
 					strings.Join(tables, ", "), c.describe(t.env))})
