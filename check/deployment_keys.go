@@ -120,7 +120,7 @@ func (j *deploymentJudge) follow(at tableAt) replicaKeyOf {
 		return replicaKeyOf{known: true, outside: src.Literal}
 	}
 	from, _ := j.d.Stack(src.Stack)
-	key, ok := keyOf(j.deployed[from.Name], src.Resource)
+	key, ok := KeyOf(j.deployed[from.Name], src.Resource)
 	if !ok {
 		j.add(s.Name, keyNotFollowed, hitf(at.table.ID, at.key.path, "%sKMSMasterKeyId leads to %s of %s (%s), which is not a KMS key of the deployment: its Region, key policy and rotation are not judged", at.enc.where(at.key), src.Resource, from, src.Path()))
 		return replicaKeyOf{}
@@ -249,7 +249,7 @@ func (j *deploymentJudge) judgeRotation(at tableAt, k deployedKey) (string, bool
 		return src.Literal[strings.LastIndex(src.Literal, "/")+1:], true // related multi-Region keys share their key id
 	}
 	from, _ := j.d.Stack(src.Stack)
-	primary, ok := keyOf(j.deployed[from.Name], src.Resource)
+	primary, ok := KeyOf(j.deployed[from.Name], src.Resource)
 	if !ok {
 		j.add(k.stack.Name, keyNotFollowed, hitf(k.key.ID, primaryPath, "encrypts %s, but its PrimaryKeyArn leads to %s of %s, which is not a KMS key: its rotation, its primary's, is not judged", at.said(), src.Resource, from))
 		return "", false

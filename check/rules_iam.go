@@ -472,7 +472,7 @@ func reachesTableKey(t *model, s cfn.Statement) bool {
 // encryptsTable reports whether a resource is, or is an alias of, a key that
 // encrypts a table of the template, or may give any key.
 func encryptsTable(t *model, r cfn.Resource) bool {
-	key, isKey := keyOf(t.Template, r.ID)
+	key, isKey := KeyOf(t.Template, r.ID)
 	if !isKey {
 		return givesAnyValue(r)
 	}

@@ -119,11 +119,12 @@ func keyOfTable(t *cfn.Template, v any) (cfn.Resource, bool) {
 	if !ok {
 		return cfn.Resource{}, false
 	}
-	return keyOf(t, id)
+	return KeyOf(t, id)
 }
 
-// keyOf finds the key that resource id is, or that it is an alias of.
-func keyOf(t *cfn.Template, id string) (cfn.Resource, bool) {
+// KeyOf finds the key of template t that resource id is, or that it is an
+// alias of.
+func KeyOf(t *cfn.Template, id string) (cfn.Resource, bool) {
 	r, ok := t.Resource(id)
 	if ok && r.Type == "AWS::KMS::Alias" {
 		if id, ok = cfn.RefTarget(r.Prop("TargetKeyId")); ok {

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -120,14 +119,11 @@ func (v Verifier) indexes(ctx context.Context, s *stack, table string) []Line {
 	if err != nil {
 		return []Line{unresolved(subject, "the template's key schema and indexes", err)}
 	}
-	out, err := v.describeTable(ctx, s, s.physical[table])
-	if err == nil && out.Table == nil {
-		err = errors.New("no table in the answer")
-	}
+	described, err := v.describedTable(ctx, s, table)
 	if err != nil {
-		return []Line{v.unanswered(subject, "key schema and indexes", fmt.Errorf("DescribeTable: %w", err))}
+		return []Line{v.unanswered(subject, "key schema and indexes", err)}
 	}
-	promised, deployed := promisedShape(props), deployedShape(out.Table)
+	promised, deployed := promisedShape(props), deployedShape(described)
 	var lines []Line
 	if deployed.keys != promised.keys {
 		lines = append(lines, Line{Fail, subject, fmt.Sprintf("key schema is %s, the template says %s", deployed.keys, promised.keys)})
@@ -189,20 +185,17 @@ func (v Verifier) capacity(ctx context.Context, s *stack, table string) []Line {
 	if err != nil {
 		return []Line{unresolved(subject, "the template's capacity", err)}
 	}
-	out, err := v.describeTable(ctx, s, s.physical[table])
-	if err == nil && out.Table == nil {
-		err = errors.New("no table in the answer")
-	}
+	described, err := v.describedTable(ctx, s, table)
 	if err != nil {
-		return []Line{v.unanswered(subject, "capacity", fmt.Errorf("DescribeTable: %w", err))}
+		return []Line{v.unanswered(subject, "capacity", err)}
 	}
 	mode := cfn.Text(cfn.At(props, "BillingMode"))
 	if mode == "" {
 		mode = provisioned
 	}
 	deployedMode := provisioned // DescribeTable leaves out the summary of a table always provisioned
-	if out.Table.BillingModeSummary != nil {
-		deployedMode = string(out.Table.BillingModeSummary.BillingMode)
+	if described.BillingModeSummary != nil {
+		deployedMode = string(described.BillingModeSummary.BillingMode)
 	}
 	if deployedMode != mode {
 		return []Line{{Fail, subject, fmt.Sprintf("billing mode is %s, the template sets %s", deployedMode, mode)}}
@@ -212,7 +205,7 @@ func (v Verifier) capacity(ctx context.Context, s *stack, table string) []Line {
 	for _, i := range cfn.List(cfn.At(props, "GlobalSecondaryIndexes")) {
 		name := cfn.Text(cfn.At(i, "IndexName"))
 		promisedIndexes[name] = i
-		if slices.ContainsFunc(out.Table.GlobalSecondaryIndexes, func(d dbtypes.GlobalSecondaryIndexDescription) bool { return aws.ToString(d.IndexName) == name }) {
+		if slices.ContainsFunc(described.GlobalSecondaryIndexes, func(d dbtypes.GlobalSecondaryIndexDescription) bool { return aws.ToString(d.IndexName) == name }) {
 			parts = append(parts, part{name: "index " + name, index: name}) // a missing index fails in indexes
 		}
 	}
@@ -224,9 +217,9 @@ func (v Verifier) capacity(ctx context.Context, s *stack, table string) []Line {
 	}
 	deployedOf := func(p part) (*dbtypes.ProvisionedThroughputDescription, *dbtypes.OnDemandThroughput) {
 		if p.index == "" {
-			return out.Table.ProvisionedThroughput, out.Table.OnDemandThroughput
+			return described.ProvisionedThroughput, described.OnDemandThroughput
 		}
-		for _, d := range out.Table.GlobalSecondaryIndexes {
+		for _, d := range described.GlobalSecondaryIndexes {
 			if aws.ToString(d.IndexName) == p.index {
 				return d.ProvisionedThroughput, d.OnDemandThroughput
 			}

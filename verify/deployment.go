@@ -25,6 +25,24 @@ type fleet struct {
 	in     func(region string) Verifier
 }
 
+// oncePerRegion gives the Verifier in makes for each Region, made once: a
+// Verifier bounds the requests in flight to each service, and a second one
+// for a Region would add its own bound to the first.
+func oncePerRegion(in func(region string) Verifier) func(region string) Verifier {
+	var mu sync.Mutex
+	made := map[string]Verifier{}
+	return func(region string) Verifier {
+		mu.Lock()
+		defer mu.Unlock()
+		v, ok := made[region]
+		if !ok {
+			v = in(region)
+			made[region] = v
+		}
+		return v
+	}
+}
+
 // Deployment verifies every stack of deployment d in its own Region, with
 // the Verifier in gives for that Region, each as Stack does, and what the
 // deployment promises across its stacks: each parameter as stacks.json
@@ -37,7 +55,7 @@ type fleet struct {
 // subject begins with its stack's name. progress, when set, hears how many
 // checks are done.
 func Deployment(ctx context.Context, d *deployment.Dir, in func(region string) Verifier, progress func(done, total int)) []Line {
-	f := &fleet{dir: &deployment.Dir{Deployment: d.Deployment, Templates: maps.Clone(d.Templates)}, stacks: map[string]*stack{}, in: in}
+	f := &fleet{dir: &deployment.Dir{Deployment: d.Deployment, Templates: maps.Clone(d.Templates)}, stacks: map[string]*stack{}, in: oncePerRegion(in)}
 	unread := f.read(ctx)
 	var (
 		jobs  []job
@@ -45,7 +63,7 @@ func Deployment(ctx context.Context, d *deployment.Dir, in func(region string) V
 	)
 	for _, s := range d.Stacks {
 		if st, ok := f.stacks[s.Name]; ok {
-			for _, j := range append(in(s.Region).jobs(st), func(ctx context.Context) []Line { return f.parameters(ctx, s) }) {
+			for _, j := range append(f.in(s.Region).jobs(st), func(ctx context.Context) []Line { return f.parameters(ctx, s) }) {
 				jobs, owner = append(jobs, j), append(owner, s.Name)
 			}
 		}

@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -368,5 +369,18 @@ func TestAGlobalTableListingItsOwnRegionPasses(t *testing.T) {
 	}
 	if want := "FAIL orders-global table OrdersTable: replica us-east-1 is UPDATING, not ACTIVE"; !slices.Contains(failed, want) {
 		t.Errorf("got %q, want %q", failed, want)
+	}
+}
+
+// A deployment's stacks of one Region share one Verifier, so that its
+// bound on the requests in flight to each service holds for the Region.
+func TestEachRegionHasOneVerifier(t *testing.T) {
+	made := map[string]int{}
+	in := oncePerRegion(func(region string) Verifier { made[region]++; return Verifier{} })
+	for _, region := range []string{"us-east-1", "eu-west-1", "us-east-1", "eu-west-1", "us-east-1"} {
+		in(region)
+	}
+	if want := map[string]int{"us-east-1": 1, "eu-west-1": 1}; !maps.Equal(made, want) {
+		t.Errorf("Verifiers made %v, want %v", made, want)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
+	"github.com/dynamodb-sse-cmk/stack/check"
 )
 
 // globalTable checks a global table as its stack's Region describes it:
@@ -21,14 +22,10 @@ import (
 // no replica the template does not make.
 func (v Verifier) globalTable(ctx context.Context, s *stack, table string) []Line {
 	subject := "table " + table
-	out, err := v.describeTable(ctx, s, s.physical[table])
-	if err == nil && out.Table == nil {
-		err = errors.New("no table in the answer")
-	}
+	described, err := v.describedTable(ctx, s, table)
 	if err != nil {
-		return []Line{v.unanswered(subject, "replicas", fmt.Errorf("DescribeTable: %w", err))}
+		return []Line{v.unanswered(subject, "replicas", err)}
 	}
-	described := out.Table
 	var lines []Line
 	switch sse := described.SSEDescription; {
 	case sse == nil:
@@ -108,7 +105,7 @@ func (v Verifier) replica(ctx context.Context, s *stack, table, region string, k
 // with ARN arn: the ARN itself, or its key id. Related multi-Region keys
 // share their id, so an id alone names the key of the Region asked.
 func sameKey(named, arn string) bool {
-	return named != "" && (named == arn || !strings.HasPrefix(named, "arn:") && strings.HasSuffix(arn, ":key/"+named))
+	return named != "" && isKey(arn, named)
 }
 
 func orNone(key string) string {
@@ -145,13 +142,9 @@ func (v Verifier) promisedReplicaKey(ctx context.Context, s *stack, region strin
 
 // keyOf gives the key of the stack that resource id is, or is an alias of.
 func (s *stack) keyOf(id string) (string, bool) {
-	r, ok := s.template.Resource(id)
-	if ok && r.Type == "AWS::KMS::Alias" {
-		id, ok = cfn.RefTarget(r.Prop("TargetKeyId"))
-		r, _ = s.template.Resource(id)
-	}
-	_, held := s.physical[id]
-	return id, ok && held && (r.Type == "AWS::KMS::Key" || r.Type == "AWS::KMS::ReplicaKey")
+	r, ok := check.KeyOf(s.template, id)
+	_, held := s.physical[r.ID]
+	return r.ID, ok && held
 }
 
 // replicaOf checks that a replica key is a multi-Region replica of the

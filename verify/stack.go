@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -100,6 +101,19 @@ func (v Verifier) describeTable(ctx context.Context, s *stack, physical string) 
 	return s.asked.tables.ask(physical, func() (*dynamodb.DescribeTableOutput, error) {
 		return v.DynamoDB.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &physical})
 	})
+}
+
+// describedTable is the description of the stack's table whose logical
+// id is table, or why there is none, beginning "DescribeTable: ".
+func (v Verifier) describedTable(ctx context.Context, s *stack, table string) (*dbtypes.TableDescription, error) {
+	out, err := v.describeTable(ctx, s, s.physical[table])
+	if err == nil && out.Table == nil {
+		err = errors.New("no table in the answer")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("DescribeTable: %w", err)
+	}
+	return out.Table, nil
 }
 
 func (v Verifier) getRole(ctx context.Context, s *stack, physical string) (*iam.GetRoleOutput, error) {
