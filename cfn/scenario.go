@@ -46,9 +46,11 @@ type Deployments struct {
 	conditions []string // the conditions the scenarios decide, sorted
 	// reads holds the resources that read what scenarios decide, each
 	// with the inputs and conditions it reads, and made the resources as
-	// each set of their values makes them (Under).
-	reads map[string][]string
-	made  *sync.Map
+	// each set of their values makes them, and templates the template as
+	// each scenario makes it (Under): reviews ask for both again and again.
+	reads     map[string][]string
+	made      *sync.Map
+	templates *sync.Map
 }
 
 // Reads tells which parts of a resource of a type a judgement reads: a
@@ -68,7 +70,7 @@ type input struct {
 // make of the parts of the template that reads reads. Call it on a
 // normalised template.
 func (t *Template) Deployments(region string, reads Reads) Deployments {
-	d := Deployments{t: t, Complete: true, made: &sync.Map{}}
+	d := Deployments{t: t, Complete: true, made: &sync.Map{}, templates: &sync.Map{}}
 	used := t.uses(reads)
 	inputs, free := t.deploymentInputs(region, used)
 	for c := range t.Section("Conditions") {
@@ -124,6 +126,10 @@ func (d Deployments) Under(s Scenario) *Template {
 	if len(s.Values) == 0 && len(s.Conditions) == 0 {
 		return d.t
 	}
+	key := s.key()
+	if t, ok := d.templates.Load(key); ok {
+		return t.(*Template)
+	}
 	n := normalizer{t: d.t, params: map[string]any{}, conditions: s.Conditions, reads: d.reads, made: d.made}
 	n.variant = func(id string) string {
 		var key strings.Builder
@@ -144,7 +150,8 @@ func (d Deployments) Under(s Scenario) *Template {
 		}
 		n.params[name] = parameterValue(d.t.Section("Parameters")[name], v)
 	}
-	return n.template()
+	t, _ := d.templates.LoadOrStore(key, n.template())
+	return t.(*Template)
 }
 
 // Describe names the scenarios of indexes in, as a finding found only in
