@@ -3,6 +3,7 @@ package rollout
 import (
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,10 +16,8 @@ import (
 // where it is needed, with describe-stacks.
 func PrintDeploy(w io.Writer, d *deployment.Dir, bucket string) error {
 	for _, s := range d.Stacks {
-		var names []string
 		params := map[string]string{}
 		for name, v := range s.Parameters {
-			names = append(names, name)
 			params[name] = v.Literal
 			if v.From != nil {
 				from, _ := d.Stack(v.From.Stack)
@@ -26,12 +25,12 @@ func PrintDeploy(w io.Writer, d *deployment.Dir, bucket string) error {
 					"--stack-name", from.Name, "--query", outputsQuery(v.From.Output), "--output", "text"}) + ")"
 			}
 		}
-		command := deployCommand(d, s, nil, strings.ReplaceAll(bucket, "{region}", s.Region))
+		command := deployCommand(d, s, nil, Runner{Bucket: bucket}.bucket(s.Region))
 		line := shellLine(append([]string{"aws"}, command...))
-		if len(names) > 0 {
+		if len(params) > 0 {
 			line += " --parameter-overrides"
 		}
-		for _, name := range slices.Sorted(slices.Values(names)) {
+		for _, name := range slices.Sorted(maps.Keys(params)) {
 			line += " \\\n    " + name + "=\"" + params[name] + "\""
 		}
 		if _, err := fmt.Fprintln(w, line); err != nil {
