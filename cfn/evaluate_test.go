@@ -1,6 +1,8 @@
 package cfn
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -150,6 +152,104 @@ func TestPermitsTriesEveryContextThatTellsConditionsApart(t *testing.T) {
 				t.Errorf("permitted %v, want %v", got, tt.allowed)
 			}
 		})
+	}
+}
+
+// Allowed yields each action of a probe the policy allows, in the
+// probe's order, and what decides it; an action a Deny always stops, or no
+// statement takes, is not yielded.
+func TestAllowedYieldsEachActionThePolicyAllows(t *testing.T) {
+	p := mustPolicy(t, `{"Statement": [
+	  {"Effect": "Allow", "Principal": {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, "Action": "kms:*", "Resource": "*"},
+	  {"Effect": "Allow", "Principal": {"AWS": "${WriterRole.Arn}"}, "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": "*",
+	   "Condition": {"StringEquals": {"kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}}},
+	  {"Effect": "Deny", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*"}]}`).Compile()
+	actions := []string{"kms:PutKeyPolicy", "kms:Encrypt", "kms:Decrypt", "kms:CreateGrant"}
+	tests := []struct {
+		name  string
+		probe Probe
+		want  []string // action and deciding statement, "*" when through the account
+	}{
+		{"the writer, through DynamoDB", Probe{Principal: writerRole, Actions: actions, ByPolicyAlone: true}, []string{"kms:Decrypt 1"}},
+		{"the writer, not through DynamoDB", Probe{Principal: writerRole, Actions: actions, ByPolicyAlone: true,
+			Context: map[string][]string{"kms:viaservice": {Absent}}}, nil},
+		{"the writer, through the account's IAM too", Probe{Principal: writerRole, Actions: actions},
+			[]string{"kms:PutKeyPolicy 0*", "kms:Decrypt 0*", "kms:CreateGrant 0*"}}, // a request without kms:ViaService is tried first
+		{"a role of the account, through the account's IAM", Probe{Principal: sameAccount, Actions: actions},
+			[]string{"kms:PutKeyPolicy 0*", "kms:Decrypt 0*", "kms:CreateGrant 0*"}},
+		{"a role of the account, by the key policy alone", Probe{Principal: sameAccount, Actions: actions, ByPolicyAlone: true}, nil},
+		{"another account", Probe{Principal: otherAccount, Actions: actions}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for r, d := range p.Allowed(tt.probe, Env{}) {
+				through := ""
+				if d.ThroughAccount {
+					through = "*"
+				}
+				got = append(got, fmt.Sprintf("%s %d%s", r.Action, d.Statement, through))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Allowed yields %q, want %q", got, tt.want)
+			}
+			r, d, ok := p.Permits(tt.probe, Env{})
+			if ok != (len(got) > 0) || (ok && fmt.Sprintf("%s %d", r.Action, d.Statement) != strings.TrimSuffix(got[0], "*")) {
+				t.Errorf("Permits gives %s %+v %v, want the first of %q", r.Action, d, ok, got)
+			}
+		})
+	}
+}
+
+// A probe decides each request by the statements live for it: deciding by
+// them is deciding by the whole policy, for every request AllowsBeyond
+// would try of policies that test the principal, action, resource and
+// context every way.
+func TestLiveStatementsDecideAsTheWholePolicy(t *testing.T) {
+	policies := []string{
+		`{"Effect": "Allow", "Principal": {"AWS": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}, "Action": "kms:*", "Resource": "*"},
+		 {"Effect": "Allow", "Principal": "*", "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+		  "Condition": {"StringEquals": {"kms:CallerAccount": "${AWS::AccountId}", "kms:ViaService": "dynamodb.us-east-1.amazonaws.com"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "kms:CreateGrant", "Resource": "*", "Condition": {"Bool": {"kms:GrantIsForAWSResource": "false"}}}`,
+		`{"Effect": "Allow", "NotPrincipal": {"AWS": "${WriterRole.Arn}"}, "NotAction": "kms:Decrypt", "Resource": "*"},
+		 {"Effect": "Deny", "Principal": {"AWS": "arn:aws:iam::210987654321:root"}, "Action": "kms:*", "NotResource": "arn:aws:kms:*:*:key/abc",
+		  "Condition": {"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/admin-*"}}}`,
+		`{"Effect": "Allow", "Principal": {"AWS": ["${WriterRole.Arn}", "arn:aws:iam::210987654321:root"]}, "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:*:*:table/orders*",
+		  "Condition": {"ForAnyValue:StringLike": {"dynamodb:Attributes": ["id", "name*"]}, "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+		 {"Effect": "Deny", "Principal": "*", "Action": "dynamodb:Delete*", "Resource": "*", "Condition": {"Null": {"aws:MultiFactorAuthPresent": "true"}}}`,
+		`{"Effect": "Allow", "Principal": "*", "Action": "dynamodb:${Operation}", "Resource": "${Table.Arn}"},
+		 {"Effect": "Deny", "Principal": "*", "Action": "dynamodb:${Forbidden}", "NotResource": "${Table.Arn}/index/*",
+		  "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}}`,
+	}
+	for _, statements := range policies {
+		p := mustPolicy(t, `{"Statement": [`+statements+`]}`)
+		all := p.rules()
+		compared := 0
+		for _, principal := range p.principalsToTry() {
+			for _, action := range append(p.actionsToTry(), "dynamodb:${Operation}") {
+				for _, resource := range append(p.resourcesToTry(), "${Table.Arn}/index/byName", "${Other.Arn}") {
+					for _, decideAll := range []bool{true, false} {
+						probe := Probe{Principal: principal, Resource: resource, DecideAll: decideAll}
+						live := all.standingOf(probe, Env{}).live(all, action)
+						everyStatement := make([]liveStatement, len(all))
+						for i := range all {
+							everyStatement[i].index = i
+						}
+						keys, candidates := all.contextToTry(everyStatement, probe, Env{})
+						r := Request{Principal: principal, Action: action, Resource: resource, Decides: decided(keys)}
+						for r.Context = range contexts(keys, candidates) {
+							if got, want := all.decideAmong(live, r, Env{}), all.decide(r, Env{}, true); got != want {
+								t.Fatalf("%s\n%+v: live statements decide %+v, the whole policy %+v", statements, r, got, want)
+							}
+							compared++
+						}
+					}
+				}
+			}
+		}
+		if compared < 20 {
+			t.Errorf("%s: compared %d requests: the policy is not tried every way", statements, compared)
+		}
 	}
 }
 

@@ -76,22 +76,71 @@ type Compiled struct {
 func (p PolicyDocument) Compile() *Compiled { return &Compiled{p.rules()} }
 
 // Permits finds a request of the probe that the policy allows, and how it
-// decides it.
+// decides it: of its first action the policy allows.
 func (c *Compiled) Permits(pr Probe, env Env) (Request, Decision, bool) {
-	for _, action := range pr.Actions {
-		r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
-		keys, candidates := c.policy.contextToTry(r, pr, env)
-		if d, ok := c.policy.tryContexts(r, keys, candidates, env, pr.ByPolicyAlone); ok {
-			return r, d, true
-		}
+	for r, d := range c.Allowed(pr, env) {
+		return r, d, true
 	}
 	return Request{}, Decision{Statement: -1}, false
 }
 
+// Allowed yields each action of the probe, in order, that the policy
+// allows in some request of the probe: that request and how the policy
+// decides it.
+func (c *Compiled) Allowed(pr Probe, env Env) iter.Seq2[Request, Decision] {
+	return func(yield func(Request, Decision) bool) {
+		standing := c.policy.standingOf(pr, env)
+		for _, action := range pr.Actions {
+			r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
+			live := standing.live(c.policy, action)
+			keys, candidates := c.policy.contextToTry(live, pr, env)
+			if d, ok := c.policy.tryContexts(r, live, keys, candidates, env, pr.ByPolicyAlone); ok && !yield(r, d) {
+				return
+			}
+		}
+	}
+}
+
+// standing is, for each statement, whether it may apply to a probe's
+// principal and resource, whatever the action: the part of deciding that a
+// probe's requests share.
+type standing []struct{ applies, throughAccount bool }
+
+// standingOf reads each statement's standing for the probe: for an Allow
+// whether it may apply, for a Deny whether it must, as decide reads them
+// when asked whether a request may be allowed.
+func (p rules) standingOf(pr Probe, env Env) standing {
+	out := make(standing, len(p))
+	for i, s := range p {
+		through, ok := s.principalApplies(pr.Principal, env)
+		out[i].applies, out[i].throughAccount = ok && s.resourceApplies(pr.Resource, env, s.effect == Allow), through
+	}
+	return out
+}
+
+// liveStatement is a statement that may decide a request: its index, and
+// whether it names the principal's account rather than the principal.
+type liveStatement struct {
+	index          int
+	throughAccount bool
+}
+
+// live lists the statements that may decide a request of the action: the
+// others cannot apply to it in any context.
+func (st standing) live(p rules, action string) []liveStatement {
+	var out []liveStatement
+	for i, s := range p {
+		if st[i].applies && (s.effect == Allow || s.effect == Deny) && s.actionApplies(action, s.effect == Allow) {
+			out = append(out, liveStatement{i, st[i].throughAccount})
+		}
+	}
+	return out
+}
+
 // contextToTry lists the condition keys to vary for a request, and the
-// values to try for each: the keys tested by the statements that may
-// apply to it, other than those that follow from the principal.
-func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string][]string) {
+// values to try for each: the keys tested by the statements live for it,
+// other than those that follow from the principal.
+func (p rules) contextToTry(live []liveStatement, pr Probe, env Env) ([]string, map[string][]string) {
 	var candidates map[string][]string // made when a key is to vary: most requests vary none
 	add := func(key string, values ...string) {
 		if candidates == nil {
@@ -110,17 +159,8 @@ func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string]
 		}
 		return nil, false
 	}
-	for key, values := range pr.Context {
-		if !strings.HasSuffix(key, "/") && !strings.HasSuffix(key, ":") {
-			add(key, values...)
-		}
-	}
-	for _, s := range p {
-		may := s.effect == Allow
-		if _, ok := s.principalApplies(r.Principal, env); !ok || !s.actionApplies(r.Action, may) || !s.resourceApplies(r.Resource, env, may) {
-			continue
-		}
-		for _, t := range s.tests {
+	for _, l := range live {
+		for _, t := range p[l.index].tests {
 			if values, ok := given(t.key); ok {
 				if candidates[t.key] == nil {
 					add(t.key, values...)
@@ -132,6 +172,9 @@ func (p rules) contextToTry(r Request, pr Probe, env Env) ([]string, map[string]
 			}
 			add(t.key, valuesFor(t.op, t.values)...)
 		}
+	}
+	if candidates == nil {
+		return nil, nil
 	}
 	keys := slices.Sorted(maps.Keys(candidates))
 	for _, k := range keys {
@@ -175,34 +218,51 @@ func valuesFor(o operator, values []string) []string {
 }
 
 // tryContexts tries every combination of the candidate values, in order,
-// and gives the first decision that allows.
-func (p rules) tryContexts(r Request, keys []string, candidates map[string][]string, env Env, byPolicyAlone bool) (Decision, bool) {
+// and gives the first decision that allows. Only the live statements are
+// read: no other can apply to the request.
+func (p rules) tryContexts(r Request, live []liveStatement, keys []string, candidates map[string][]string, env Env, byPolicyAlone bool) (Decision, bool) {
 	total := 1
 	for _, k := range keys {
 		if total *= len(candidates[k]); total > maxContexts {
-			for i, s := range p {
-				if s.effect == Allow {
-					if through, ok := s.principalApplies(r.Principal, env); ok && !(byPolicyAlone && through) && s.actionApplies(r.Action, true) && s.resourceApplies(r.Resource, env, true) {
-						return Decision{Allowed: true, Statement: i, ThroughAccount: through}, true
-					}
+			for _, l := range live {
+				if p[l.index].effect == Allow && !(byPolicyAlone && l.throughAccount) {
+					return Decision{Allowed: true, Statement: l.index, ThroughAccount: l.throughAccount}, true
 				}
 			}
 			return Decision{Statement: -1}, false
 		}
 	}
+	allows := func(r Request) (Decision, bool) {
+		d := p.decideAmong(live, r, env)
+		return d, d.Allowed && !(byPolicyAlone && d.ThroughAccount)
+	}
 	if len(keys) == 0 {
-		if d := p.decide(r, env, true); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
-			return d, true
-		}
-		return Decision{Statement: -1}, false
+		return allows(r)
 	}
 	r.Decides = decided(keys)
 	for r.Context = range contexts(keys, candidates) {
-		if d := p.decide(r, env, true); d.Allowed && !(byPolicyAlone && d.ThroughAccount) {
+		if d, ok := allows(r); ok {
 			return d, true
 		}
 	}
 	return Decision{Statement: -1}, false
+}
+
+// decideAmong is decide, asked whether the request may be allowed, reading
+// only the statements live for it.
+func (p rules) decideAmong(live []liveStatement, r Request, env Env) Decision {
+	d := Decision{Statement: -1}
+	for _, l := range live {
+		if p[l.index].effect == Deny && p[l.index].conditionsHold(r, env, false) {
+			return Decision{Denied: true, Statement: l.index}
+		}
+	}
+	for _, l := range live {
+		if p[l.index].effect == Allow && p[l.index].conditionsHold(r, env, true) && (!d.Allowed || (d.ThroughAccount && !l.throughAccount)) {
+			d = Decision{Allowed: true, Statement: l.index, ThroughAccount: l.throughAccount}
+		}
+	}
+	return d
 }
 
 // decided gives the keys a request decides, as Request.Decides holds them.
@@ -309,7 +369,8 @@ func (a rules) beyondIn(b rules, u universe, env Env) (Request, bool) {
 
 // beyond tries the contexts of one principal, action and resource.
 func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
-	keys, candidates := both.contextToTry(r, Probe{DecideAll: true}, env)
+	probe := Probe{Principal: r.Principal, Resource: r.Resource, DecideAll: true}
+	keys, candidates := both.contextToTry(both.standingOf(probe, env).live(both, r.Action), probe, env)
 	total := 1
 	for _, k := range keys {
 		if total *= len(candidates[k]); total > maxContexts {

@@ -187,9 +187,6 @@ type grant struct {
 	cfn.Decision
 }
 
-// permits asks whether a policy allows the caller any of actions in the
-// given context; when viaPolicy, only by the policy itself, not through
-// the caller's account (where the account's IAM policies decide).
 // judgedPolicy is a policy as the rules ask it questions: its statements,
 // and the same read once for evaluation.
 type judgedPolicy struct {
@@ -201,24 +198,24 @@ func judgeable(doc cfn.PolicyDocument) judgedPolicy {
 	return judgedPolicy{doc, sync.OnceValue(doc.Compile)}
 }
 
+// permits asks whether a policy allows the caller any of actions in the
+// given context, and gives the first it allows; when viaPolicy, only by
+// the policy itself, not through the caller's account (where the
+// account's IAM policies decide).
 func permits(p judgedPolicy, c caller, actions []string, context map[string][]string, env cfn.Env, viaPolicy bool) (grant, bool) {
-	for _, a := range actions {
-		_, d, ok := p.compiled().Permits(cfn.Probe{Principal: c.Principal, Actions: []string{a}, Context: context, ByPolicyAlone: viaPolicy}, env)
-		if ok {
-			return grant{a, d}, true
-		}
+	r, d, ok := p.compiled().Permits(cfn.Probe{Principal: c.Principal, Actions: actions, Context: context, ByPolicyAlone: viaPolicy}, env)
+	if !ok {
+		return grant{}, false
 	}
-	return grant{}, false
+	return grant{r.Action, d}, true
 }
 
 // allowedActions lists the actions of a set the policy allows the caller
 // in some context (in context, where it gives one), as AWS names them.
 func allowedActions(p judgedPolicy, c caller, actions []string, context map[string][]string, env cfn.Env) []string {
 	var out []string
-	for _, a := range actions {
-		if _, ok := permits(p, c, []string{a}, context, env, false); ok {
-			out = append(out, a)
-		}
+	for r := range p.compiled().Allowed(cfn.Probe{Principal: c.Principal, Actions: actions, Context: context}, env) {
+		out = append(out, r.Action)
 	}
 	return out
 }
