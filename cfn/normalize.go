@@ -131,7 +131,9 @@ func (n normalizer) entry(id string, entry any) madeEntry {
 	}
 	if !e.removed {
 		typ, _ := At(entry, "Type").(string)
-		e.entry, e.removed = n.value(entry, []string{"Resources", id}, typ, 0)
+		// Room for the walk's steps: each append to a full path would copy it.
+		path := append(make([]string, 0, 16), "Resources", id)
+		e.entry, e.removed = n.value(entry, path, typ, 0)
 	}
 	if n.made != nil {
 		// Two scenarios may make it at once: both take the first made.

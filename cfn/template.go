@@ -64,8 +64,8 @@ type Resource struct {
 // logical id, so that whatever reads them reads them in the same order.
 func (t *Template) Resources(types ...string) []Resource {
 	var out []Resource
-	for id := range t.Section("Resources") {
-		r, ok := t.Resource(id)
+	for id, entry := range t.Section("Resources") {
+		r, ok := resourceOf(id, entry)
 		if ok && (len(types) == 0 || slices.Contains(types, r.Type)) {
 			out = append(out, r)
 		}
@@ -76,13 +76,17 @@ func (t *Template) Resources(types ...string) []Resource {
 
 // Resource gives the resource with logical id id.
 func (t *Template) Resource(id string) (Resource, bool) {
-	entry, ok := t.Section("Resources")[id].(map[string]any)
+	return resourceOf(id, t.Section("Resources")[id])
+}
+
+func resourceOf(id string, entry any) (Resource, bool) {
+	e, ok := entry.(map[string]any)
 	if !ok {
 		return Resource{}, false
 	}
-	typ, _ := entry["Type"].(string)
-	props, _ := entry["Properties"].(map[string]any)
-	return Resource{ID: id, Type: typ, Properties: props, Entry: entry}, true
+	typ, _ := e["Type"].(string)
+	props, _ := e["Properties"].(map[string]any)
+	return Resource{ID: id, Type: typ, Properties: props, Entry: e}, true
 }
 
 // Prop gives the value at a path of property names and list indexes below
