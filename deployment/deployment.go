@@ -20,6 +20,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/regions"
 )
@@ -106,12 +107,15 @@ func (v *Value) UnmarshalJSON(data []byte) error {
 // The capabilities a stack may be deployed with.
 var capabilities = []string{"CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"}
 
+// The patterns of names, compiled when first asked: a counted repetition
+// compiles to a program as long as its count, which every process that
+// imports the package would otherwise pay for as it starts.
 var (
 	// stackName is what CloudFormation takes as a stack's name.
-	stackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`)
+	stackName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,127}$`) })
 	// logicalName is what a template takes as a parameter's or an
 	// output's name.
-	logicalName = regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`)
+	logicalName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9]{1,255}$`) })
 )
 
 // Parse reads a manifest strictly: an unknown field, a second value or a
@@ -163,7 +167,7 @@ func (d *Deployment) Validate() error {
 	index := map[string]int{}
 	for i, s := range d.Stacks {
 		at := fmt.Sprintf("stacks[%d]", i)
-		if !stackName.MatchString(s.Name) {
+		if !stackName().MatchString(s.Name) {
 			fail("%s.name: got %q, want a letter, then up to 127 letters, digits and hyphens", at, s.Name)
 		} else if first, dup := index[s.Name]; dup {
 			fail("%s.name: got %q, already the name of stacks[%d]", at, s.Name, first)
@@ -183,7 +187,7 @@ func (d *Deployment) Validate() error {
 		}
 		for _, name := range slices.Sorted(maps.Keys(s.Parameters)) {
 			v, path := s.Parameters[name], at+".parameters."+name
-			if !logicalName.MatchString(name) {
+			if !logicalName().MatchString(name) {
 				fail("%s: a parameter's name is letters and digits", path)
 			}
 			if v.From == nil {
@@ -192,7 +196,7 @@ func (d *Deployment) Validate() error {
 			switch from, ok := index[v.From.Stack]; {
 			case !ok || from >= i:
 				fail("%s: reads stack %q, which is not earlier in the list: a stack's outputs exist once it is deployed", path, v.From.Stack)
-			case !logicalName.MatchString(v.From.Output):
+			case !logicalName().MatchString(v.From.Output):
 				fail("%s.output: got %q, want an output's name: letters and digits", path, v.From.Output)
 			}
 		}

@@ -8,20 +8,22 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dynamodb-sse-cmk/stack/cfn"
 	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
-// Allowed values, as messages show them.
+// Allowed values, as messages show them; tableName is compiled when first
+// asked, as indexName is.
 var (
 	attributeTypes    = contract.KeyTypes()
 	streamViewTypes   = []string{"KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"}
 	tableClasses      = []string{"STANDARD", "STANDARD_INFREQUENT_ACCESS"}
 	architectures     = []string{"arm64", "x86_64"}
 	logRetentionDays  = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
-	tableName         = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`)
+	tableName         = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]{0,63}$`) })
 	maxAttributeBytes = contract.MaxKeyNameBytes
 	maxTagKeyChars    = 128
 	maxTagValueChars  = 256
@@ -145,7 +147,7 @@ func (v *validation) tables(c Config) {
 }
 
 func (v *validation) table(path string, t TableConfig, c Config) {
-	if !tableName.MatchString(t.Name) {
+	if !tableName().MatchString(t.Name) {
 		v.fail("%s.name: got %q, want a letter, then up to 63 letters and digits", path, t.Name)
 	}
 	v.attribute(path+".partitionKey", t.PartitionKey)

@@ -5,14 +5,15 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/regions"
 )
 
 // deploymentStackName is what CloudFormation takes as a stack's name, short
 // enough for the key stacks' names (NAME-keys-ap-southeast-2) to fit in its
-// 128 characters.
-var deploymentStackName = regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,99}$`)
+// 128 characters. Compiled when first asked, as indexName is.
+var deploymentStackName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][-A-Za-z0-9]{0,99}$`) })
 
 // IsDeployment reports whether cfg needs more than one stack: a table with
 // replicas needs a key in each of their Regions, each made by a stack of
@@ -44,7 +45,7 @@ func (v *validation) regions(c Config) {
 	case first < 0 && c.StackName != "":
 		v.fail("stackName: got %q, but no table has replicas: stackName names the stacks of a deployment; a single-Region template is named when it is deployed (make deploy STACK=NAME)", c.StackName)
 	}
-	if c.StackName != "" && !deploymentStackName.MatchString(c.StackName) {
+	if c.StackName != "" && !deploymentStackName().MatchString(c.StackName) {
 		v.fail("stackName: got %q, want a letter, then up to 99 letters, digits and hyphens (its key stacks add -keys-REGION)", c.StackName)
 	}
 	for i, t := range c.Tables {

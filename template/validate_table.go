@@ -4,14 +4,19 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/dynamodb-sse-cmk/stack/contract"
 )
 
 // Allowed values of a table's indexes, capacity and grants, as messages show
-// them.
+// them. The patterns with a counted repetition are compiled when first
+// asked: such a pattern compiles to a program as long as its count, which
+// every process would otherwise pay for as it starts.
 var (
-	indexName      = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_.-]{%d,%d}$`, contract.MinIndexNameBytes, contract.MaxIndexNameBytes))
+	indexName = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_.-]{%d,%d}$`, contract.MinIndexNameBytes, contract.MaxIndexNameBytes))
+	})
 	projections    = []string{ProjectAll, ProjectKeysOnly, ProjectInclude}
 	capacityModes  = joinNames(CapacityModes())
 	accessLevels   = joinNames(Accesses())
@@ -94,7 +99,7 @@ func (v *validation) typed(types map[string]typedAt, path string, a Attribute) {
 // indexName checks an index's name, and that no other index of the table
 // has it.
 func (v *validation) indexName(names map[string]string, path, name string) {
-	if !indexName.MatchString(name) {
+	if !indexName().MatchString(name) {
 		v.fail("%s.name: got %q, want %d to %d letters, digits, '_', '-' or '.'", path, name, contract.MinIndexNameBytes, contract.MaxIndexNameBytes)
 	}
 	if first, dup := names[name]; dup {
