@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // A template may make different resources in different deployments: its
@@ -570,48 +571,72 @@ func equalsSide(v any, values map[string]string) (string, bool) {
 	return Text(v), true
 }
 
-// Without gives the template with the parts of its resources that drop
+// Without gives each template with the parts of its resources that drop
 // names left out, as if never written: a judgement that must not read them
-// cannot. Positions stay those of the source.
-func (t *Template) Without(drop Reads) *Template {
-	out := *t
-	out.root = maps.Clone(t.root)
-	resources := maps.Clone(t.Section("Resources"))
-	for id, entry := range resources {
-		e, _ := entry.(map[string]any)
-		typ := Text(e["Type"])
-		var kept map[string]any
-		keep := func() {
-			if kept == nil {
-				kept = maps.Clone(e)
+// cannot. An entry the templates share, as those Under makes share what a
+// deployment leaves as it was, is made once for all of them. Positions
+// stay those of the source.
+func Without(templates []*Template, drop Reads) []*Template {
+	made := map[unsafe.Pointer]map[string]any{}
+	out := make([]*Template, len(templates))
+	for i, t := range templates {
+		resources := t.Section("Resources")
+		kept := make(map[string]any, len(resources))
+		for id, entry := range resources {
+			e, ok := entry.(map[string]any)
+			if !ok {
+				kept[id] = entry
+				continue
 			}
-		}
-		for part := range e {
-			if part != "Type" && part != "Properties" && drop(typ, part) {
-				keep()
-				delete(kept, part)
+			identity := reflect.ValueOf(e).UnsafePointer()
+			if _, done := made[identity]; !done {
+				made[identity] = withoutParts(e, drop)
 			}
+			kept[id] = made[identity]
 		}
-		properties, _ := e["Properties"].(map[string]any)
-		var keptProperties map[string]any
-		for property := range properties {
-			if drop(typ, property) {
-				if keptProperties == nil {
-					keptProperties = maps.Clone(properties)
-				}
-				delete(keptProperties, property)
+		without := *t
+		without.root = maps.Clone(t.root)
+		without.root["Resources"] = kept
+		out[i] = &without
+	}
+	return out
+}
+
+// withoutParts gives a resource's entry without the parts drop names: the
+// entry itself when it names none.
+func withoutParts(entry map[string]any, drop Reads) map[string]any {
+	typ := Text(entry["Type"])
+	out := keptOf(entry, func(part string) bool { return part == "Type" || part == "Properties" || !drop(typ, part) })
+	if properties, ok := entry["Properties"].(map[string]any); ok {
+		if kept := keptOf(properties, func(property string) bool { return !drop(typ, property) }); len(kept) != len(properties) {
+			if len(out) == len(entry) {
+				out = maps.Clone(entry)
 			}
-		}
-		if keptProperties != nil {
-			keep()
-			kept["Properties"] = keptProperties
-		}
-		if kept != nil {
-			resources[id] = kept
+			out["Properties"] = kept
 		}
 	}
-	out.root["Resources"] = resources
-	return &out
+	return out
+}
+
+// keptOf gives the entries of m whose keys keep takes: m itself when it
+// takes every one.
+func keptOf(m map[string]any, keep func(string) bool) map[string]any {
+	dropped := 0
+	for k := range m {
+		if !keep(k) {
+			dropped++
+		}
+	}
+	if dropped == 0 {
+		return m
+	}
+	out := make(map[string]any, len(m)-dropped)
+	for k, v := range m {
+		if keep(k) {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Same reports whether the parts of the resources that reads reads are

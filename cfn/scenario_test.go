@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -140,5 +141,47 @@ func TestDeploymentsDecideTheRegionWhereItIsTested(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("rotation %s: got %q, want %q", tt.rotation, got, tt.want)
 		}
+	}
+}
+
+// Without leaves out the parts a judgement must not read, and nothing else:
+// an entry part or a property it names is gone, the rest is the very value
+// written, the templates given are as they were, and an entry two
+// templates share is left out of once, for both.
+func TestWithoutLeavesOutWhatDropNames(t *testing.T) {
+	tmpl, err := Parse([]byte(`{"Resources": {
+  "Key": {"Type": "AWS::KMS::Key", "DeletionPolicy": "Retain", "Properties": {"EnableKeyRotation": true, "Description": "d"}},
+  "Role": {"Type": "AWS::IAM::Role", "Properties": {"Path": "/"}},
+  "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {"DeletionProtectionEnabled": true}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := func(typ, part string) bool {
+		return part == "DeletionPolicy" || part == "EnableKeyRotation" || typ == "AWS::DynamoDB::Table" && part == "DeletionProtectionEnabled"
+	}
+	other := *tmpl // a template that shares every entry, as Under makes one
+	without := Without([]*Template{tmpl, &other}, settings)
+	want := map[string]any{
+		"Key":   map[string]any{"Type": "AWS::KMS::Key", "Properties": map[string]any{"Description": "d"}},
+		"Role":  map[string]any{"Type": "AWS::IAM::Role", "Properties": map[string]any{"Path": "/"}},
+		"Table": map[string]any{"Type": "AWS::DynamoDB::Table", "Properties": map[string]any{}},
+	}
+	for i, w := range without {
+		if got := w.Section("Resources"); !reflect.DeepEqual(got, want) {
+			t.Errorf("template %d: got %v\nwant %v", i, got, want)
+		}
+	}
+	identical := func(a, b any) bool { return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() }
+	if !identical(without[0].Section("Resources")["Key"], without[1].Section("Resources")["Key"]) {
+		t.Error("the entry both templates share is made twice")
+	}
+	if !identical(without[0].Section("Resources")["Role"], tmpl.Section("Resources")["Role"]) {
+		t.Error("an entry without a part to leave out is copied")
+	}
+	if key := tmpl.Section("Resources")["Key"].(map[string]any); key["DeletionPolicy"] != "Retain" || At(key, "Properties", "EnableKeyRotation") != true {
+		t.Errorf("the template given lost parts: %v", key)
+	}
+	if got := without[0].Pos("Resources", "Key", "Properties", "Description"); got.Line != 2 {
+		t.Errorf("position of Description: %+v, want line 2", got)
 	}
 }

@@ -33,21 +33,34 @@ func judgeScenarios(t *cfn.Template, opts Options) []Finding {
 	}
 	var judgements []judgement
 	judgedBy := make([][]int, len(d.Scenarios))
-	rulesOf := rulesByFamily()
-	for _, f := range families {
+	judgementsOf := make([][]int, len(families))
+	for k, f := range families {
 		from := len(judgements)
 		for i, u := range made {
 			j := slices.IndexFunc(judgements[from:], func(j judgement) bool { return cfn.Same(made[j.first], u, f.reads) })
 			if j < 0 {
 				judgements = append(judgements, judgement{family: f, first: i})
+				judgementsOf[k] = append(judgementsOf[k], len(judgements)-1)
 				j = len(judgements) - from - 1
 			}
 			judgedBy[i] = append(judgedBy[i], from+j)
 		}
 	}
+	// A family's judgements read templates without what it does not read,
+	// made together: they share most of their entries.
+	judged := make([]*cfn.Template, len(judgements))
+	parallel.For(len(families), func(k int) {
+		var of []*cfn.Template
+		for _, j := range judgementsOf[k] {
+			of = append(of, made[judgements[j].first])
+		}
+		for i, t := range cfn.Without(of, families[k].ignores) {
+			judged[judgementsOf[k][i]] = t
+		}
+	})
+	rulesOf := rulesByFamily()
 	parallel.For(len(judgements), func(j int) {
-		f := judgements[j].family
-		judgements[j].findings = judge(made[judgements[j].first].Without(f.ignores), rulesOf[f], opts)
+		judgements[j].findings = judge(judged[j], rulesOf[judgements[j].family], opts)
 	})
 	type seen struct {
 		finding   Finding
