@@ -2,6 +2,7 @@ package cfn
 
 import (
 	"encoding/json"
+	"iter"
 	"maps"
 	"slices"
 	"strconv"
@@ -187,12 +188,11 @@ func canonicalJSON(v any) string {
 // left out.
 func SubNames(s string) []string {
 	var out []string
-	substitute(s, func(name string) (string, bool) {
-		if name, _, _ := strings.Cut(name, "."); name != "" {
+	for variable := range subVariables(s) {
+		if name, _, _ := strings.Cut(variable.name, "."); name != "" && !variable.escaped {
 			out = append(out, name)
 		}
-		return "", false
-	})
+	}
 	return out
 }
 
@@ -211,30 +211,58 @@ func fillSub(s string, lookup func(string) (string, bool)) string {
 
 func fill(s string, lookup func(string) (string, bool), unescape bool) string {
 	var b strings.Builder
-	for {
-		start := strings.Index(s, "${")
-		if start < 0 {
-			b.WriteString(s)
-			return b.String()
+	written := 0
+	for v := range subVariables(s) {
+		b.WriteString(s[written:v.start])
+		written = v.end
+		value, known := "", false
+		if !v.escaped {
+			value, known = lookup(v.name)
 		}
-		end := strings.IndexByte(s[start:], '}')
-		if end < 0 {
-			b.WriteString(s)
-			return b.String()
-		}
-		end += start
-		b.WriteString(s[:start])
-		name := s[start+2 : end]
-		if literal, escaped := strings.CutPrefix(name, "!"); escaped && unescape {
-			b.WriteString("${" + literal + "}")
-		} else if escaped {
-			b.WriteString(s[start : end+1])
-		} else if value, ok := lookup(name); ok {
+		switch {
+		case v.escaped && unescape:
+			b.WriteString("${" + v.name + "}")
+		case known:
 			b.WriteString(value)
-		} else {
-			b.WriteString(s[start : end+1])
+		default:
+			b.WriteString(s[v.start:v.end])
 		}
-		s = s[end+1:]
+	}
+	if written == 0 {
+		return s // no variable: nothing to copy
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// subVariable is a ${...} of a Fn::Sub string: its name, ${!Literal}'s
+// without the !, and where it is written, s[start:end].
+type subVariable struct {
+	name       string
+	escaped    bool
+	start, end int
+}
+
+// subVariables yields the variables of a Fn::Sub string, in order.
+func subVariables(s string) iter.Seq[subVariable] {
+	return func(yield func(subVariable) bool) {
+		for offset := 0; ; {
+			start := strings.Index(s[offset:], "${")
+			if start < 0 {
+				return
+			}
+			start += offset
+			end := strings.IndexByte(s[start:], '}')
+			if end < 0 {
+				return
+			}
+			end += start + 1
+			name, escaped := strings.CutPrefix(s[start+2:end-1], "!")
+			if !yield(subVariable{name, escaped, start, end}) {
+				return
+			}
+			offset = end
+		}
 	}
 }
 

@@ -196,7 +196,11 @@ func (n normalizer) value(v any, path []string, typ string, depth int) (any, boo
 		}
 		return out, false
 	case string:
-		return typedScalar(v, typ, path), false
+		// Given back as it came when not converted: a string put in
+		// another interface value is allocated anew.
+		if typed, ok := typedValue(v, typ, path); ok {
+			return typed, false
+		}
 	}
 	return v, false
 }
@@ -574,8 +578,17 @@ var propertyTypes = sync.OnceValue(func() map[string]string {
 // typedScalar converts a string written where the resource's schema wants
 // a boolean or a number, as CloudFormation does.
 func typedScalar(s, typ string, path []string) any {
+	if v, ok := typedValue(s, typ, path); ok {
+		return v
+	}
+	return s
+}
+
+// typedValue gives the boolean or number a string written at path stands
+// for, where the resource's schema wants one.
+func typedValue(s, typ string, path []string) (any, bool) {
 	if len(path) < 4 || path[2] != "Properties" || !looksTyped(s) {
-		return s
+		return nil, false
 	}
 	steps := make([]string, 0, len(path)-3)
 	for _, step := range path[3:] {
@@ -587,14 +600,14 @@ func typedScalar(s, typ string, path []string) any {
 	switch propertyTypes()[typ+"\t"+strings.Join(steps, "/")] {
 	case "boolean":
 		if b, err := strconv.ParseBool(strings.ToLower(s)); err == nil && (strings.EqualFold(s, "true") || strings.EqualFold(s, "false")) {
-			return b
+			return b, true
 		}
 	case "integer", "number":
 		if f, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
-			return f
+			return f, true
 		}
 	}
-	return s
+	return nil, false
 }
 
 func looksTyped(s string) bool {
