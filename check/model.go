@@ -23,6 +23,7 @@ type model struct {
 	unreadableKeys   func() []hit       // the keys whose policy cannot, for CHK001
 	iamPolicies      func() []iamPolicy
 	resourcePolicies func() []resourcePolicy
+	resources        func() []cfn.Resource // every resource, sorted: most rules list some
 }
 
 func newModel(t *cfn.Template, env cfn.Env) *model {
@@ -32,7 +33,20 @@ func newModel(t *cfn.Template, env cfn.Env) *model {
 		unreadableKeys:   func() []hit { _, unreadable := keys(); return unreadable },
 		iamPolicies:      sync.OnceValue(func() []iamPolicy { return iamPoliciesOf(t) }),
 		resourcePolicies: sync.OnceValue(func() []resourcePolicy { return resourcePoliciesOf(t) }),
+		resources:        sync.OnceValue(func() []cfn.Resource { return t.Resources() }),
 	}
+}
+
+// Resources lists the resources of the given types, or all of them, as
+// cfn.Template.Resources does, from one listing of the template's.
+func (m *model) Resources(types ...string) []cfn.Resource {
+	var out []cfn.Resource
+	for _, r := range m.resources() {
+		if len(types) == 0 || slices.Contains(types, r.Type) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // statement is a policy statement and its path below its resource's entry.
