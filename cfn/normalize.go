@@ -45,10 +45,9 @@ func (t *Template) Normalize() *Template {
 type normalizer struct {
 	t      *Template
 	params map[string]any
-	// region is the Region Fn::FindInMap looks up; regionKnown makes it
-	// what AWS::Region gives everywhere.
-	region      string
-	regionKnown bool
+	// region is the Region Fn::FindInMap looks up; written in a value,
+	// AWS::Region stays a reference.
+	region string
 	// conditions is every condition's truth in one deployment; nil when
 	// they are not decided.
 	conditions map[string]bool
@@ -237,11 +236,8 @@ func (n normalizer) intrinsic(v map[string]any, name string, arg any, path []str
 	switch name {
 	case "Ref":
 		ref, _ := arg.(string)
-		switch {
-		case ref == "AWS::NoValue":
+		if ref == "AWS::NoValue" {
 			return removedValue{}
-		case ref == "AWS::Region" && n.regionKnown:
-			return n.region
 		}
 		if value, ok := n.params[ref]; ok {
 			out, _ := n.value(value, path, typ, depth)
@@ -473,9 +469,6 @@ func (n normalizer) sub(arg any) (any, bool) {
 		value, ok := vars[name]
 		if !ok {
 			value, ok = n.params[name]
-			if name == "AWS::Region" && n.regionKnown {
-				value, ok = n.region, true
-			}
 		}
 		text, isText := value.(string)
 		return strings.ReplaceAll(text, "${", "${!"), ok && isText

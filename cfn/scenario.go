@@ -366,18 +366,28 @@ func (t *Template) readers(inputs []input, conditions []string, reads Reads) map
 		var out []string
 		visitAll(v, func(x any) {
 			name, arg, ok := Intrinsic(x)
+			// Under decides AWS::Region where a mapping is looked up by it;
+			// written in a value, it stays a reference, as uses finds.
 			switch {
 			case !ok:
 			case name == "Fn::If":
 				out = append(out, Text(At(arg, "0")))
-			case name == "Ref":
+			case name == "Ref" && arg != "AWS::Region":
 				out = append(out, Text(arg))
 			case name == "Fn::Sub":
 				text, _ := arg.(string)
 				if list, isList := arg.([]any); isList && len(list) > 0 {
 					text, _ = list[0].(string)
 				}
-				out = append(out, SubNames(text)...)
+				for _, n := range SubNames(text) {
+					if n != "AWS::Region" {
+						out = append(out, n)
+					}
+				}
+			case name == "Fn::FindInMap":
+				if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+					out = append(out, ref)
+				}
 			}
 		})
 		return slices.DeleteFunc(out, func(n string) bool { return !decided[n] })
