@@ -27,7 +27,7 @@ type model struct {
 }
 
 func newModel(t *cfn.Template, env cfn.Env) *model {
-	keys := sync.OnceValues(func() ([]keyPolicy, []hit) { return keyPoliciesOf(t) })
+	keys := sync.OnceValues(func() ([]keyPolicy, []hit) { return keyPoliciesOf(t, env) })
 	return &model{Template: t, env: env, tableKeys: tableKeysOf(t),
 		keyPolicies:      func() []keyPolicy { readable, _ := keys(); return readable },
 		unreadableKeys:   func() []hit { _, unreadable := keys(); return unreadable },

@@ -122,24 +122,27 @@ var keyRules = []Rule{
 
 var keyPolicyPath = []string{"Properties", "KeyPolicy"}
 
-// keyPolicy is a key of the template with the statements of its key policy.
+// keyPolicy is a key of the template with the statements of its key
+// policy, and whom the rules ask it about.
 type keyPolicy struct {
 	key        cfn.Resource
 	statements []statement
 	explicit   bool
 	policy     judgedPolicy
+	callers    []caller
 }
 
 // keyPoliciesOf gives each key of the template with its key policy. A key
 // without a KeyPolicy gets KMS's default, which names the account root; one
 // whose policy cannot be read is left to CHK001, with why.
-func keyPoliciesOf(t *cfn.Template) (readable []keyPolicy, unreadableKeys []hit) {
+func keyPoliciesOf(t *cfn.Template, env cfn.Env) (readable []keyPolicy, unreadableKeys []hit) {
 	for _, k := range t.Resources(keyTypes...) {
 		kp, err := keyPolicyOf(k)
 		if err != nil {
 			unreadableKeys = append(unreadableKeys, unreadable(k.ID, keyPolicyPath, err))
 			continue
 		}
+		kp.callers = callers(kp.policy.PolicyDocument, env)
 		readable = append(readable, kp)
 	}
 	return readable, unreadableKeys
@@ -209,7 +212,7 @@ func keysLockedOut(t *model, _ Options) []hit {
 		doc := kp.policy
 		var managers []string
 		root, unknown := false, false
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue
 			}
@@ -250,7 +253,7 @@ func keysOpenToAnyAccount(t *model, _ Options) []hit {
 		doc := kp.policy
 		var g grant
 		ok := false
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if c.account == cfn.UnnamedAccount {
 				if g, ok = permits(doc, c, slices.Concat(kmsUseActions, []string{"kms:CreateGrant"}, kmsAdministration()), nil, t.env, true); ok {
 					break
@@ -350,7 +353,7 @@ func keysFullyUsedBeyondRoot(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if c.wholeAccount || (c.account != "" && !c.thisAccount(t.env)) {
 				continue // the root delegates to IAM; KEY009 judges other accounts
 			}
@@ -388,7 +391,7 @@ func keysWithoutGrantLimit(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if _, ok := permits(doc, c, []string{"kms:CreateGrant"}, foreignGrant, t.env, false); ok {
 				hits = append(hits, hitf(kp.key.ID, pointable(kp.key, keyPolicyPath), "the key policy does not deny kms:CreateGrant for grants that are not for AWS resources: a principal that may create grants can hand the key to anyone"))
 				break
@@ -408,7 +411,7 @@ func keysUsedByOtherAccounts(held bool) func(*model, Options) []hit {
 		for _, kp := range t.keyPolicies() {
 			doc := kp.policy
 			other := sync.OnceValue(func() map[string][]string { return t.otherTables(doc.PolicyDocument) })
-			for _, c := range callers(doc.PolicyDocument, t.env) {
+			for _, c := range kp.callers {
 				if !c.named || c.account == "" || c.thisAccount(t.env) {
 					continue
 				}
@@ -450,7 +453,7 @@ func keysUsedDirectlyByNamedPrincipals(t *model, _ Options) []hit {
 	var hits []hit
 	for _, kp := range t.keyPolicies() {
 		doc := kp.policy
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if !c.named || c.wholeAccount || c.byCondition || !c.thisAccount(t.env) {
 				continue
 			}
@@ -483,7 +486,7 @@ func sharedKeysNotHeldToATable(t *model, _ Options) []hit {
 		}
 		doc := kp.policy
 		other := t.otherTables(doc.PolicyDocument)
-		for _, c := range callers(doc.PolicyDocument, t.env) {
+		for _, c := range kp.callers {
 			if c.account != "" && !c.thisAccount(t.env) {
 				continue // KEY009 judges other accounts
 			}
