@@ -2,8 +2,8 @@ package cfn
 
 import (
 	_ "embed"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -121,7 +121,7 @@ type actionsTaken struct {
 // takes in.
 func takenActions(s Statement, service string) actionsTaken {
 	r := actionRule(s)
-	key := fmt.Sprint(service, r.notAction, r.actions)
+	key := strings.Join(append([]string{service, strconv.FormatBool(r.notAction)}, r.actions...), "\x00")
 	if known, ok := taken.Load(key); ok {
 		return known.(actionsTaken)
 	}

@@ -242,6 +242,22 @@ func TestEveryTableIsReachedThroughWildcards(t *testing.T) {
 	}
 }
 
+// A reference in a resource's text is one part of the ARN, whatever colons
+// it holds.
+func TestReferencesAreOnePartOfAnARN(t *testing.T) {
+	for text, want := range map[string]string{
+		"arn:${AWS::Partition}:kms:${AWS::Region}:1:key/*": "arn:ref:kms:ref:1:key/*",
+		"${a ${b}c":      "refc",
+		"${!Literal}/x":  "ref/x",
+		"arn:${unclosed": "arn:${unclosed",
+		"arn:aws:kms:::": "arn:aws:kms:::",
+	} {
+		if got := referencesAsRef(text); got != want {
+			t.Errorf("referencesAsRef(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 // Past cfn's bound on combinations each condition is varied on its own,
 // not judged in each of 2^n combinations, which are never made.
 func TestManyConditionsAreNotCombined(t *testing.T) {

@@ -2,7 +2,6 @@ package check
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -260,7 +259,7 @@ func someOf(names []string) string {
 // account and Region: a wildcard where its name goes, or a NotResource.
 func reachesEvery(s cfn.Statement, service, resource string) bool {
 	return s.NotResource != nil || slices.ContainsFunc(s.Resources(), func(r string) bool {
-		parts := arnParts(reference.ReplaceAllString(r, "ref"))
+		parts := arnParts(referencesAsRef(r))
 		return cfn.Covers(parts[0], "arn") && cfn.Covers(parts[2], service) && cfn.Covers(parts[5], resource)
 	})
 }
@@ -281,9 +280,27 @@ func arnParts(pattern string) []string {
 	return parts
 }
 
-// reference matches a ${...} in a resource's text, which may hold colons
-// (${AWS::Region}) that are not the ARN's.
-var reference = regexp.MustCompile(`\$\{[^}]*\}`)
+// referencesAsRef writes each ${...} of a resource's text as ref: a
+// reference may hold colons (${AWS::Region}) that are not the ARN's.
+func referencesAsRef(text string) string {
+	var b strings.Builder
+	for {
+		start := strings.Index(text, "${")
+		if start < 0 {
+			break
+		}
+		end := strings.IndexByte(text[start:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(text[:start] + "ref")
+		text = text[start+end+1:]
+	}
+	if b.Len() == 0 {
+		return text
+	}
+	return b.String() + text
+}
 
 // usesKeysDirectly reports whether a statement, with its document's
 // Denies, lets its holder use a key's material, or grant it, other than
@@ -456,7 +473,7 @@ func reachesTableKey(t *model, s cfn.Statement) bool {
 		}
 		switch {
 		case strings.ContainsAny(text, "*?"):
-			parts := arnParts(reference.ReplaceAllString(text, "ref"))
+			parts := arnParts(referencesAsRef(text))
 			return cfn.Overlaps(parts[0], "arn") && cfn.Overlaps(parts[2], "kms")
 		case strings.Contains(text, "alias/aws/"):
 			return isAWSManagedKey(text)
