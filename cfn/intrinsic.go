@@ -18,11 +18,17 @@ func Intrinsic(v any) (name string, arg any, ok bool) {
 		return "", nil, false
 	}
 	for k, a := range m {
-		if k == "Ref" || k == "Condition" || strings.HasPrefix(k, "Fn::") {
+		if isIntrinsicName(k) {
 			return k, a, true
 		}
 	}
 	return "", nil, false
+}
+
+// isIntrinsicName reports whether the key of a map of one key makes it an
+// intrinsic function.
+func isIntrinsicName(key string) bool {
+	return key == "Ref" || key == "Condition" || strings.HasPrefix(key, "Fn::")
 }
 
 // IsIntrinsic reports whether v is an intrinsic function in long form

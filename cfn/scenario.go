@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"unsafe"
+
+	"github.com/dynamodb-sse-cmk/stack/internal/parallel"
 )
 
 // A template may make different resources in different deployments: its
@@ -72,15 +74,16 @@ type input struct {
 // normalised template.
 func (t *Template) Deployments(region string, reads Reads) Deployments {
 	d := Deployments{t: t, Complete: true, made: &sync.Map{}, templates: &sync.Map{}}
-	used := t.uses(reads)
-	inputs, free := t.deploymentInputs(region, used)
+	found := t.intrinsics(reads)
+	used := t.uses(found)
+	inputs, free := t.deploymentInputs(region, used, found)
 	for c := range t.Section("Conditions") {
 		if used[c] {
 			d.conditions = append(d.conditions, c)
 		}
 	}
 	slices.Sort(d.conditions)
-	d.reads = t.readers(inputs, d.conditions, reads)
+	d.reads = t.readers(inputs, d.conditions, found)
 	if len(inputs) == 0 && len(d.conditions) == 0 && region == "" {
 		d.Scenarios = []Scenario{{}}
 		return d
@@ -199,7 +202,7 @@ func (d Deployments) Describe(in []int) string {
 // resources or conditions read: parameters of a few allowed values, and
 // parameters and the Region its conditions test against text or its
 // mappings look up by; and, free, the tests no input decides.
-func (t *Template) deploymentInputs(region string, used map[string]bool) (inputs, free []input) {
+func (t *Template) deploymentInputs(region string, used map[string]bool, found map[string]resourceIntrinsics) (inputs, free []input) {
 	values := map[string][]string{}
 	params := t.Section("Parameters")
 	for name, p := range params {
@@ -228,7 +231,7 @@ func (t *Template) deploymentInputs(region string, used map[string]bool) (inputs
 		}
 		tests = append(tests, canonicalJSON(v))
 	})
-	regionKeys := t.regionMappingKeys()
+	regionKeys := t.regionMappingKeys(found)
 	if region != "" {
 		values["AWS::Region"] = []string{region}
 	} else if len(regionKeys) > 0 {
@@ -261,59 +264,60 @@ func (t *Template) deploymentInputs(region string, used map[string]bool) (inputs
 // and those these name, and the parameters, AWS::Region and Fn::Equals
 // tests (by their JSON) that these conditions and parts read; and what
 // the Rules test beside any of them, since a rule ties them together.
-func (t *Template) uses(reads Reads) map[string]bool {
+func (t *Template) uses(found map[string]resourceIntrinsics) map[string]bool {
 	used := map[string]bool{}
 	var pending []string
-	note := func(v any) {
-		visitAll(v, func(x any) {
-			name, arg, ok := Intrinsic(x)
-			switch {
-			case !ok:
-			case name == "Fn::If" || name == "Condition":
-				c := Text(arg)
-				if name == "Fn::If" {
-					c = Text(At(arg, "0"))
-				}
-				if !used[c] {
-					used[c] = true
-					pending = append(pending, c)
-				}
-			// AWS::Region is decided where a test compares it or a mapping
-			// is looked up by it: written in a value, it stays a reference.
-			case name == "Ref" && arg != "AWS::Region":
-				used[Text(arg)] = true
-			case name == "Fn::Sub":
-				text, _ := arg.(string)
-				if list, isList := arg.([]any); isList && len(list) > 0 {
-					text, _ = list[0].(string)
-				}
-				for _, n := range SubNames(text) {
-					used[n] = used[n] || n != "AWS::Region"
-				}
-			case name == "Fn::Equals":
-				used[canonicalJSON(x)] = true
-				for _, side := range List(arg) {
-					if ref, isRef := RefTarget(side); isRef {
-						used[ref] = true
-					}
-				}
-			case name == "Fn::FindInMap":
-				if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+	noteCall := func(x intrinsicCall) {
+		name, arg := x.name, x.arg
+		switch {
+		case name == "Fn::If" || name == "Condition":
+			c := Text(arg)
+			if name == "Fn::If" {
+				c = Text(At(arg, "0"))
+			}
+			if !used[c] {
+				used[c] = true
+				pending = append(pending, c)
+			}
+		// AWS::Region is decided where a test compares it or a mapping
+		// is looked up by it: written in a value, it stays a reference.
+		case name == "Ref" && arg != "AWS::Region":
+			used[Text(arg)] = true
+		case name == "Fn::Sub":
+			text, _ := arg.(string)
+			if list, isList := arg.([]any); isList && len(list) > 0 {
+				text, _ = list[0].(string)
+			}
+			for _, n := range SubNames(text) {
+				used[n] = used[n] || n != "AWS::Region"
+			}
+		case name == "Fn::Equals":
+			used[canonicalJSON(x.value)] = true
+			for _, side := range List(arg) {
+				if ref, isRef := RefTarget(side); isRef {
 					used[ref] = true
 				}
 			}
-		})
+		case name == "Fn::FindInMap":
+			if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+				used[ref] = true
+			}
+		}
 	}
-	for _, entry := range t.Section("Resources") {
-		for _, v := range readParts(entry, reads) {
-			note(v)
+	for _, f := range found {
+		for _, x := range f.inRead {
+			noteCall(x)
 		}
 	}
 	conditions := t.Section("Conditions")
 	for len(pending) > 0 {
 		c := pending[len(pending)-1]
 		pending = pending[:len(pending)-1]
-		note(conditions[c])
+		visitAll(conditions[c], func(x any) {
+			if name, arg, ok := Intrinsic(x); ok {
+				noteCall(intrinsicCall{x, name, arg})
+			}
+		})
 	}
 	for _, rule := range t.Section("Rules") {
 		mentioned := map[string]bool{}
@@ -333,20 +337,22 @@ func (t *Template) uses(reads Reads) map[string]bool {
 // looks up by AWS::Region in the resources: a deployment in any other
 // Region fails, so those are the Regions there are; but for a lookup with
 // a DefaultValue, which any other Region (Unnamed) gives.
-func (t *Template) regionMappingKeys() []string {
+func (t *Template) regionMappingKeys(found map[string]resourceIntrinsics) []string {
 	var out []string
-	visitAll(t.root["Resources"], func(v any) {
-		if name, arg, ok := Intrinsic(v); ok && name == "Fn::FindInMap" {
-			if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
-				if m, ok := At(t.Section("Mappings"), Text(At(arg, "0"))).(map[string]any); ok {
-					out = append(out, sortedKeys(m)...)
-				}
-				if At(arg, "3", "DefaultValue") != nil {
-					out = append(out, Unnamed)
+	for _, f := range found {
+		for _, x := range f.all {
+			if name, arg := x.name, x.arg; name == "Fn::FindInMap" {
+				if ref, _ := RefTarget(At(arg, "1")); ref == "AWS::Region" {
+					if m, ok := At(t.Section("Mappings"), Text(At(arg, "0"))).(map[string]any); ok {
+						out = append(out, sortedKeys(m)...)
+					}
+					if At(arg, "3", "DefaultValue") != nil {
+						out = append(out, Unnamed)
+					}
 				}
 			}
 		}
-	})
+	}
 	return set(out)
 }
 
@@ -354,7 +360,7 @@ func (t *Template) regionMappingKeys() []string {
 // reads what a deployment decides: a Fn::If or a Condition of a decided
 // condition, an input; and, for each, all it reads that is decided. Under
 // leaves the others as they are.
-func (t *Template) readers(inputs []input, conditions []string, reads Reads) map[string][]string {
+func (t *Template) readers(inputs []input, conditions []string, found map[string]resourceIntrinsics) map[string][]string {
 	decided := map[string]bool{}
 	for _, in := range inputs {
 		decided[in.name] = true
@@ -362,14 +368,12 @@ func (t *Template) readers(inputs []input, conditions []string, reads Reads) map
 	for _, c := range conditions {
 		decided[c] = true
 	}
-	namesRead := func(v any) []string {
+	namesRead := func(intrinsics []intrinsicCall) []string {
 		var out []string
-		visitAll(v, func(x any) {
-			name, arg, ok := Intrinsic(x)
+		for _, x := range intrinsics {
 			// Under decides AWS::Region where a mapping is looked up by it;
 			// written in a value, it stays a reference, as uses finds.
-			switch {
-			case !ok:
+			switch name, arg := x.name, x.arg; {
 			case name == "Fn::If":
 				out = append(out, Text(At(arg, "0")))
 			case name == "Ref" && arg != "AWS::Region":
@@ -389,16 +393,16 @@ func (t *Template) readers(inputs []input, conditions []string, reads Reads) map
 					out = append(out, ref)
 				}
 			}
-		})
+		}
 		return slices.DeleteFunc(out, func(n string) bool { return !decided[n] })
 	}
 	out := map[string][]string{}
 	for id, entry := range t.Section("Resources") {
 		c, _ := At(entry, "Condition").(string)
-		if !decided[c] && len(namesRead(readParts(entry, reads))) == 0 {
+		if !decided[c] && len(namesRead(found[id].inRead)) == 0 {
 			continue
 		}
-		names := namesRead(entry)
+		names := namesRead(found[id].all)
 		if decided[c] {
 			names = append(names, c)
 		}
@@ -407,30 +411,107 @@ func (t *Template) readers(inputs []input, conditions []string, reads Reads) map
 	return out
 }
 
-// readParts lists the values of the parts of a resource entry that reads
-// reads, its Condition as the intrinsic {"Condition": name}.
-func readParts(entry any, reads Reads) []any {
-	e, _ := entry.(map[string]any)
-	typ := Text(e["Type"])
-	var out []any
-	for part, v := range e {
-		switch {
-		case part == "Type":
-		case part == "Properties":
-			properties, _ := v.(map[string]any)
-			for property, pv := range properties {
-				if reads == nil || reads(typ, property) {
-					out = append(out, pv)
-				}
-			}
-		case reads != nil && !reads(typ, part):
-		case part == "Condition":
-			out = append(out, map[string]any{"Condition": v})
-		default:
-			out = append(out, v)
+// resourceIntrinsics are the intrinsic functions of a resource's entry, at
+// any depth: all of them, and those in the parts a Reads reads, its
+// Condition among them as the intrinsic {"Condition": name}.
+type resourceIntrinsics struct {
+	all, inRead []intrinsicCall
+}
+
+// intrinsicCall is an intrinsic function as Intrinsic reads it.
+type intrinsicCall struct {
+	value any
+	name  string
+	arg   any
+}
+
+// intrinsics finds the intrinsic functions of each resource, in one walk
+// of its entry: Deployments looks for several kinds, in every resource.
+func (t *Template) intrinsics(reads Reads) map[string]resourceIntrinsics {
+	resources := t.Section("Resources")
+	ids := slices.Collect(maps.Keys(resources))
+	found := make([]resourceIntrinsics, len(ids))
+	find := func(i int) { found[i] = intrinsicsOf(resources[ids[i]], reads) }
+	if len(ids) < inParallelFrom {
+		for i := range ids {
+			find(i)
 		}
+	} else {
+		parallel.For(len(ids), find)
+	}
+	out := make(map[string]resourceIntrinsics, len(ids))
+	for i, id := range ids {
+		out[id] = found[i]
 	}
 	return out
+}
+
+// intrinsicsOf finds the intrinsic functions of one resource's entry. Most
+// of what the walk costs is reading maps, so it reads each once: the
+// entry's, where a part is, and every other where it is walked.
+func intrinsicsOf(entry any, reads Reads) resourceIntrinsics {
+	var f resourceIntrinsics
+	e, isMap := entry.(map[string]any)
+	if !isMap {
+		f.scan(entry, false)
+		return f
+	}
+	f.note(e, false)
+	typ := Text(e["Type"])
+	reading := func(part string) bool { return reads == nil || reads(typ, part) }
+	for part, v := range e {
+		switch properties, isMap := v.(map[string]any); {
+		case part == "Type":
+			f.scan(v, false)
+		case part == "Properties" && isMap:
+			f.note(properties, false)
+			for property, pv := range properties {
+				f.scan(pv, reading(property))
+			}
+		case part == "Properties":
+			f.scan(v, false)
+		case part == "Condition":
+			if reading(part) {
+				f.inRead = append(f.inRead, intrinsicCall{map[string]any{"Condition": v}, "Condition", v})
+			}
+			f.scan(v, reading(part))
+		default:
+			f.scan(v, reading(part))
+		}
+	}
+	return f
+}
+
+// scan notes the intrinsic functions of v and of every value within it,
+// reading each map once.
+func (f *resourceIntrinsics) scan(v any, read bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, e := range v {
+			if len(v) == 1 && isIntrinsicName(k) {
+				f.add(intrinsicCall{v, k, e}, read)
+			}
+			f.scan(e, read)
+		}
+	case []any:
+		for _, e := range v {
+			f.scan(e, read)
+		}
+	}
+}
+
+// note notes v, if it is an intrinsic function, without walking it.
+func (f *resourceIntrinsics) note(v any, read bool) {
+	if name, arg, ok := Intrinsic(v); ok {
+		f.add(intrinsicCall{v, name, arg}, read)
+	}
+}
+
+func (f *resourceIntrinsics) add(c intrinsicCall, read bool) {
+	f.all = append(f.all, c)
+	if read {
+		f.inRead = append(f.inRead, c)
+	}
 }
 
 // visitAll calls visit on v and every value within it.
