@@ -25,42 +25,46 @@ func judgeScenarios(t *cfn.Template, opts Options) []Finding {
 	parallel.For(len(d.Scenarios), func(i int) { made[i] = d.Under(d.Scenarios[i]) })
 	// A judgement of a family, on the first scenario that makes its parts
 	// so; each scenario takes each family's findings from the judgement of
-	// its parts.
+	// its parts. A family's judgements read templates without what it
+	// does not read, made together: they share most of their entries.
 	type judgement struct {
 		family   family
 		first    int
+		judged   *cfn.Template
 		findings []Finding
 	}
-	var judgements []judgement
-	judgedBy := make([][]int, len(d.Scenarios))
-	judgementsOf := make([][]int, len(families))
-	for k, f := range families {
-		from := len(judgements)
-		for i, u := range made {
-			j := slices.IndexFunc(judgements[from:], func(j judgement) bool { return cfn.Same(made[j.first], u, f.reads) })
-			if j < 0 {
-				judgements = append(judgements, judgement{family: f, first: i})
-				judgementsOf[k] = append(judgementsOf[k], len(judgements)-1)
-				j = len(judgements) - from - 1
-			}
-			judgedBy[i] = append(judgedBy[i], from+j)
-		}
-	}
-	// A family's judgements read templates without what it does not read,
-	// made together: they share most of their entries.
-	judged := make([]*cfn.Template, len(judgements))
+	byFamily := make([][]judgement, len(families))
+	judgementOf := make([][]int, len(families)) // of each scenario, in the family's
 	parallel.For(len(families), func(k int) {
-		var of []*cfn.Template
-		for _, j := range judgementsOf[k] {
-			of = append(of, made[judgements[j].first])
+		f := families[k]
+		judgementOf[k] = make([]int, len(made))
+		for i, u := range made {
+			j := slices.IndexFunc(byFamily[k], func(j judgement) bool { return cfn.Same(made[j.first], u, f.reads) })
+			if j < 0 {
+				byFamily[k] = append(byFamily[k], judgement{family: f, first: i})
+				j = len(byFamily[k]) - 1
+			}
+			judgementOf[k][i] = j
 		}
-		for i, t := range cfn.Without(of, families[k].ignores) {
-			judged[judgementsOf[k][i]] = t
+		firsts := make([]*cfn.Template, len(byFamily[k]))
+		for j, jm := range byFamily[k] {
+			firsts[j] = made[jm.first]
+		}
+		for j, t := range cfn.Without(firsts, f.ignores) {
+			byFamily[k][j].judged = t
 		}
 	})
+	var judgements []judgement
+	judgedBy := make([][]int, len(d.Scenarios))
+	for k := range families {
+		for i := range made {
+			judgedBy[i] = append(judgedBy[i], len(judgements)+judgementOf[k][i])
+		}
+		judgements = append(judgements, byFamily[k]...)
+	}
 	rulesOf := rulesByFamily()
 	parallel.For(len(judgements), func(j int) {
-		judgements[j].findings = judge(judged[j], rulesOf[judgements[j].family], opts)
+		judgements[j].findings = judge(judgements[j].judged, rulesOf[judgements[j].family], opts)
 	})
 	type seen struct {
 		finding   Finding
