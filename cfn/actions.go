@@ -48,7 +48,7 @@ func (a Action) TakesOnlyAnyResource() bool { return len(a.ResourceTypes) == 0 }
 
 type actionTable struct {
 	byService map[string][]Action // service prefix → actions, sorted by name
-	byName    map[string]Action   // lower-case name → action
+	byName    map[string]Action   // name, as AWS writes it and in lower case → action
 }
 
 var actions = sync.OnceValue(func() actionTable {
@@ -73,7 +73,7 @@ var actions = sync.OnceValue(func() actionTable {
 		}
 		service, _, _ := strings.Cut(fields[0], ":")
 		t.byService[service] = append(t.byService[service], a)
-		t.byName[strings.ToLower(a.Name)] = a
+		t.byName[a.Name], t.byName[strings.ToLower(a.Name)] = a, a
 	}
 	return t
 })
@@ -84,6 +84,9 @@ func ServiceActions(service string) []Action { return actions().byService[string
 
 // LookupAction finds a known action by its name, in any case.
 func LookupAction(name string) (Action, bool) {
+	if a, ok := actions().byName[name]; ok {
+		return a, true // written as AWS writes it, as most are: no lower-case copy to make
+	}
 	a, ok := actions().byName[strings.ToLower(name)]
 	return a, ok
 }

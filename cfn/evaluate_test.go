@@ -230,7 +230,7 @@ func TestLiveStatementsDecideAsTheWholePolicy(t *testing.T) {
 				for _, resource := range append(p.resourcesToTry(), "${Table.Arn}/index/byName", "${Other.Arn}") {
 					for _, decideAll := range []bool{true, false} {
 						probe := Probe{Principal: principal, Resource: resource, DecideAll: decideAll}
-						live := all.standingOf(probe, Env{}).live(all, action)
+						live := all.standingOf(probe, Env{}).live(nil, all, action)
 						everyStatement := make([]liveStatement, len(all))
 						for i := range all {
 							everyStatement[i].index = i

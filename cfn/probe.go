@@ -90,9 +90,12 @@ func (c *Compiled) Permits(pr Probe, env Env) (Request, Decision, bool) {
 func (c *Compiled) Allowed(pr Probe, env Env) iter.Seq2[Request, Decision] {
 	return func(yield func(Request, Decision) bool) {
 		standing := c.policy.standingOf(pr, env)
+		var live []liveStatement
 		for _, action := range pr.Actions {
 			r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
-			live := standing.live(c.policy, action)
+			if live = standing.live(live[:0], c.policy, action); !slices.ContainsFunc(live, func(l liveStatement) bool { return c.policy[l.index].effect == Allow }) {
+				continue // no Allow may apply: nothing allows it
+			}
 			keys, candidates := c.policy.contextToTry(live, pr, env)
 			if d, ok := c.policy.tryContexts(r, live, keys, candidates, env, pr.ByPolicyAlone); ok && !yield(r, d) {
 				return
@@ -125,10 +128,9 @@ type liveStatement struct {
 	throughAccount bool
 }
 
-// live lists the statements that may decide a request of the action: the
-// others cannot apply to it in any context.
-func (st standing) live(p rules, action string) []liveStatement {
-	var out []liveStatement
+// live lists, after out, the statements that may decide a request of the
+// action: the others cannot apply to it in any context.
+func (st standing) live(out []liveStatement, p rules, action string) []liveStatement {
 	for i, s := range p {
 		if st[i].applies && (s.effect == Allow || s.effect == Deny) && s.actionApplies(action, s.effect == Allow) {
 			out = append(out, liveStatement{i, st[i].throughAccount})
@@ -370,7 +372,7 @@ func (a rules) beyondIn(b rules, u universe, env Env) (Request, bool) {
 // beyond tries the contexts of one principal, action and resource.
 func (a rules) beyond(b, both rules, r Request, env Env) (Request, bool) {
 	probe := Probe{Principal: r.Principal, Resource: r.Resource, DecideAll: true}
-	keys, candidates := both.contextToTry(both.standingOf(probe, env).live(both, r.Action), probe, env)
+	keys, candidates := both.contextToTry(both.standingOf(probe, env).live(nil, both, r.Action), probe, env)
 	total := 1
 	for _, k := range keys {
 		if total *= len(candidates[k]); total > maxContexts {
