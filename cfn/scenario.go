@@ -710,20 +710,20 @@ func withoutParts(entry map[string]any, drop Reads) map[string]any {
 }
 
 // keptOf gives the entries of m whose keys keep takes: m itself when it
-// takes every one.
+// takes every one. keep is asked once for each key.
 func keptOf(m map[string]any, keep func(string) bool) map[string]any {
-	dropped := 0
+	var dropped []string
 	for k := range m {
 		if !keep(k) {
-			dropped++
+			dropped = append(dropped, k)
 		}
 	}
-	if dropped == 0 {
+	if len(dropped) == 0 {
 		return m
 	}
-	out := make(map[string]any, len(m)-dropped)
+	out := make(map[string]any, len(m)-len(dropped))
 	for k, v := range m {
-		if keep(k) {
+		if !slices.Contains(dropped, k) {
 			out[k] = v
 		}
 	}
