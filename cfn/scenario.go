@@ -745,7 +745,7 @@ func Same(a, b *Template, reads Reads) bool {
 		if !ok {
 			return false
 		}
-		if sameObject(ea, eb) {
+		if shared(ea, eb) {
 			continue
 		}
 		ma, _ := ea.(map[string]any)
@@ -770,31 +770,34 @@ func sameParts(a, b map[string]any, counts func(string) bool) bool {
 		if !ok {
 			return false
 		}
-		if k != "Properties" && counts(k) && !identical(va, vb) {
+		if k != "Properties" && !shared(va, vb) && counts(k) && !identical(va, vb) {
 			return false
 		}
 	}
 	return true
 }
 
-// sameObject reports whether two values are the very same mapping.
-func sameObject(a, b any) bool {
-	ma, okA := a.(map[string]any)
-	mb, okB := b.(map[string]any)
-	return okA && okB && reflect.ValueOf(ma).UnsafePointer() == reflect.ValueOf(mb).UnsafePointer()
-}
-
 // identical reports whether two values are the same: the very same mapping
 // or list, as Under shares, or equal ones, as it makes again where a
 // deployment decides one.
 func identical(a, b any) bool {
+	switch a.(type) {
+	case map[string]any, []any:
+		return shared(a, b) || reflect.DeepEqual(a, b)
+	}
+	return a == b
+}
+
+// shared reports whether two values are the very same mapping or list, or
+// equal scalars: what tells most parts of two scenarios alike at once.
+func shared(a, b any) bool {
 	switch a := a.(type) {
 	case map[string]any:
 		b, ok := b.(map[string]any)
-		return ok && (reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() || reflect.DeepEqual(a, b))
+		return ok && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 	case []any:
 		b, ok := b.([]any)
-		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0] || reflect.DeepEqual(a, b))
+		return ok && len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 	}
 	return a == b
 }
