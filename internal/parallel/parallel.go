@@ -4,24 +4,23 @@ package parallel
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // For calls f for each index below n, on as many goroutines as Go runs at
-// once, and returns when every call has. Each call must touch only what
-// its index owns.
+// once, the caller's among them, and returns when every call has. Each
+// call must touch only what its index owns.
 func For(n int, f func(i int)) {
+	var next atomic.Int64
+	work := func() {
+		for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+			f(i)
+		}
+	}
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
+	for range min(n, runtime.GOMAXPROCS(0)) - 1 {
+		wg.Go(work)
 	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
+	work()
 	wg.Wait()
 }
