@@ -40,18 +40,20 @@ func Parse(src []byte) (*Template, error) {
 		return nil, fmt.Errorf("line %d: a template is a mapping of sections, got a %s", root.Line, kindName(root))
 	}
 	var v map[string]any
+	inlineTransforms := false
 	if split {
-		v, split = convertInPieces(root, pieces)
+		v, inlineTransforms, split = convertInPieces(root, pieces)
 	}
 	if !split {
-		whole, err := (&converter{}).longForm(root)
+		c := &converter{}
+		whole, err := c.longForm(root)
 		if err != nil {
 			return nil, err
 		}
-		v = whole.(map[string]any)
+		v, inlineTransforms = whole.(map[string]any), c.inlineTransforms
 	}
 	t := &Template{root: v, node: root}
-	t.applyTransforms()
+	t.applyTransforms(inlineTransforms)
 	return t, nil
 }
 
@@ -117,6 +119,9 @@ type converter struct {
 	expanding map[*yaml.Node]bool // the anchors whose aliases are being followed
 	alias     *yaml.Node          // the outermost alias being followed; nil outside aliases
 	added     int                 // the nodes aliases have added so far
+	// inlineTransforms: a Fn::Transform was read, which only then need be
+	// looked for among the resources.
+	inlineTransforms bool
 }
 
 // firstKeyLine gives the line of the first key of mapping n named key.
@@ -137,6 +142,7 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 			return nil, fmt.Errorf("line %d: alias *%s: aliases expand to more than %d nodes", c.alias.Line, c.alias.Value, maxAliasNodes)
 		}
 	}
+	c.inlineTransforms = c.inlineTransforms || n.Tag == "!Transform"
 	switch n.Kind {
 	case yaml.AliasNode:
 		if c.expanding[n.Alias] {
@@ -164,6 +170,7 @@ func (c *converter) longForm(n *yaml.Node) (any, error) {
 				// key, << would hide what they merge from every rule.
 				return nil, fmt.Errorf("line %d: YAML merge keys (<<) are not supported: write the keys out", k.Line)
 			}
+			c.inlineTransforms = c.inlineTransforms || k.Value == "Fn::Transform"
 			if _, seen := m[k.Value]; seen {
 				return nil, fmt.Errorf("line %d: mapping key %q already defined at line %d", k.Line, k.Value, firstKeyLine(n, k.Value))
 			}

@@ -108,7 +108,7 @@ func readInPieces(src []byte, parts int) (doc *yaml.Node, resources []*yaml.Node
 // pieces, each piece of its resources on a core of its own; ok is false
 // when a piece cannot be converted, or two pieces make one resource, for
 // the whole to be converted and the error said where it is.
-func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]any, ok bool) {
+func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]any, inlineTransforms, ok bool) {
 	rest := *root
 	rest.Content = slices.Clone(root.Content)
 	at := -1
@@ -120,30 +120,32 @@ func convertInPieces(root *yaml.Node, pieces []*yaml.Node) (template map[string]
 	}
 	converted := make([]map[string]any, len(pieces)+1)
 	failed := make([]bool, len(pieces)+1)
+	transforms := make([]bool, len(pieces)+1)
 	parallel.For(len(converted), func(i int) {
 		n := &rest
 		if i > 0 {
 			n = pieces[i-1]
 		}
-		v, err := (&converter{}).longForm(n)
+		c := &converter{}
+		v, err := c.longForm(n)
 		converted[i], _ = v.(map[string]any)
-		failed[i] = err != nil
+		failed[i], transforms[i] = err != nil, c.inlineTransforms
 	})
 	if at < 0 || slices.Contains(failed, true) {
-		return nil, false
+		return nil, false, false
 	}
 	resources := map[string]any{}
 	for _, piece := range converted[1:] {
 		for id, entry := range piece {
 			if _, twice := resources[id]; twice {
-				return nil, false
+				return nil, false, false
 			}
 			resources[id] = entry
 		}
 	}
 	template = converted[0]
 	template["Resources"] = resources
-	return template, true
+	return template, slices.Contains(transforms, true), true
 }
 
 // resourcePieces finds the Resources section of src, a block mapping of

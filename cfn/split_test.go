@@ -35,9 +35,10 @@ func TestPiecesReadAsTheWhole(t *testing.T) {
 			if got, want := tree(doc), tree(&whole); got != want {
 				t.Errorf("%s in %d pieces:\n%s\nwhole:\n%s", file, parts, got, want)
 			}
-			converted, ok := convertInPieces(doc.Content[0], pieces)
-			want, err := (&converter{}).longForm(whole.Content[0])
-			if ok != (err == nil) || (ok && !reflect.DeepEqual(converted, want)) {
+			converted, transforms, ok := convertInPieces(doc.Content[0], pieces)
+			c := &converter{}
+			want, err := c.longForm(whole.Content[0])
+			if ok != (err == nil) || (ok && (!reflect.DeepEqual(converted, want) || transforms != c.inlineTransforms)) {
 				t.Errorf("%s in %d pieces converts (%v) otherwise than whole (%v)", file, parts, ok, err)
 			}
 		}

@@ -30,8 +30,9 @@ func (t *Template) transforms() []string {
 // creates them, where their posture depends on it: it expands the Fn::ForEach
 // loops of AWS::LanguageExtensions and merges SAM's Globals into the
 // serverless resources. Other transforms, and Fn::Transform (AWS::Include
-// and macros) among the resources, are left undone, and said so.
-func (t *Template) applyTransforms() {
+// and macros) among the resources, are left undone, and said so; the
+// resources are searched for a Fn::Transform where the source holds one.
+func (t *Template) applyTransforms(inlineTransforms bool) {
 	for _, name := range t.transforms() {
 		switch name {
 		case LanguageExtensions:
@@ -43,7 +44,9 @@ func (t *Template) applyTransforms() {
 			t.skip([]string{"Transform"}, fmt.Sprintf("the transform %s is not applied: the resources are judged as written", name))
 		}
 	}
-	t.skipInlineTransforms(t.root["Resources"], []string{"Resources"})
+	if inlineTransforms {
+		t.skipInlineTransforms(t.root["Resources"], []string{"Resources"})
+	}
 }
 
 // skipInlineTransforms says where a Fn::Transform stands among the

@@ -3,6 +3,7 @@ package cfn
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -141,6 +142,41 @@ func TestAnInlineTransformIsSaidSkipped(t *testing.T) {
 		"Resources/Policy/Properties/PolicyDocument/Fn::Transform: Fn::Transform AWS::Include is not applied: what it inserts is not judged"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("skipped:\n%s\nwant\n%s", strings.Join(got, "; "), want)
+	}
+}
+
+// A Fn::Transform is said however the source writes it: short form, a
+// key written with an escape, through an alias, in JSON, in SAM's Globals,
+// and in a template read in pieces.
+func TestAnInlineTransformIsFoundHoweverWritten(t *testing.T) {
+	const skipped = "Fn::Transform AWS::Include is not applied: what it inserts is not judged"
+	var queues strings.Builder // enough resources to be read in pieces (splitAbove)
+	for i := range 2000 {
+		fmt.Fprintf(&queues, "  Queue%d:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: q}\n", i)
+	}
+	big := "Resources:\n" + queues.String() + "  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: !Transform {Name: AWS::Include, Parameters: {Location: s3://b/p.yaml}}\n"
+	for _, tt := range []struct{ name, src, path string }{
+		{"short form", "Resources:\n  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: !Transform {Name: AWS::Include, Parameters: {Location: s3://b/p.yaml}}\n",
+			"Resources/Policy/Properties/PolicyDocument/Fn::Transform"},
+		{"escaped key", "Resources:\n  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        \"Fn::\\x54ransform\": {Name: AWS::Include}\n",
+			"Resources/Policy/Properties/PolicyDocument/Fn::Transform"},
+		{"alias", "Include: &include {Name: AWS::Include}\nResources:\n  Policy:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument: {Fn::Transform: *include}\n",
+			"Resources/Policy/Properties/PolicyDocument/Fn::Transform"},
+		{"JSON", `{"Resources": {"Policy": {"Type": "AWS::IAM::ManagedPolicy", "Properties": {"PolicyDocument": {"Fn::Transform": {"Name": "AWS::Include"}}}}}}`,
+			"Resources/Policy/Properties/PolicyDocument/Fn::Transform"},
+		{"SAM Globals", "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Environment:\n      Fn::Transform: {Name: AWS::Include}\nResources:\n  Writer:\n    Type: AWS::Serverless::Function\n    Properties: {Runtime: provided.al2023}\n",
+			"Resources/Writer/Properties/Environment/Fn::Transform"},
+		{"read in pieces", big, "Resources/Policy/Properties/PolicyDocument/Fn::Transform"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, s := range mustParse(t, tt.src).Skipped() {
+				got = append(got, strings.Join(s.Path, "/")+": "+s.Reason)
+			}
+			if want := tt.path + ": " + skipped; !slices.Contains(got, want) {
+				t.Errorf("skipped %q, want %q among them", got, want)
+			}
+		})
 	}
 }
 
