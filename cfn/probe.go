@@ -93,7 +93,8 @@ func (c *Compiled) Allowed(pr Probe, env Env) iter.Seq2[Request, Decision] {
 		var live []liveStatement
 		for _, action := range pr.Actions {
 			r := Request{Principal: pr.Principal, Action: action, Resource: pr.Resource}
-			if live = standing.live(live[:0], c.policy, action); !slices.ContainsFunc(live, func(l liveStatement) bool { return c.policy[l.index].effect == Allow }) {
+			live = standing.live(live[:0], c.policy, action)
+			if !slices.ContainsFunc(live, func(l liveStatement) bool { return c.policy[l.index].effect == Allow }) {
 				continue // no Allow may apply: nothing allows it
 			}
 			keys, candidates := c.policy.contextToTry(live, pr, env)
